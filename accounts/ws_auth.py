@@ -1,0 +1,47 @@
+"""Websocket authentication: the session cookie (browsers) or an ``Authorization: Token <key>`` header (API clients).
+
+A token in the query string is deliberately not accepted: URLs end up in logs and browser history.
+"""
+
+from __future__ import annotations
+
+from channels.auth import AuthMiddleware, CookieMiddleware, SessionMiddleware
+from channels.db import database_sync_to_async
+from django.contrib.auth.models import AnonymousUser
+
+
+@database_sync_to_async
+def _user_for_token(key: str):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.select_related("user").filter(key=key).first()
+    if token is None or not token.user.is_active:
+        return AnonymousUser()
+    return token.user
+
+
+class TokenHeaderAuthMiddleware:
+    def __init__(self, inner):
+        self.inner = inner
+
+    async def __call__(self, scope, receive, send):
+        headers = dict(scope.get("headers") or [])
+        raw = headers.get(b"authorization", b"").decode("latin-1")
+        if raw.lower().startswith("token "):
+            scope = dict(scope, user=await _user_for_token(raw[6:].strip()), auth_via_token=True)
+        return await self.inner(scope, receive, send)
+
+
+class _SessionUnlessToken(AuthMiddleware):
+    async def resolve_scope(self, scope):
+        if scope.get("auth_via_token"):
+            return
+        await super().resolve_scope(scope)
+
+    def populate_scope(self, scope):
+        if "user" not in scope:
+            super().populate_scope(scope)
+
+
+def SessionOrTokenAuthMiddleware(inner):
+    return CookieMiddleware(SessionMiddleware(TokenHeaderAuthMiddleware(_SessionUnlessToken(inner))))

@@ -1,0 +1,92 @@
+"""Overhead of the diffusers backend over a bare pipeline call, measured in one run.
+
+Builds a tiny Wan model (the layout that serves every job kind) in a temporary directory, then times, in
+alternation so both see the same machine state:
+
+- ``pipe``: ``WanPipeline.from_pretrained(dir)(...)`` with the parameters the backend chose for the job
+  (same frames, size, steps, guidance, seed, ``output_type="np"``);
+- ``backend``: ``DiffusersBackend.generate(request, on_progress)`` for that job: fitting the request, the same
+  pipeline call with the step callback, retiming to 24 fps, resizing, and the soundtrack (ambience; the prompt
+  has no dialogue). Encoding the MP4 is not part of either.
+
+The target is an overhead of at most 10 %. Run: ``.venv/bin/python bench/diffusers_overhead.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import torch  # noqa: E402
+
+from generation.backends.base import GenerationRequest  # noqa: E402
+from generation.backends.diffusers_backend import DiffusersBackend  # noqa: E402
+from generation.backends.tiny import make_tiny_model  # noqa: E402
+
+PROMPT = "a red ball bounces in a sunny park"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--steps", type=int, default=8)
+    parser.add_argument("--short-side", type=int, default=128)
+    parser.add_argument("--duration", type=float, default=2.0, help="seconds; 2 s is 33 frames at 16 fps")
+    args = parser.parse_args()
+
+    from diffusers import WanPipeline
+
+    with tempfile.TemporaryDirectory() as tmp:
+        model_dir = make_tiny_model(Path(tmp) / "wan", "wan")
+        backend = DiffusersBackend(model_dir=model_dir, device="cpu", steps=args.steps, short_side=args.short_side)
+        pipe = WanPipeline.from_pretrained(str(model_dir), dtype=torch.float32)
+        pipe.set_progress_bar_config(disable=True)
+
+        request = GenerationRequest(
+            job_id=1, kind="text", prompt=PROMPT, duration_s=args.duration, aspect="1:1", seed=3,
+            short_side=args.short_side,
+        )
+        shape = backend.plan(request)
+        pipe_kwargs = {
+            "prompt": PROMPT, "height": shape.height, "width": shape.width, "num_frames": shape.num_frames,
+            "num_inference_steps": backend.steps, "guidance_scale": backend.guidance, "output_type": "np",
+        }
+
+        def bare() -> None:
+            pipe(**pipe_kwargs, generator=torch.Generator("cpu").manual_seed(request.seed))
+
+        def through_backend() -> None:
+            backend.generate(request, lambda step, total: None)
+
+        bare()  # warm-up: first calls allocate and load kernels
+        through_backend()
+        pipe_times, backend_times = [], []
+        for _ in range(args.repeats):
+            pipe_times.append(_timed(bare))
+            backend_times.append(_timed(through_backend))
+
+    pipe_s = statistics.median(pipe_times)
+    backend_s = statistics.median(backend_times)
+    print(f"model: tiny Wan (ti2v layout), torch threads: {torch.get_num_threads()}")
+    print(f"job: {shape.num_frames} frames {shape.width}x{shape.height} at {shape.fps} fps, {backend.steps} steps "
+          f"-> clip of {request.num_frames} frames at 24 fps; {args.repeats} repeats")
+    print(f"bare pipe(...)      median {pipe_s * 1000:8.1f} ms  (min {min(pipe_times) * 1000:.1f})")
+    print(f"backend.generate()  median {backend_s * 1000:8.1f} ms  (min {min(backend_times) * 1000:.1f})")
+    print(f"ratio backend/pipe  {backend_s / pipe_s:.3f}  (overhead {100 * (backend_s / pipe_s - 1):+.1f} %, "
+          f"target <= +10 %)")
+
+
+def _timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,100 @@
+import secrets
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+
+def _provenance_id() -> int:
+    return secrets.randbelow(2**31 - 1) + 1
+
+
+class GenerationJob(models.Model):
+    """The source of truth for one generation, from the request to the private draft it leaves behind."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        SUCCEEDED = "succeeded"
+        FAILED = "failed"
+        CANCELLED = "cancelled"
+
+    class Kind(models.TextChoices):
+        TEXT = "text"
+        REMIX = "remix"
+        CAMEO = "cameo"
+        EXTEND = "extend"
+
+    class Aspect(models.TextChoices):
+        PORTRAIT = "9:16"
+        LANDSCAPE = "16:9"
+        SQUARE = "1:1"
+
+    class Draft(models.TextChoices):
+        NONE = "none"
+        READY = "ready"
+        PUBLISHED = "published"
+        DISCARDED = "discarded"
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+    FINISHED = (Status.SUCCEEDED, Status.FAILED, Status.CANCELLED)
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="generation_jobs")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    prompt = models.TextField(max_length=1000)
+    prompt_public = models.BooleanField(default=True)
+    duration_s = models.FloatField(default=8.0, validators=[MinValueValidator(1), MaxValueValidator(20)])
+    aspect = models.CharField(max_length=5, choices=Aspect.choices, default=Aspect.PORTRAIT)
+    seed = models.BigIntegerField()
+    strength = models.FloatField(default=0.6)
+    remix_of = models.ForeignKey("feed.Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="remix_jobs")
+    cameos = models.ManyToManyField("cameos.Cameo", blank=True, related_name="jobs")
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True)
+
+    attempts = models.PositiveSmallIntegerField(default=0)
+    max_attempts = models.PositiveSmallIntegerField(default=3)
+    errors = models.JSONField(default=list, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    worker_id = models.CharField(max_length=100, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    not_before = models.DateTimeField(null=True, blank=True)  # retry backoff
+    progress = models.FloatField(default=0.0)
+    cancel_requested = models.BooleanField(default=False)
+    cancel_reason = models.CharField(max_length=300, blank=True)
+
+    scene_plan = models.JSONField(null=True, blank=True)  # what the backend made, so remixes can start from it
+    backend = models.CharField(max_length=20, blank=True)
+    backend_meta = models.JSONField(default=dict, blank=True)  # how the request was mapped to the model
+    video = models.CharField(max_length=300, blank=True)  # storage name of the draft MP4
+    poster = models.CharField(max_length=300, blank=True)
+    draft = models.CharField(max_length=10, choices=Draft.choices, default=Draft.NONE)
+    provenance_id = models.BigIntegerField(default=_provenance_id, unique=True)  # invisible watermark payload
+    publish_on_success = models.BooleanField(default=False)  # demo content: publish as soon as it is ready
+    publish_caption = models.CharField(max_length=500, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "idempotency_key"], condition=Q(idempotency_key__isnull=False), name="job_idempotency_per_user"
+            ),
+            models.CheckConstraint(condition=Q(progress__gte=0) & Q(progress__lte=1), name="job_progress_0_1"),
+            models.CheckConstraint(condition=Q(duration_s__gte=1) & Q(duration_s__lte=20), name="job_duration_1_20"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["user", "status"]),
+            models.Index(fields=["status", "heartbeat_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"job {self.pk} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED

@@ -1,0 +1,56 @@
+"""Celery tasks. A message on the ``generation`` queue is a wake-up ("a job is waiting"), not a pin on one job:
+the worker picks the next job from the database in fair order, so any worker serves any job and a lost
+message loses nothing."""
+
+import logging
+
+from celery import shared_task
+from celery.signals import worker_init, worker_ready
+
+logger = logging.getLogger("riff.worker")
+
+
+@shared_task(name="generation.tasks.run_next_job", acks_late=True, ignore_result=True)
+def run_next_job() -> int:
+    from .worker import serve_queue
+
+    return serve_queue()
+
+
+@shared_task(name="generation.tasks.reap_stale_jobs", ignore_result=True)
+def reap_stale_jobs() -> list[int]:
+    from .services import job_reap_stale
+
+    return job_reap_stale()
+
+
+@worker_init.connect
+def _load_backend_at_start(sender=None, **_kwargs) -> None:
+    """Load the backend once, before the first job; a bad configuration stops the worker at once with a message.
+    Only for the command-line worker (``celery worker``), not for in-process test workers."""
+    import os
+
+    from celery.apps.worker import Worker
+
+    from .worker import get_backend
+
+    if not isinstance(sender, Worker):
+        return
+
+    try:
+        get_backend()
+    except Exception as exc:
+        logger.critical("cannot start the generation worker: %s", exc)
+        print(f"cannot start the generation worker: {exc}", flush=True)
+        os._exit(3)
+
+
+@worker_ready.connect
+def _recover_at_start(**_kwargs) -> None:
+    """Jobs left running by a crashed worker go back to the queue as soon as their lease is stale."""
+    from .services import job_reap_stale
+
+    try:
+        job_reap_stale()
+    except Exception:
+        logger.warning("could not reap stale jobs at start", exc_info=True)

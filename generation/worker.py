@@ -1,0 +1,281 @@
+"""The generation worker's runtime: one backend per process, a loop that claims jobs in fair order, heartbeats,
+throttled progress events, cancellation, post-processing and storing the draft.
+
+Only worker processes import this module (through the Celery task); it is where heavy libraries may load.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import socket
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import close_old_connections, connection
+
+from config.events import send_now, user_group
+
+from . import services
+from .backends.base import BackendError, CameoRef, GenerationRequest, JobCancelled, ParentClip
+from .models import GenerationJob
+
+logger = logging.getLogger("riff.worker")
+
+_backend = None
+_backend_lock = threading.Lock()
+GENERATE_SHARE = 0.9  # progress 0..0.9 is the backend, the rest post-processing
+
+
+class LeaseLost(Exception):
+    """Another worker owns the job now (this one was too slow to heartbeat and got reaped)."""
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def load_backend(name: str | None = None):
+    """Build the configured backend. Raises BackendConfigError (diffusers) with a clear message when it can't."""
+    name = name or settings.GENERATION_BACKEND
+    if name == "preview":
+        from .backends.preview import PreviewBackend
+
+        return PreviewBackend()
+    if name == "diffusers":
+        from .backends.diffusers_backend import DiffusersBackend
+
+        return DiffusersBackend(
+            model_dir=settings.GENERATION_MODEL,
+            device=settings.GENERATION_DEVICE or None,
+            dtype=settings.GENERATION_DTYPE or None,
+            offload=settings.GENERATION_OFFLOAD,
+            steps=settings.GENERATION_STEPS,
+            guidance=settings.GENERATION_GUIDANCE,
+            cache=settings.GENERATION_CACHE or None,
+            audio_model_dir=settings.AUDIO_MODEL or None,
+            short_side=settings.GENERATION_SHORT_SIDE,
+        )
+    raise ValueError(f"Unknown GENERATION_BACKEND {name!r}: use 'preview' or 'diffusers'.")
+
+
+def get_backend():
+    global _backend
+    with _backend_lock:
+        if _backend is None:
+            _backend = load_backend()
+            logger.info("generation backend loaded: %s", getattr(_backend, "name", type(_backend).__name__))
+    return _backend
+
+
+class Heartbeat(threading.Thread):
+    """Refreshes the job's lease every GENERATION_HEARTBEAT_S while a step may take long."""
+
+    def __init__(self, job_id: int, wid: str):
+        super().__init__(name=f"heartbeat-{job_id}", daemon=True)
+        self.job_id, self.wid = job_id, wid
+        self.stopped = threading.Event()
+        self.lost = False
+
+    def run(self) -> None:
+        try:
+            while not self.stopped.wait(settings.GENERATION_HEARTBEAT_S):
+                try:
+                    if not services.job_heartbeat(job_id=self.job_id, worker_id=self.wid):
+                        self.lost = True
+                        return
+                except Exception:
+                    logger.warning("heartbeat for job %s failed", self.job_id, exc_info=True)
+                    close_old_connections()
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.join(timeout=5)
+
+
+class ProgressReporter:
+    """The backend's ``on_progress``: throttled ``job.progress`` events, a row write about every half second,
+    and the place where a cancel (or withdrawn consent, or a lost lease) stops the backend at its next step."""
+
+    def __init__(self, job: GenerationJob, wid: str, heartbeat: Heartbeat):
+        self.job_id, self.user_id, self.wid, self.heartbeat = job.pk, job.user_id, wid, heartbeat
+        self.interval = settings.GENERATION_PROGRESS_INTERVAL_S
+        self.last_sent = 0.0
+        self.last_written = time.monotonic()
+        self.last_step = -1
+        self.progress = 0.0
+
+    def __call__(self, step: int, total: int) -> None:
+        total = max(int(total), 1)
+        step = min(max(int(step), 0), total)
+        self.progress = GENERATE_SHARE * step / total
+        self._check(force=step >= total)
+        now = time.monotonic()
+        # Every step when there are few (denoising steps), otherwise a few events a second.
+        if step != self.last_step and (total <= 60 or now - self.last_sent >= self.interval or step == total):
+            self.last_sent, self.last_step = now, step
+            self.send(step, total)
+
+    def send(self, step: int, total: int) -> None:
+        send_now(
+            user_group(self.user_id),
+            {"type": "job.progress", "job": self.job_id, "step": step, "total": total, "progress": round(self.progress, 4)},
+        )
+
+    def phase(self, progress: float) -> None:
+        self.progress = progress
+        self._check(force=True)
+        send_now(user_group(self.user_id), {"type": "job.progress", "job": self.job_id, "step": None, "total": None, "progress": progress})
+
+    def _check(self, *, force: bool = False) -> None:
+        if self.heartbeat.lost:
+            raise LeaseLost()
+        now = time.monotonic()
+        if not force and now - self.last_written < 0.5:
+            return
+        self.last_written = now
+        owned, cancel, reason = services.job_record_progress(job_id=self.job_id, worker_id=self.wid, progress=self.progress)
+        if not owned:
+            raise LeaseLost()
+        if cancel:
+            raise JobCancelled(reason or "cancelled")
+
+
+def _download(name: str, dest: Path) -> str:
+    with default_storage.open(name, "rb") as src, open(dest, "wb") as out:
+        shutil.copyfileobj(src, out)
+    return str(dest)
+
+
+def build_request(job: GenerationJob, workdir: Path) -> GenerationRequest:
+    parent = None
+    if job.remix_of_id:
+        post = job.remix_of
+        parent_job = post.job
+        video_path = _download(post.video, workdir / "parent.mp4") if post.video else None
+        parent = ParentClip(
+            post_id=post.pk,
+            scene_plan=parent_job.scene_plan if parent_job else None,
+            video_path=video_path,
+            seed=parent_job.seed if parent_job else None,
+        )
+    cameos = []
+    for cameo in job.cameos.all():
+        ref = _download(cameo.reference, workdir / f"cameo-{cameo.pk}{Path(cameo.reference).suffix}") if cameo.reference else ""
+        cameos.append(CameoRef(id=cameo.pk, name=cameo.name, kind=cameo.kind, reference_image=ref))
+    return GenerationRequest(
+        job_id=job.pk,
+        kind=job.kind,
+        prompt=job.prompt,
+        duration_s=job.duration_s,
+        aspect=job.aspect,
+        seed=job.seed,
+        short_side=settings.GENERATION_SHORT_SIDE,
+        parent=parent,
+        cameos=cameos,
+        strength=job.strength,
+    )
+
+
+def run_job(job: GenerationJob, wid: str) -> None:
+    """Run one claimed job to a final state (or back to the queue on a transient error)."""
+    from cameos.services import cameos_consent_problem
+
+    problem = cameos_consent_problem(job=job)
+    if problem:
+        services.job_mark_cancelled(job_id=job.pk, worker_id=wid, reason=problem)
+        return
+    heartbeat = Heartbeat(job.pk, wid)
+    heartbeat.start()
+    reporter = ProgressReporter(job, wid, heartbeat)
+    workdir = Path(tempfile.mkdtemp(prefix=f"riff-job-{job.pk}-"))
+    stored: list[str] = []
+    try:
+        backend = get_backend()
+        request = build_request(job, workdir)
+        clip = backend.generate(request, reporter)
+        reporter.phase(GENERATE_SHARE)
+        from .postprocess import finish_clip
+
+        result = finish_clip(job=job, clip=clip, workdir=workdir)
+        reporter.phase(0.98)
+        base = f"drafts/{job.user_id}/{job.pk}/a{job.attempts}"
+        stored.append(_store(f"{base}/clip.mp4", result.video_path))
+        stored.append(_store(f"{base}/poster.jpg", result.poster_path))
+        done = services.job_succeed(
+            job_id=job.pk,
+            worker_id=wid,
+            video=stored[0],
+            poster=stored[1],
+            scene_plan=clip.scene_plan,
+            meta=result.meta,
+        )
+        if done is None:
+            services.storage_delete(stored)
+            services.job_mark_cancelled(job_id=job.pk, worker_id=wid)
+        else:
+            _delete_other_attempts(job, keep=base)
+    except JobCancelled as exc:
+        services.storage_delete(stored)
+        services.job_mark_cancelled(job_id=job.pk, worker_id=wid, reason=exc.reason)
+    except LeaseLost:
+        services.storage_delete(stored)
+        logger.warning("job %s: lease lost, another worker has it", job.pk)
+    except BackendError as exc:
+        services.storage_delete(stored)
+        services.job_fail(job_id=job.pk, worker_id=wid, message=str(exc), transient=exc.transient)
+    except Exception as exc:  # contained: the job fails with a message, the worker keeps serving
+        logger.exception("job %s failed", job.pk)
+        services.storage_delete(stored)
+        services.job_fail(
+            job_id=job.pk, worker_id=wid, message=f"The generation failed: {type(exc).__name__}: {exc}"[:400], transient=True
+        )
+    finally:
+        heartbeat.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _store(name: str, path) -> str:
+    from django.core.files import File
+
+    with open(path, "rb") as handle:
+        return default_storage.save(name, File(handle, name=os.path.basename(path)))
+
+
+def _delete_other_attempts(job: GenerationJob, *, keep: str) -> None:
+    root = f"drafts/{job.user_id}/{job.pk}"
+    try:
+        dirs, _ = default_storage.listdir(root)
+    except (FileNotFoundError, NotImplementedError, OSError):
+        return
+    for name in dirs:
+        path = f"{root}/{name}"
+        if path == keep:
+            continue
+        try:
+            _, files = default_storage.listdir(path)
+        except (FileNotFoundError, OSError):
+            continue
+        services.storage_delete([f"{path}/{f}" for f in files])
+
+
+def serve_queue(*, max_jobs: int | None = None) -> int:
+    """Claim and run jobs until none are waiting. Returns how many ran."""
+    wid = worker_id()
+    ran = 0
+    while max_jobs is None or ran < max_jobs:
+        close_old_connections()
+        job = services.job_claim_next(worker_id=wid)
+        if job is None:
+            break
+        logger.info("job %s: claimed by %s (attempt %s)", job.pk, wid, job.attempts)
+        run_job(job, wid)
+        ran += 1
+    return ran

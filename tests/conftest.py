@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def make_user(db):
+    from accounts.services import user_signup
+
+    counter = {"n": 0}
+
+    def make(username: str | None = None, password: str = "correct-horse-42", **extra):
+        counter["n"] += 1
+        return user_signup(username=username or f"user{counter['n']}", password=password, **extra)
+
+    return make
+
+
+@pytest.fixture
+def api(db):
+    """An API client; ``api.as_user(user)`` authenticates it with the user's token."""
+    from rest_framework.authtoken.models import Token
+
+    client = APIClient()
+
+    def as_user(user):
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    client.as_user = as_user
+    return client
+
+
+@pytest.fixture
+def client_for(db):
+    from rest_framework.authtoken.models import Token
+
+    def make(user):
+        client = APIClient()
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make
+
+
+def worker_env(**extra) -> dict:
+    env = dict(os.environ)
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        env["SQLITE_PATH"] = str(db["NAME"])
+    env.update({k: str(v) for k, v in extra.items()})
+    return env
+
+
+class WorkerProcess:
+    """A real Celery worker (solo pool, queues generation + default) in its own process."""
+
+    def __init__(self, log_path: Path, **env):
+        self.log_path = log_path
+        self.env = env
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> "WorkerProcess":
+        self.log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-c", "1", "-Q", "generation,default",
+             "--without-gossip", "--without-mingle", "-l", "INFO", "-n", f"test-{time.monotonic_ns()}@%h"],
+            cwd=ROOT,
+            env=worker_env(**self.env),
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        return self
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"worker exited with {self.proc.returncode}:\n{self.output()}")
+            if b"ready." in self.log_path.read_bytes():
+                return
+            time.sleep(0.2)
+        raise TimeoutError(f"worker did not start:\n{self.output()}")
+
+    def output(self) -> str:
+        return self.log_path.read_bytes().decode(errors="replace")[-5000:]
+
+    def kill(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        if hasattr(self, "log"):
+            self.log.close()
+
+
+@pytest.fixture
+def start_worker(tmp_path):
+    workers: list[WorkerProcess] = []
+
+    def start(wait: bool = True, **env) -> WorkerProcess:
+        worker = WorkerProcess(tmp_path / f"worker-{len(workers)}.log", **env).start()
+        workers.append(worker)
+        if wait:
+            worker.wait_ready()
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()
+
+
+@pytest.fixture
+def purge_queues():
+    """Drop wake-ups left in the broker by earlier tests (a lost wake-up loses nothing; a stale one is harmless,
+    but a clean broker keeps each test's timing its own)."""
+    import redis
+
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    for key in ("generation", "default", "celery"):
+        client.delete(key)
+    yield
