@@ -72,8 +72,19 @@ def follow_create(*, follower: User, followee: User) -> bool:
 
 
 def follow_delete(*, follower: User, followee: User) -> bool:
-    deleted, _ = Follow.objects.filter(follower=follower, followee=followee).delete()
+    with transaction.atomic():
+        deleted, _ = Follow.objects.filter(follower=follower, followee=followee).delete()
+        if deleted:
+            _cameo_consent_changed(follower, followee)
     return bool(deleted)
+
+
+def _cameo_consent_changed(a: User, b: User) -> None:
+    """An unfollow or a block can end consent to use each other's cameos (the mutuals level, blocks): pending
+    uses that lost it stop now."""
+    from cameos.services import cameos_relationship_changed  # cameos depends on accounts, not the reverse
+
+    cameos_relationship_changed(user_a_id=a.pk, user_b_id=b.pk)
 
 
 def block_create(*, blocker: User, blocked: User) -> bool:
@@ -84,6 +95,7 @@ def block_create(*, blocker: User, blocked: User) -> bool:
         Follow.objects.filter(follower=blocker, followee=blocked).delete()
         Follow.objects.filter(follower=blocked, followee=blocker).delete()
         _, created = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
+        _cameo_consent_changed(blocker, blocked)
     return created
 
 

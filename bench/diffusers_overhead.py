@@ -41,6 +41,9 @@ def main() -> None:
     args = parser.parse_args()
 
     from diffusers import WanPipeline
+    from diffusers.utils import logging as diffusers_logging
+
+    diffusers_logging.disable_progress_bar()
 
     with tempfile.TemporaryDirectory() as tmp:
         model_dir = make_tiny_model(Path(tmp) / "wan", "wan")

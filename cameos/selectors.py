@@ -1,10 +1,26 @@
+"""Reads for cameos: who may see and use a cameo, lists, requests, approvals and the ledger.
+
+The consent rule lives in two forms that must agree (the consent-matrix tests check both): ``cameo_use_decision``
+for one cameo and one user (job creation, worker start, publishing), and ``cameo_usable_q`` for lists in one
+SQL query.
+
+- The owner may use their cameo once its reference check passed.
+- Nobody else may when either has blocked the other, when it is a person cameo not verified yet, or when its
+  reference check has not passed.
+- ``everyone``: anyone else. ``mutuals``: people the owner follows and who follow the owner, and approved users.
+  ``approved``: approved users. ``only_me``: nobody else.
+"""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from accounts.selectors import are_mutuals, is_blocked_between
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 
-from .models import Cameo, CameoApproval
+from accounts.models import Follow, User
+from accounts.selectors import are_mutuals, blocked_user_ids, is_blocked_between
+
+from .models import Cameo, CameoApproval, CameoRequest, CameoUse
 
 
 @dataclass(frozen=True)
@@ -15,19 +31,124 @@ class UseDecision:
 
 
 def cameo_use_decision(*, cameo: Cameo, user) -> UseDecision:
-    """May ``user`` use ``cameo`` right now? Called when a job is created and again when a worker starts it."""
+    """May ``user`` use ``cameo`` right now? Called when a job is created, when a worker starts it, when it is
+    published and whenever the owner narrows who may use the cameo."""
+    if not cameo.is_ready:
+        if cameo.reference_state == Cameo.ReferenceState.REJECTED:
+            return UseDecision(False, reason=f"The photos of the cameo “{cameo.name}” did not pass the check: {cameo.reference_reason}")
+        return UseDecision(False, reason=f"The photos of the cameo “{cameo.name}” are still being checked. Try again in a moment.")
     if cameo.owner_id == user.pk:
-        return UseDecision(True, "owner")
+        return UseDecision(True, CameoUse.Basis.OWNER)
     if is_blocked_between(cameo.owner_id, user.pk):
         return UseDecision(False, reason=f"You cannot use the cameo “{cameo.name}”.")
     if cameo.kind == Cameo.Kind.PERSON and cameo.verified_at is None:
         return UseDecision(False, reason=f"The cameo “{cameo.name}” is not verified yet, so only its owner can use it.")
-    approved = CameoApproval.objects.filter(cameo=cameo, user_id=user.pk).exists()
     level = cameo.permission
     if level == Cameo.Permission.EVERYONE:
-        return UseDecision(True, "everyone")
+        return UseDecision(True, CameoUse.Basis.EVERYONE)
     if level == Cameo.Permission.MUTUALS and are_mutuals(cameo.owner_id, user.pk):
-        return UseDecision(True, "mutuals")
-    if level in (Cameo.Permission.APPROVED, Cameo.Permission.MUTUALS) and approved:
-        return UseDecision(True, "approved")
-    return UseDecision(False, reason=f"@{cameo.owner.username} has not allowed you to use the cameo “{cameo.name}”.")
+        return UseDecision(True, CameoUse.Basis.MUTUALS)
+    if level in (Cameo.Permission.APPROVED, Cameo.Permission.MUTUALS) and CameoApproval.objects.filter(
+        cameo_id=cameo.pk, user_id=user.pk
+    ).exists():
+        return UseDecision(True, CameoUse.Basis.APPROVED)
+    if level == Cameo.Permission.ONLY_ME:
+        return UseDecision(False, reason=f"Only @{cameo.owner.username} can use the cameo “{cameo.name}”.")
+    return UseDecision(
+        False, reason=f"@{cameo.owner.username} has not allowed you to use the cameo “{cameo.name}”. You can ask for approval."
+    )
+
+
+def _open_to_others_q(user) -> Q:
+    """Cameos of other people that ``user`` may see (and ask to use): checked, verified if a person, not
+    blocked, and not private."""
+    q = (
+        Q(reference_state=Cameo.ReferenceState.READY)
+        & (Q(kind=Cameo.Kind.CHARACTER) | Q(verified_at__isnull=False))
+        & ~Q(permission=Cameo.Permission.ONLY_ME)
+        & ~Q(owner_id=user.pk)
+    )
+    blocked = blocked_user_ids(user_id=user.pk)
+    if blocked:
+        q &= ~Q(owner_id__in=blocked)
+    return q
+
+
+def cameo_usable_q(user) -> Q:
+    """The SQL form of ``cameo_use_decision(...).allowed`` for ``user``."""
+    approved = Q(Exists(CameoApproval.objects.filter(cameo_id=OuterRef("pk"), user_id=user.pk)))
+    mutual = Q(Exists(Follow.objects.filter(follower_id=user.pk, followee_id=OuterRef("owner_id")))) & Q(
+        Exists(Follow.objects.filter(follower_id=OuterRef("owner_id"), followee_id=user.pk))
+    )
+    by_level = (
+        Q(permission=Cameo.Permission.EVERYONE)
+        | (Q(permission=Cameo.Permission.MUTUALS) & (mutual | approved))
+        | (Q(permission=Cameo.Permission.APPROVED) & approved)
+    )
+    return Q(owner_id=user.pk, reference_state=Cameo.ReferenceState.READY) | (_open_to_others_q(user) & by_level)
+
+
+def _with_viewer(qs: QuerySet[Cameo], user) -> QuerySet[Cameo]:
+    return qs.select_related("owner").annotate(
+        can_use=Case(When(cameo_usable_q(user), then=Value(True)), default=Value(False), output_field=BooleanField()),
+        my_request=Subquery(
+            CameoRequest.objects.filter(cameo_id=OuterRef("pk"), user_id=user.pk, state=CameoRequest.State.PENDING).values(
+                "state"
+            )[:1]
+        ),
+    ).prefetch_related("references")
+
+
+def cameos_visible_to(*, user) -> QuerySet[Cameo]:
+    """Every cameo ``user`` may see: their own (whatever their state) and other people's open ones."""
+    return _with_viewer(Cameo.objects.filter(Q(owner_id=user.pk) | _open_to_others_q(user)), user)
+
+
+def cameos_for_list(*, user, owner: User | None = None) -> QuerySet[Cameo]:
+    """``GET /api/cameos``: mine and those I may use; with ``owner``, that person's cameos I may see."""
+    if owner is not None:
+        return cameos_visible_to(user=user).filter(owner_id=owner.pk)
+    return _with_viewer(Cameo.objects.filter(Q(owner_id=user.pk) | cameo_usable_q(user)), user)
+
+
+def cameo_get_visible(*, user, cameo_id: int) -> Cameo | None:
+    return cameos_visible_to(user=user).filter(pk=cameo_id).first()
+
+
+def cameo_requests_pending(*, cameo: Cameo) -> QuerySet[CameoRequest]:
+    return CameoRequest.objects.filter(cameo=cameo, state=CameoRequest.State.PENDING).select_related("user")
+
+
+def cameo_approvals(*, cameo: Cameo) -> QuerySet[CameoApproval]:
+    return CameoApproval.objects.filter(cameo=cameo).select_related("user")
+
+
+def cameo_uses(*, cameo: Cameo, user: User | None = None) -> QuerySet[CameoUse]:
+    """The ledger of one cameo, newest first (every job and post, whoever made it, drafts included)."""
+    qs = CameoUse.objects.filter(cameo=cameo).select_related("user", "job", "post", "removed_by")
+    if user is not None:
+        qs = qs.filter(user=user)
+    return qs
+
+
+def cameo_use_state(use: CameoUse) -> str:
+    """Where a use stands now, in one word: removed, published, taken_down, deleted, queued, running, draft,
+    discarded, cancelled, failed or gone (the job no longer exists)."""
+    if use.removed_at is not None:
+        return "removed"
+    if use.post is not None:
+        return use.post.state
+    job = use.job
+    if job is None:
+        return "gone"
+    if job.status == job.Status.SUCCEEDED:
+        return {job.Draft.READY: "draft", job.Draft.PUBLISHED: "published"}.get(job.draft, "discarded")
+    return job.status
+
+
+def cameo_media_names(*, cameo: Cameo) -> list[str]:
+    """Every stored file of a cameo: reference photos and clip, the avatar, verification clips awaiting a check."""
+    names = [r.file for r in cameo.references.all() if r.file]
+    names += [n for n in cameo.challenges.exclude(clip="").values_list("clip", flat=True)]
+    names += [n for n in (cameo.avatar, cameo.reference) if n]
+    return sorted(set(names))

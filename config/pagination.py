@@ -41,13 +41,16 @@ def page_size(request, default: int = DEFAULT_PAGE_SIZE) -> int:
     return size
 
 
-def keyset_page(queryset, *, request, order_field: str = "created_at", default_size: int = DEFAULT_PAGE_SIZE):
-    """Newest-first keyset pagination on (order_field, id). Returns (items, next_cursor)."""
+def keyset_page(
+    queryset, *, request, order_field: str = "created_at", default_size: int = DEFAULT_PAGE_SIZE, descending: bool = True
+):
+    """Keyset pagination on (order_field, id), newest first (or oldest first). Returns (items, next_cursor)."""
     from django.db.models import Q
 
     size = page_size(request, default_size)
     cursor = decode_cursor(request.query_params.get("cursor"))
-    qs = queryset.order_by(f"-{order_field}", "-id")
+    sign, beyond = ("-", "lt") if descending else ("", "gt")
+    qs = queryset.order_by(f"{sign}{order_field}", f"{sign}id")
     if cursor is not None:
         try:
             value, last_id = cursor
@@ -58,7 +61,7 @@ def keyset_page(queryset, *, request, order_field: str = "created_at", default_s
         parsed = parse_datetime(value) if isinstance(value, str) else value
         if parsed is None:
             raise ApiError("The page cursor is not valid. Start again from the first page.", code="bad_cursor")
-        qs = qs.filter(Q(**{f"{order_field}__lt": parsed}) | Q(**{order_field: parsed, "id__lt": last_id}))
+        qs = qs.filter(Q(**{f"{order_field}__{beyond}": parsed}) | Q(**{order_field: parsed, f"id__{beyond}": last_id}))
     items = list(qs[: size + 1])
     next_cursor = None
     if len(items) > size:

@@ -171,7 +171,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
-    "reap-stale-jobs": {"task": "generation.tasks.reap_stale_jobs", "schedule": 15.0},
+    "reap-stale-jobs": {
+        "task": "generation.tasks.reap_stale_jobs",
+        "schedule": env_float("GENERATION_REAP_INTERVAL_S", 15.0),
+        "options": {"queue": "default", "expires": 60},
+    },
 }
 
 # --- Storage: files under var/media, or an S3-compatible bucket -----------------------------------------------
@@ -236,6 +240,52 @@ GENERATION_MAX_ATTEMPTS = env_int("GENERATION_MAX_ATTEMPTS", 3)
 GENERATION_HEARTBEAT_S = env_float("GENERATION_HEARTBEAT_S", 2.0)
 GENERATION_LEASE_S = env_float("GENERATION_LEASE_S", 30.0)
 GENERATION_PROGRESS_INTERVAL_S = env_float("GENERATION_PROGRESS_INTERVAL_S", 0.25)
+
+# --- Feed ranking (feed/ranking.py documents the formula) -------------------------------------------------------
+# For you: score = follow·[you follow the author] + trending·D/(D + trending_midpoint)
+#   + taste·sim(post, your taste) + remix_of_engaged·[remix of a clip you liked or finished]
+#   + cameo_of_followed·[features a cameo of someone you follow] + steer_more·match(more) − steer_less·match(less)
+#   + fresh·2^(−age/fresh_half_life_h) − watched·[seen] − completed·[watched to the end]
+# where D = weighted engagement · e^(−age/trending_tau_h). FEED_WEIGHTS_JSON='{"taste": 2}' overrides entries.
+FEED_WEIGHTS = {
+    # candidates drawn from each source (at most; 500 in all)
+    "pool_following": 120,
+    "pool_trending": 120,
+    "pool_similar": 120,
+    "pool_remixes": 50,
+    "pool_cameos": 30,
+    "pool_fresh": 60,
+    # score terms
+    "follow": 1.0,
+    "trending": 1.0,
+    "taste": 1.5,
+    "remix_of_engaged": 0.6,
+    "cameo_of_followed": 0.6,
+    "steer_more": 2.0,
+    "steer_less": 3.0,
+    "fresh": 0.5,
+    "watched": 2.0,
+    "completed": 1.0,
+    # shapes
+    "fresh_half_life_h": 24.0,
+    "trending_tau_h": 12.0,
+    "trending_midpoint": 10.0,
+    "engagement_like": 1.0,
+    "engagement_comment": 2.0,
+    "engagement_remix": 3.0,
+    "engagement_view": 0.1,
+    # cosine similarity s counts as clip((s − floor) / span, 0, 1)
+    "taste_floor": 0.3,
+    "taste_span": 0.4,
+    "steer_floor": 0.28,
+    "steer_span": 0.15,
+    # the taste vector is the mean embedding of this many recent likes and completed views
+    "taste_history": 50,
+}
+if env("FEED_WEIGHTS_JSON"):
+    import json
+
+    FEED_WEIGHTS.update(json.loads(env("FEED_WEIGHTS_JSON")))
 
 # --- Provenance -------------------------------------------------------------------------------------------------
 PROVENANCE_DIR = Path(env("PROVENANCE_DIR", str(VAR_DIR / "provenance")))

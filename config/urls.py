@@ -3,8 +3,10 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.media import serve_media
+from config.views import HealthApi
 
 api_patterns = [
+    path("health", HealthApi.as_view(), name="api-health"),
     path("", include("accounts.urls")),
     path("", include("generation.urls")),
     path("", include("feed.urls")),

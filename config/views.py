@@ -1,5 +1,10 @@
 from django.http import JsonResponse
 from django.shortcuts import render
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 
 def _wants_json(request) -> bool:
@@ -16,3 +21,14 @@ def server_error(request):
     if _wants_json(request):
         return JsonResponse({"detail": "Something went wrong on our side. Please try again.", "code": "server_error"}, status=500)
     return render(request, "error.html", {"title": "Something went wrong", "message": "Please try again in a moment."}, status=500)
+
+
+class HealthApi(APIView):
+    """Liveness for load balancers and monitoring: answers without touching the database."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(responses={200: inline_serializer("Health", {"ok": serializers.BooleanField()})})
+    def get(self, request):
+        return Response({"ok": True})

@@ -9,8 +9,11 @@ import threading
 import numpy as np
 
 _model = None
+_topic_matrix = None
 _lock = threading.Lock()
 DIM = 384
+TOPIC_MATCH = 0.5  # a wanted term also points to every topic at least this close (besides its nearest one)
+TOPICS_PER_TERM = 4
 
 
 def get_model():
@@ -26,7 +29,19 @@ def get_model():
 
 
 def embed_texts(texts: list[str]) -> np.ndarray:
-    return np.asarray(get_model().encode(list(texts), normalize_embeddings=True), dtype=np.float32)
+    return np.asarray(get_model().encode(list(texts), normalize_embeddings=True, show_progress_bar=False), dtype=np.float32)
+
+
+def topic_matrix() -> np.ndarray:
+    """The embeddings of feed.topics.TOPICS (one row per topic), computed once per worker process."""
+    global _topic_matrix
+    if _topic_matrix is None:
+        from .topics import TOPICS
+
+        matrix = embed_texts(list(TOPICS))
+        with _lock:
+            _topic_matrix = matrix
+    return _topic_matrix
 
 
 def to_bytes(vector: np.ndarray) -> bytes:
@@ -43,12 +58,48 @@ def post_text(post) -> str:
     return " ".join(part for part in (post.prompt if post.prompt_public else "", post.caption) if part).strip()
 
 
-def post_embed(*, post_id: int) -> None:
+def posts_embed(*, post_ids: list[int]) -> int:
+    """Embed the prompt and caption of these posts and file each under its two nearest topics. Returns how many."""
     from .models import Post
 
-    post = Post.objects.filter(pk=post_id).first()
-    if post is None:
-        return
-    text = post_text(post) or post.prompt
-    vector = embed_texts([text])[0]
-    Post.objects.filter(pk=post_id).update(embedding=to_bytes(vector))
+    posts = list(Post.objects.filter(pk__in=post_ids).only("id", "prompt", "prompt_public", "caption"))
+    if not posts:
+        return 0
+    vectors = embed_texts([post_text(post) or post.prompt for post in posts])
+    nearest = np.argsort(-(vectors @ topic_matrix().T), axis=1)[:, :2]
+    for post, vector, (first, second) in zip(posts, vectors, nearest):
+        Post.objects.filter(pk=post.pk).update(embedding=to_bytes(vector), topic=int(first), topic2=int(second))
+    return len(posts)
+
+
+def post_embed(*, post_id: int) -> None:
+    posts_embed(post_ids=[post_id])
+
+
+def feed_preference_embed(*, user_id: int) -> bool:
+    """Turn a user's steering terms into directions: one embedding per term, and the topics the wanted terms
+    point to. Stored only if the text is still the one that was embedded. Returns whether it was stored."""
+    from django.utils import timezone
+
+    from .models import FeedPreference
+    from .topics import topic_for_term
+
+    preference = FeedPreference.objects.filter(user_id=user_id).first()
+    if preference is None:
+        return False
+    more, less = list(preference.more_terms), list(preference.less_terms)
+    more_vectors = embed_texts(more) if more else None
+    less_vectors = embed_texts(less) if less else None
+    topics = [t for t in (topic_for_term(term) for term in more) if t is not None]
+    if more_vectors is not None:
+        similarity = more_vectors @ topic_matrix().T
+        for row in similarity:
+            ranked = np.argsort(-row)[:TOPICS_PER_TERM]
+            topics += [int(t) for i, t in enumerate(ranked) if i == 0 or row[t] >= TOPIC_MATCH]
+    stored = FeedPreference.objects.filter(pk=preference.pk, text=preference.text).update(
+        more_vectors=to_bytes(more_vectors) if more_vectors is not None else None,
+        less_vectors=to_bytes(less_vectors) if less_vectors is not None else None,
+        more_topics=list(dict.fromkeys(topics)),
+        vectors_at=timezone.now(),
+    )
+    return bool(stored)

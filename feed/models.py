@@ -33,7 +33,17 @@ class Post(models.Model):
     comment_count = models.PositiveIntegerField(default=0)
     remix_count = models.PositiveIntegerField(default=0)
     view_count = models.PositiveIntegerField(default=0)
+    # Every remix below this post, at any depth (kept with remix_count when remixes are published or removed).
+    descendant_count = models.PositiveIntegerField(default=0)
+    # Ids of the remix chain above this post, root first: the lineage without a recursive query.
+    ancestors = models.JSONField(default=list, blank=True)
+    # ln(1 + weighted engagement) + publish time / tau (feed.ranking): ordering by it ranks by engagement with
+    # time decay, and it only changes when the engagement does.
+    hot_score = models.FloatField(default=0.0)
     embedding = models.BinaryField(null=True, blank=True)  # float32 sentence embedding of prompt + caption
+    # The two feed.topics.TOPICS nearest the embedding: the buckets of the "similar to your taste" candidates.
+    topic = models.SmallIntegerField(null=True, blank=True)
+    topic2 = models.SmallIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -41,6 +51,9 @@ class Post(models.Model):
         indexes = [
             models.Index(fields=["state", "visibility", "-created_at"]),
             models.Index(fields=["author", "-created_at"]),
+            models.Index(fields=["state", "visibility", "-hot_score"], name="post_trending"),
+            models.Index(fields=["topic", "-hot_score"], name="post_topic_trending"),
+            models.Index(fields=["topic2", "-hot_score"], name="post_topic2_trending"),
         ]
 
     def __str__(self) -> str:
@@ -54,9 +67,13 @@ class Like(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "post"], name="like_once")]
+        indexes = [models.Index(fields=["user", "-created_at"], name="like_user_recent")]
 
 
 class Comment(models.Model):
+    """A comment on a post, or a reply to a top-level comment (one level deep: a reply to a reply is attached to
+    the top-level comment of its thread, see feed.services.comment_create)."""
+
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies")
@@ -65,6 +82,7 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["post", "parent", "-created_at"], name="comment_thread")]
 
 
 class View(models.Model):
@@ -74,11 +92,13 @@ class View(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="views")
     watch_s = models.FloatField(default=0)
     completed = models.BooleanField(default=False)
+    completed_at = models.DateTimeField(null=True, blank=True)  # the first time it was watched to the end
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "post"], name="view_once")]
+        indexes = [models.Index(fields=["user", "-completed_at"], name="view_user_completed")]
 
 
 class Report(models.Model):
@@ -101,6 +121,11 @@ class Report(models.Model):
     outcome = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=~Q(kind="comment") | Q(comment__isnull=False), name="report_comment_has_comment"),
+        ]
 
 
 class Notification(models.Model):
@@ -126,16 +151,25 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "-created_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"]),
+            models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"),
+        ]
 
 
 class FeedPreference(models.Model):
-    """What a user wrote about what they want more or less of, and the directions derived from it."""
+    """What a user wrote about what they want more or less of, and the directions derived from it.
+
+    The web process parses the terms at once (reasons and lexical matching work immediately); the worker embeds
+    each term (one float32 row per term, in the order of the terms) and finds the topics the wanted terms point to.
+    """
 
     user = models.OneToOneField("accounts.User", on_delete=models.CASCADE, related_name="feed_preference")
     text = models.CharField(max_length=500, blank=True)
     more_terms = models.JSONField(default=list, blank=True)
     less_terms = models.JSONField(default=list, blank=True)
-    more_vector = models.BinaryField(null=True, blank=True)
-    less_vector = models.BinaryField(null=True, blank=True)
+    more_vectors = models.BinaryField(null=True, blank=True)  # len(more_terms) x 384 float32, row i = term i
+    less_vectors = models.BinaryField(null=True, blank=True)
+    more_topics = models.JSONField(default=list, blank=True)  # topic ids (feed.topics) the wanted terms point to
+    vectors_at = models.DateTimeField(null=True, blank=True)  # when the worker stored the vectors for this text
     updated_at = models.DateTimeField(auto_now=True)

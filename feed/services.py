@@ -1,8 +1,32 @@
+"""Writes for the feed. Counters move in the same transaction as the rows they count, with single UPDATE
+statements (F expressions), so concurrent likes never lose or double a count; events go out after commit."""
+
 from __future__ import annotations
 
-from config.events import send_to_user
+import logging
+import math
 
-from .models import Notification
+from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from rest_framework import status
+
+from config.api import ApiError
+from config.events import post_group, send_on_commit, send_to_user, send_to_users
+
+from . import ranking
+from .models import Comment, FeedPreference, Like, Notification, Post, Report, View
+from .selectors import ancestor_ids, comments_visible_to, post_visible_to
+from .steering import MAX_TEXT, steering_parse
+from .topics import topic_for_term
+
+logger = logging.getLogger(__name__)
+
+MAX_CAPTION = 500
+MAX_COMMENT = 1000
+MAX_REPORT = 1000
+MAX_WATCH_S = 3600.0
 
 
 def notification_create(*, recipient, kind: str, actor=None, post=None, text: str = "", data: dict | None = None) -> Notification | None:
@@ -26,80 +50,335 @@ def notification_create(*, recipient, kind: str, actor=None, post=None, text: st
     return notification
 
 
-def post_create_from_job(*, job, caption: str = "", visibility: str = "public"):
-    """Publish a finished job's draft as a post (called inside the publishing transaction)."""
-    from django.db.models import F
+def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
+    """Mark the user's notifications read: these ids (others' ids are ignored), or all of them."""
+    qs = Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())
 
+
+# --- posts ---------------------------------------------------------------------------------------------------
+
+
+def _send_counts(post_id: int) -> None:
+    """Read the counters as they are now (inside the writing transaction) and send them after commit."""
+    counts = Post.objects.filter(pk=post_id).values("like_count", "comment_count", "remix_count", "view_count").first()
+    if counts is not None:
+        send_on_commit(post_group(post_id), {"type": "post.counts", "post": post_id, **counts})
+
+
+def _enqueue(task, *args) -> None:
+    try:
+        task.apply_async(args=list(args), queue="generation")
+    except Exception:
+        logger.warning("could not queue %s%s", task.name, tuple(args), exc_info=True)
+
+
+def post_create(
+    *,
+    author,
+    video: str,
+    poster: str = "",
+    caption: str = "",
+    prompt: str = "",
+    prompt_public: bool = True,
+    remix_of: Post | None = None,
+    visibility: str = Post.Visibility.PUBLIC,
+    duration_s: float = 0.0,
+    width: int = 0,
+    height: int = 0,
+    job=None,
+) -> Post:
+    """Publish a clip. A remix records its chain, bumps its parent's remix count and every ancestor's descendant
+    count, and notifies the parent's author; followers get ``feed.new_posts``; the worker embeds the text."""
     from accounts.models import Follow
-    from cameos.services import cameo_uses_attach_post
-    from config.events import send_to_users
 
-    from .models import Post
+    from .tasks import embed_post
 
     if visibility not in Post.Visibility.values:
-        from config.api import ApiError
-
         raise ApiError(f"The visibility must be one of {', '.join(Post.Visibility.values)}.", code="visibility_invalid")
-    parent = job.remix_of
+    if len(caption) > MAX_CAPTION:
+        raise ApiError(f"The caption is too long (at most {MAX_CAPTION} characters).", code="caption_too_long")
+    now = timezone.now()
+    with transaction.atomic():
+        post = Post.objects.create(
+            author=author,
+            job=job,
+            video=video,
+            poster=poster,
+            caption=caption,
+            prompt=prompt,
+            prompt_public=prompt_public,
+            remix_of=remix_of,
+            root_id=(remix_of.root_id or remix_of.pk) if remix_of is not None else None,
+            depth=(remix_of.depth + 1) if remix_of is not None else 0,
+            ancestors=[*ancestor_ids(remix_of), remix_of.pk] if remix_of is not None else [],
+            visibility=visibility,
+            duration_s=duration_s,
+            width=width,
+            height=height,
+            hot_score=ranking.hot_score(created_at=now),
+        )
+        if remix_of is not None:
+            Post.objects.filter(pk=remix_of.pk).update(**ranking.counters_update(created_at=remix_of.created_at, remix=1))
+            Post.objects.filter(pk__in=post.ancestors).update(descendant_count=F("descendant_count") + 1)
+            _send_counts(remix_of.pk)
+            notification_create(
+                recipient=remix_of.author,
+                actor=author,
+                kind=Notification.Kind.REMIX,
+                post=post,
+                text=f"@{author.username} remixed your clip.",
+                data={"parent": remix_of.pk},
+            )
+        if visibility != Post.Visibility.PRIVATE:
+            followers = Follow.objects.filter(followee_id=author.pk).values_list("follower_id", flat=True)
+            send_to_users(followers, {"type": "feed.new_posts", "post": post.pk, "author": author.username})
+        transaction.on_commit(lambda: _enqueue(embed_post, post.pk))
+    return post
+
+
+def post_create_from_job(*, job, caption: str = "", visibility: str = "public") -> Post:
+    """Publish a finished job's draft as a post (called inside the publishing transaction). Owners of the cameos
+    it features are told that the clip is now published."""
+    from cameos.models import CameoUse
+    from cameos.services import cameo_uses_attach_post
+
     meta = job.backend_meta or {}
-    post = Post.objects.create(
-        author_id=job.user_id,
+    post = post_create(
+        author=job.user,
         job=job,
         video=job.video,
         poster=job.poster,
         caption=caption,
         prompt=job.prompt,
         prompt_public=job.prompt_public,
-        remix_of=parent,
-        root=(parent.root or parent) if parent else None,
-        depth=(parent.depth + 1) if parent else 0,
+        remix_of=job.remix_of,
         visibility=visibility,
         duration_s=meta.get("duration_s", job.duration_s),
         width=meta.get("width", 0),
         height=meta.get("height", 0),
     )
     cameo_uses_attach_post(job=job, post=post)
-    if parent is not None:
-        Post.objects.filter(pk=parent.pk).update(remix_count=F("remix_count") + 1)
+    for use in CameoUse.objects.filter(job=job, removed_at__isnull=True).select_related("cameo__owner"):
         notification_create(
-            recipient=parent.author,
+            recipient=use.cameo.owner,
             actor=job.user,
-            kind=Notification.Kind.REMIX,
+            kind=Notification.Kind.CAMEO_USE,
             post=post,
-            text=f"@{job.user.username} remixed your clip.",
+            text=f"@{job.user.username} published a clip with your cameo “{use.cameo.name}”.",
+            data={"cameo": use.cameo_id, "post": post.pk},
         )
-    if visibility != Post.Visibility.PRIVATE:
-        followers = Follow.objects.filter(followee_id=job.user_id).values_list("follower_id", flat=True)
-        send_to_users(followers, {"type": "feed.new_posts", "post": post.pk, "author": job.user.username})
-    from django.db import transaction
-
-    from .tasks import embed_post
-
-    transaction.on_commit(lambda: _enqueue_embedding(embed_post, post.pk))
     return post
 
 
-def _enqueue_embedding(task, post_id: int) -> None:
-    try:
-        task.apply_async(args=[post_id], queue="generation")
-    except Exception:
-        import logging
-
-        logging.getLogger(__name__).warning("could not queue the embedding of post %s", post_id, exc_info=True)
+def _check_visible(*, post: Post, user) -> None:
+    if not post_visible_to(post_id=post.pk, user=user):
+        raise ApiError("There is no such post.", code="not_found", status_code=status.HTTP_404_NOT_FOUND)
 
 
-def like_create(*, user, post) -> bool:
-    """Like a post (liking twice is a no-op). The counter moves in the same transaction as the row."""
-    from django.db import IntegrityError, transaction
-    from django.db.models import F
+def post_update(*, user, post: Post, caption: str) -> Post:
+    """The author edits the caption; the worker embeds the new text."""
+    from .tasks import embed_post
 
-    from .models import Like, Post
+    if post.author_id != user.pk:
+        raise ApiError("Only the author can edit this clip.", code="not_author", status_code=status.HTTP_403_FORBIDDEN)
+    caption = caption.strip()
+    if len(caption) > MAX_CAPTION:
+        raise ApiError(f"The caption is too long (at most {MAX_CAPTION} characters).", code="caption_too_long")
+    with transaction.atomic():
+        updated = Post.objects.filter(pk=post.pk, state=Post.State.PUBLISHED).update(caption=caption)
+        if not updated:
+            raise ApiError("There is no such post.", code="not_found", status_code=status.HTTP_404_NOT_FOUND)
+        transaction.on_commit(lambda: _enqueue(embed_post, post.pk))
+    post.caption = caption
+    return post
 
+
+def _post_remove(*, post: Post, state: str, reason: str) -> bool:
+    """published -> deleted | taken_down, once. The parent's remix count and the ancestors' descendant counts
+    stop counting it; its own remixes stay (their lineage shows it as unavailable)."""
+    with transaction.atomic():
+        changed = Post.objects.filter(pk=post.pk, state=Post.State.PUBLISHED).update(state=state, state_reason=reason[:300])
+        if not changed:
+            return False
+        if post.remix_of_id is not None:
+            parent_created = Post.objects.filter(pk=post.remix_of_id).values_list("created_at", flat=True).first()
+            if parent_created is not None:
+                Post.objects.filter(pk=post.remix_of_id, remix_count__gt=0).update(
+                    **ranking.counters_update(created_at=parent_created, remix=-1)
+                )
+                _send_counts(post.remix_of_id)
+            Post.objects.filter(pk__in=post.ancestors, descendant_count__gt=0).update(descendant_count=F("descendant_count") - 1)
+    post.state = state
+    return True
+
+
+def post_delete(*, user, post: Post) -> None:
+    if post.author_id != user.pk:
+        raise ApiError("Only the author can delete this clip.", code="not_author", status_code=status.HTTP_403_FORBIDDEN)
+    if not _post_remove(post=post, state=Post.State.DELETED, reason="deleted by its author"):
+        raise ApiError("There is no such post.", code="not_found", status_code=status.HTTP_404_NOT_FOUND)
+
+
+def post_take_down(*, post: Post, reason: str) -> bool:
+    """Hide a post everywhere (a moderator's decision, or a cameo owner removing a use of their likeness)."""
+    taken = _post_remove(post=post, state=Post.State.TAKEN_DOWN, reason=reason)
+    if taken:
+        notification_create(
+            recipient=post.author, kind=Notification.Kind.MODERATION, post=post, text=f"Your clip was taken down: {reason}"
+        )
+    return taken
+
+
+# --- likes, comments, views, reports ---------------------------------------------------------------------------
+
+
+def like_create(*, user, post: Post) -> bool:
+    """Like a post. Liking twice is a no-op (the unique constraint decides, so two concurrent requests cannot both
+    count). The author is notified of the first like only, not again after an unlike and a like."""
+    _check_visible(post=post, user=user)
     try:
         with transaction.atomic():
             Like.objects.create(user=user, post=post)
-            Post.objects.filter(pk=post.pk).update(like_count=F("like_count") + 1)
+            Post.objects.filter(pk=post.pk).update(**ranking.counters_update(created_at=post.created_at, like=1))
+            _send_counts(post.pk)
+            already_told = Notification.objects.filter(
+                recipient_id=post.author_id, actor_id=user.pk, kind=Notification.Kind.LIKE, post_id=post.pk
+            ).exists()
+            if not already_told:
+                notification_create(
+                    recipient=post.author, actor=user, kind=Notification.Kind.LIKE, post=post, text=f"@{user.username} liked your clip."
+                )
     except IntegrityError:
         return False
-    notification_create(recipient=post.author, actor=user, kind=Notification.Kind.LIKE, post=post, text=f"@{user.username} liked your clip.")
     return True
+
+
+def like_delete(*, user, post: Post) -> bool:
+    """Unlike (a no-op when not liked)."""
+    with transaction.atomic():
+        deleted, _ = Like.objects.filter(user_id=user.pk, post_id=post.pk).delete()
+        if deleted:
+            Post.objects.filter(pk=post.pk, like_count__gt=0).update(**ranking.counters_update(created_at=post.created_at, like=-1))
+            _send_counts(post.pk)
+    return bool(deleted)
+
+
+def comment_create(*, user, post: Post, text: str, parent_id: int | None = None) -> Comment:
+    """Comment on a post, or reply to a comment. Replies are one level deep: a reply to a reply is attached to the
+    top-level comment of that thread (the person replied to is still notified)."""
+    text = (text or "").strip()
+    if not text:
+        raise ApiError("Write something first: the comment is empty.", code="comment_empty")
+    if len(text) > MAX_COMMENT:
+        raise ApiError(f"The comment is too long ({len(text)} characters; at most {MAX_COMMENT}).", code="comment_too_long")
+    _check_visible(post=post, user=user)
+    replied_to = None
+    if parent_id is not None:
+        replied_to = comments_visible_to(post=post, viewer=user).filter(pk=parent_id).first()
+        if replied_to is None:
+            raise ApiError("The comment you are replying to is not on this clip.", code="parent_not_found", status_code=404)
+    thread_id = None if replied_to is None else (replied_to.parent_id or replied_to.pk)
+    with transaction.atomic():
+        comment = Comment.objects.create(post=post, author=user, parent_id=thread_id, text=text)
+        Post.objects.filter(pk=post.pk).update(**ranking.counters_update(created_at=post.created_at, comment=1))
+        _send_counts(post.pk)
+        notification_create(
+            recipient=post.author,
+            actor=user,
+            kind=Notification.Kind.COMMENT,
+            post=post,
+            text=f"@{user.username} commented on your clip: “{text[:80]}”",
+            data={"comment": comment.pk},
+        )
+        if replied_to is not None and replied_to.author_id != post.author_id:
+            notification_create(
+                recipient=replied_to.author,
+                actor=user,
+                kind=Notification.Kind.COMMENT,
+                post=post,
+                text=f"@{user.username} replied to your comment: “{text[:80]}”",
+                data={"comment": comment.pk, "parent": thread_id},
+            )
+    return comment
+
+
+def view_record(*, user, post: Post, watch_s: float, completed: bool = False) -> View:
+    """Add watch time. The first view of a post by someone counts once in its view_count; watching to the end is
+    remembered with the time it first happened."""
+    if not math.isfinite(watch_s) or not 0 <= watch_s <= MAX_WATCH_S:
+        raise ApiError(f"watch_s must be between 0 and {MAX_WATCH_S:g} seconds.", code="watch_s_invalid")
+    _check_visible(post=post, user=user)
+    now = timezone.now()
+    with transaction.atomic():
+        view, created = View.objects.get_or_create(user=user, post=post)
+        changes = {"watch_s": F("watch_s") + watch_s, "updated_at": now}
+        if completed:
+            changes.update(completed=True, completed_at=Coalesce(F("completed_at"), Value(now)))
+        View.objects.filter(pk=view.pk).update(**changes)
+        if created:
+            Post.objects.filter(pk=post.pk).update(**ranking.counters_update(created_at=post.created_at, view=1))
+    view.refresh_from_db()
+    return view
+
+
+def report_create(*, user, post: Post, reason: str, kind: str = Report.Kind.POST, comment_id: int | None = None) -> Report:
+    """Report a post, a comment on it, or a use of one's likeness. Reporting the same thing again while the first
+    report is open returns that report."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApiError("Say what is wrong: the reason is empty.", code="reason_empty")
+    if len(reason) > MAX_REPORT:
+        raise ApiError(f"The reason is too long (at most {MAX_REPORT} characters).", code="reason_too_long")
+    if kind not in Report.Kind.values:
+        raise ApiError(f"The kind must be one of {', '.join(Report.Kind.values)}.", code="kind_invalid")
+    _check_visible(post=post, user=user)
+    comment = None
+    if comment_id is not None:
+        comment = Comment.objects.filter(pk=comment_id, post_id=post.pk).first()
+        if comment is None:
+            raise ApiError("That comment is not on this clip.", code="comment_not_found", status_code=404)
+        if kind == Report.Kind.POST:
+            kind = Report.Kind.COMMENT
+    if kind == Report.Kind.COMMENT and comment is None:
+        raise ApiError("Say which comment you are reporting.", code="comment_required")
+    with transaction.atomic():
+        existing = Report.objects.filter(
+            reporter_id=user.pk, post_id=post.pk, comment=comment, kind=kind, status=Report.Status.OPEN
+        ).first()
+        if existing is not None:
+            return existing
+        return Report.objects.create(reporter=user, post=post, comment=comment, kind=kind, reason=reason)
+
+
+# --- steering ----------------------------------------------------------------------------------------------------
+
+
+def feed_preference_set(*, user, text: str) -> FeedPreference:
+    """Save what the user wants more or less of. The terms work at once (lexical matching, reasons); the worker
+    then embeds them (feed.tasks.embed_preference) and the vectors take over."""
+    from .tasks import embed_preference
+
+    text = (text or "").strip()
+    if len(text) > MAX_TEXT:
+        raise ApiError(f"The text is too long ({len(text)} characters; at most {MAX_TEXT}).", code="text_too_long")
+    more, less = steering_parse(text)
+    topics = list(dict.fromkeys(t for t in (topic_for_term(term) for term in more) if t is not None))
+    with transaction.atomic():
+        preference, _ = FeedPreference.objects.update_or_create(
+            user=user,
+            defaults={
+                "text": text,
+                "more_terms": more,
+                "less_terms": less,
+                "more_vectors": None,
+                "less_vectors": None,
+                "more_topics": topics,
+                "vectors_at": None,
+            },
+        )
+        if more or less:
+            transaction.on_commit(lambda: _enqueue(embed_preference, user.pk))
+    return preference

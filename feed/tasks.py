@@ -9,6 +9,14 @@ def embed_post(post_id: int) -> None:
     post_embed(post_id=post_id)
 
 
+@shared_task(name="feed.tasks.embed_preference", ignore_result=True)
+def embed_preference(user_id: int) -> None:
+    """Embed a user's steering terms (worker only: loads the model)."""
+    from .embeddings import feed_preference_embed
+
+    feed_preference_embed(user_id=user_id)
+
+
 @shared_task(name="feed.tasks.seed_demo_continue", ignore_result=True)
 def seed_demo_continue(round: int = 0) -> None:
     """Queue the demo remixes when their parents are published; check again later until everything is there."""

@@ -8,8 +8,6 @@ import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from rest_framework.test import APIClient
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,6 +29,7 @@ def make_user(db):
 def api(db):
     """An API client; ``api.as_user(user)`` authenticates it with the user's token."""
     from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
 
     client = APIClient()
 
@@ -46,6 +45,7 @@ def api(db):
 @pytest.fixture
 def client_for(db):
     from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
 
     def make(user):
         client = APIClient()
@@ -57,6 +57,8 @@ def client_for(db):
 
 
 def worker_env(**extra) -> dict:
+    from django.conf import settings
+
     env = dict(os.environ)
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("sqlite3"):
@@ -68,8 +70,9 @@ def worker_env(**extra) -> dict:
 class WorkerProcess:
     """A real Celery worker (solo pool, queues generation + default) in its own process."""
 
-    def __init__(self, log_path: Path, **env):
+    def __init__(self, log_path: Path, *, beat: bool = True, **env):
         self.log_path = log_path
+        self.beat = beat
         self.env = env
         self.proc: subprocess.Popen | None = None
 
@@ -77,7 +80,8 @@ class WorkerProcess:
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-c", "1", "-Q", "generation,default",
-             "--without-gossip", "--without-mingle", "-l", "INFO", "-n", f"test-{time.monotonic_ns()}@%h"],
+             "--without-gossip", "--without-mingle", "-l", "INFO", "-n", f"test-{time.monotonic_ns()}@%h",
+             *(["-B", "-s", str(self.log_path.with_suffix(".beat"))] if self.beat else [])],
             cwd=ROOT,
             env=worker_env(**self.env),
             stdout=self.log,
@@ -119,8 +123,8 @@ class WorkerProcess:
 def start_worker(tmp_path):
     workers: list[WorkerProcess] = []
 
-    def start(wait: bool = True, **env) -> WorkerProcess:
-        worker = WorkerProcess(tmp_path / f"worker-{len(workers)}.log", **env).start()
+    def start(wait: bool = True, beat: bool = True, **env) -> WorkerProcess:
+        worker = WorkerProcess(tmp_path / f"worker-{len(workers)}.log", beat=beat, **env).start()
         workers.append(worker)
         if wait:
             worker.wait_ready()
@@ -136,6 +140,7 @@ def purge_queues():
     """Drop wake-ups left in the broker by earlier tests (a lost wake-up loses nothing; a stale one is harmless,
     but a clean broker keeps each test's timing its own)."""
     import redis
+    from django.conf import settings
 
     client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
     for key in ("generation", "default", "celery"):

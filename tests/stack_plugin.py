@@ -16,6 +16,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("GENERATION_LEASE_S", "6")
 os.environ.setdefault("GENERATION_HEARTBEAT_S", "1")
+os.environ.setdefault("GENERATION_REAP_INTERVAL_S", "2")
 
 _server = None
 if not os.environ.get("REDIS_URL"):

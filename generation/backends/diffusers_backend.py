@@ -2,21 +2,14 @@
 
 The worker builds one :class:`DiffusersBackend` per process. It loads the checkpoint once with
 ``DiffusionPipeline.from_pretrained`` and derives the other pipelines of the family from the same weights
-when a job first needs them (text, remix = video-to-video, cameo = image- or reference-conditioned,
-extend = image-to-video from the parent's last frame):
+when a job first needs them:
 
-======  ==========================================  ==========================================
-kind    Wan                                         LTX-Video
-======  ==========================================  ==========================================
-text    ``WanPipeline`` (VACE: ``WanVACEPipeline``)   ``LTXPipeline``
-remix   ``WanVideoToVideoPipeline`` (VACE: control  ``LTXConditionPipeline`` (parent frames as a
-        video; image-to-video models: the parent's  video condition)
-        first frame)
-cameo   ``WanImageToVideoPipeline`` (VACE:          ``LTXImageToVideoPipeline``
-        reference images)
-extend  ``WanImageToVideoPipeline`` (VACE: first    ``LTXImageToVideoPipeline``
-        frame + mask)
-======  ==========================================  ==========================================
+- text: ``WanPipeline`` / ``LTXPipeline``;
+- remix: ``WanVideoToVideoPipeline`` / ``LTXConditionPipeline``, the parent's frames as the video condition and
+  ``request.strength`` as how far to move away from them;
+- cameo: ``WanImageToVideoPipeline`` / ``LTXImageToVideoPipeline``, the cameo's reference photo as the first
+  frame (a VACE model takes the photos as reference images instead);
+- extend: the same image-to-video pipelines, starting from the parent's last frame.
 
 What a Wan checkpoint can do follows from its transformer: ``in_channels == z_dim`` renders from text
 (and, with ``expand_timesteps`` as in Wan2.2-TI2V, also from a first frame); a larger ``in_channels``
@@ -86,7 +79,8 @@ class Route:
     """The pipeline a job kind runs on, and what it is conditioned on."""
 
     pipeline: str
-    condition: str  # "none" | "parent_video" | "parent_first_frame" | "parent_last_frame" | "cameo_image" | "cameo_references"
+    # "none" | "parent_video" | "parent_first_frame" | "parent_last_frame" | "cameo_image" | "cameo_references"
+    condition: str
 
 
 def detect_family(model_dir: Path) -> tuple[str, str]:
@@ -197,7 +191,7 @@ class DiffusersBackend:
             step = pipe.vae_scale_factor_temporal
         else:
             multiple = pipe.vae_spatial_compression_ratio * pipe.transformer_spatial_patch_size
-            step = pipe.vae_temporal_compression_ratio * pipe.transformer_temporal_patch_size
+            step = pipe.vae_temporal_compression_ratio
         return video_fit.ModelGrid(fps=self.fps, frame_step=step, size_multiple=multiple)
 
     def _enable_cache(self, mode: str | None) -> str | None:
@@ -342,8 +336,11 @@ class DiffusersBackend:
 
     def _audio_bed(self, request: GenerationRequest, duration_s: float) -> tuple[np.ndarray, int]:
         """An ambience/music bed of ``duration_s`` from the audio model, mono float32."""
+        from generation.backends.preview.scene import extract_dialogue
+
         pipe = self._audio
-        kwargs: dict[str, Any] = {"prompt": request.prompt, "output_type": "np"}
+        _, scene_words = extract_dialogue(request.prompt)  # the lines are spoken by TTS, not by the bed
+        kwargs: dict[str, Any] = {"prompt": " ".join(scene_words.split()), "output_type": "np"}
         length_arg, max_s = _audio_length_argument(pipe)
         kwargs[length_arg] = min(duration_s, max_s) if max_s else duration_s
         if self.audio_steps:
@@ -353,7 +350,7 @@ class DiffusersBackend:
             output = pipe(**kwargs, generator=generator)
         except Exception as exc:
             self._recover(pipe)
-            raise _readable_failure(exc) from exc
+            raise _readable_failure(exc, model="audio model") from exc
         return _mono(np.asarray(output.audios[0], dtype=np.float32)), _audio_sample_rate(pipe)
 
 
@@ -475,21 +472,23 @@ def _wan_image_route(pipe: Any, transformer: Any, condition: str) -> Route:
 # --- Conditioning -----------------------------------------------------------------------------------------
 
 
-def _condition_inputs(route: Route, request: GenerationRequest, shape: video_fit.RenderShape, steps: int) -> dict:
+def _condition_inputs(
+    route: Route, request: GenerationRequest, shape: video_fit.RenderShape, steps: int
+) -> dict[str, Any]:
     size = (shape.width, shape.height)
     condition = route.condition
     if condition == "none":
         return {}
     if condition == "cameo_references":
-        return {"reference_images": [_cameo_image(request, index=i) for i in range(len(request.cameos) or 1)]}
+        return {"reference_images": _cameo_images(request)}
     if condition == "parent_video":
         frames = [Image.fromarray(f) for f in _parent_frames(request, shape)]
         return _video_condition(route.pipeline, frames, request.strength, steps)
     if condition == "cameo_image":
-        image = video_fit.cover(_cameo_image(request, index=0), size)
+        image = _cameo_images(request)[0]
     else:
-        frames = _parent_frames(request, shape)
-        image = Image.fromarray(frames[0] if condition == "parent_first_frame" else frames[-1])
+        image = Image.fromarray(_parent_still(request, last=condition == "parent_last_frame"))
+    image = video_fit.cover(image, size)
     if route.pipeline == "WanVACEPipeline":
         return _vace_first_frame(image, shape)
     return {"image": image}
@@ -511,20 +510,23 @@ def _vace_first_frame(image: Image.Image, shape: video_fit.RenderShape) -> dict[
     """VACE continues a known first frame: the frame is kept (black mask), the rest is generated (white)."""
     size = (shape.width, shape.height)
     grey = Image.new("RGB", size, NEUTRAL_GREY)
-    video = [image.resize(size)] + [grey] * (shape.num_frames - 1)
+    video = [image] + [grey] * (shape.num_frames - 1)
     mask = [Image.new("L", size, 0)] + [Image.new("L", size, 255)] * (shape.num_frames - 1)
     return {"video": video, "mask": mask}
 
 
-def _cameo_image(request: GenerationRequest, *, index: int) -> Image.Image:
+def _cameo_images(request: GenerationRequest) -> list[Image.Image]:
+    """The reference photos of the job's cameos, in order."""
     if not request.cameos:
         raise BackendError("A cameo clip needs a cameo with a reference image.")
-    path = request.cameos[index].reference_image
-    try:
-        with Image.open(path) as image:
-            return image.convert("RGB")
-    except (OSError, ValueError) as exc:
-        raise BackendError(f"The cameo reference image could not be read ({Path(path).name}).") from exc
+    images = []
+    for cameo in request.cameos:
+        try:
+            with Image.open(cameo.reference_image) as image:
+                images.append(image.convert("RGB"))
+        except (OSError, ValueError) as exc:
+            raise BackendError(f"The reference image of the cameo {cameo.name!r} could not be read.") from exc
+    return images
 
 
 def _parent_frames(request: GenerationRequest, shape: video_fit.RenderShape) -> np.ndarray:
@@ -543,6 +545,25 @@ def _parent_frames(request: GenerationRequest, shape: video_fit.RenderShape) -> 
     picked = video_fit.sample_span(frames, source_fps, shape.num_frames, shape.fps)
     size = (shape.width, shape.height)
     return np.stack([np.asarray(video_fit.cover(Image.fromarray(f), size)) for f in picked])
+
+
+def _parent_still(request: GenerationRequest, *, last: bool) -> np.ndarray:
+    """The parent clip's first or last frame (uint8 H×W×3)."""
+    import av
+
+    if request.parent is None or not request.parent.video_path:
+        raise BackendError("This clip has no parent video to start from.")
+    frame = None
+    try:
+        with av.open(request.parent.video_path) as container:
+            for frame in container.decode(video=0):
+                if not last:
+                    break
+    except (av.FFmpegError, OSError, ValueError, EOFError) as exc:
+        raise BackendError("The parent video could not be read.") from exc
+    if frame is None:
+        raise BackendError("The parent video has no frames.")
+    return frame.to_ndarray(format="rgb24")
 
 
 # --- Helpers ----------------------------------------------------------------------------------------------
@@ -598,14 +619,14 @@ def _cache_config(mode: str, current_timestep: Any) -> Any:
     return None
 
 
-def _readable_failure(exc: Exception) -> BackendError:
+def _readable_failure(exc: Exception, *, model: str = "video model") -> BackendError:
     out_of_memory = isinstance(exc, torch.OutOfMemoryError) or (
         isinstance(exc, RuntimeError) and "out of memory" in str(exc).lower()
     )
     if out_of_memory:
         # Memory is freed before this is raised, so a retry starts clean; a smaller or shorter clip may fit.
-        return BackendError("The video model ran out of GPU memory for this clip.", transient=True)
-    return BackendError(f"The video model failed: {type(exc).__name__}: {exc}")
+        return BackendError(f"The {model} ran out of GPU memory for this clip.", transient=True)
+    return BackendError(f"The {model} failed: {type(exc).__name__}: {exc}")
 
 
 def _resolve_dtype(dtype: str | torch.dtype | None, device: torch.device) -> torch.dtype:

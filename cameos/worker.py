@@ -1,0 +1,102 @@
+"""The worker's side of cameos: run the reference check and the liveness check on stored media and record the
+verdicts through the services. Only worker processes import this module (through cameos.tasks); face models
+and video decoding load here.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import shutil
+import tempfile
+from pathlib import Path
+
+from django.core.files.storage import default_storage
+
+from . import checks, faces, services
+from .models import Cameo, CameoChallenge, CameoReference
+from .phrases import word_count
+
+logger = logging.getLogger("riff.worker")
+
+
+def _download(name: str, dest: Path) -> str:
+    with default_storage.open(name, "rb") as src, open(dest, "wb") as out:
+        shutil.copyfileobj(src, out)
+    return str(dest)
+
+
+def references_run(*, cameo_id: int) -> str:
+    """Check a new cameo's reference media and build its avatar. Returns the state it ended in."""
+    cameo = Cameo.objects.filter(pk=cameo_id, reference_state=Cameo.ReferenceState.PENDING).first()
+    if cameo is None:
+        return "skipped"
+    person = cameo.kind == Cameo.Kind.PERSON
+    references = list(cameo.references.order_by("position"))
+    photos = [r for r in references if r.kind == CameoReference.Kind.PHOTO]
+    clip = next((r for r in references if r.kind == CameoReference.Kind.CLIP), None)
+    with tempfile.TemporaryDirectory(prefix=f"riff-cameo-{cameo_id}-") as tmp:
+        try:
+            paths = [_download(r.file, Path(tmp) / f"photo-{r.position}.jpg") for r in photos]
+            result = checks.check_reference_photos(paths, person=person)
+            if clip is not None:
+                clip_path = _download(clip.file, Path(tmp) / f"clip{Path(clip.file).suffix}")
+                if person:
+                    result.details["clip"] = checks.check_reference_clip(clip_path, references=list(result.encodings))
+                else:
+                    checks.check_clip_decodes(clip_path)
+        except checks.CheckFailed as exc:
+            services.cameo_reference_check_record(cameo_id=cameo_id, passed=False, reason=exc.reason, details=exc.details)
+            return Cameo.ReferenceState.REJECTED
+        except Exception:
+            logger.exception("cameo %s: the reference check failed", cameo_id)
+            services.cameo_reference_check_record(
+                cameo_id=cameo_id,
+                passed=False,
+                reason="The photos could not be checked because of a problem on our side. Delete the cameo and try again later.",
+            )
+            return Cameo.ReferenceState.REJECTED
+    avatar = io.BytesIO()
+    result.avatar.save(avatar, format="JPEG", quality=88)
+    services.cameo_reference_check_record(
+        cameo_id=cameo_id,
+        passed=True,
+        encodings=[faces.to_bytes(e) if e is not None else None for e in result.encodings],
+        avatar_jpeg=avatar.getvalue(),
+        details=result.details,
+    )
+    return Cameo.ReferenceState.READY
+
+
+def verification_run(*, challenge_id: int) -> str:
+    """Check a submitted liveness clip. Returns the challenge's final state."""
+    challenge = CameoChallenge.objects.select_related("cameo").filter(pk=challenge_id, state=CameoChallenge.State.PENDING).first()
+    if challenge is None:
+        return "skipped"
+    encodings = [
+        faces.from_bytes(data)
+        for data in challenge.cameo.references.filter(kind=CameoReference.Kind.PHOTO, face_encoding__isnull=False)
+        .order_by("position")
+        .values_list("face_encoding", flat=True)
+    ]
+    passed, reason, details = False, "", {}
+    with tempfile.TemporaryDirectory(prefix=f"riff-verify-{challenge_id}-") as tmp:
+        try:
+            if not encodings:
+                raise checks.CheckFailed("The cameo's photos have no face on record to compare with.")
+            path = _download(challenge.clip, Path(tmp) / f"clip{Path(challenge.clip).suffix}")
+            details = checks.check_liveness_clip(
+                path,
+                words=word_count(challenge.phrase),
+                references=encodings,
+                issued_at=challenge.created_at,
+                submitted_at=challenge.submitted_at,
+            )
+            passed = True
+        except checks.CheckFailed as exc:
+            reason, details = exc.reason, exc.details
+        except Exception:
+            logger.exception("challenge %s: the liveness check failed", challenge_id)
+            reason = "The clip could not be checked because of a problem on our side. Ask for a new phrase and try again."
+    services.cameo_verification_record(challenge_id=challenge_id, passed=passed, reason=reason, details=details)
+    return CameoChallenge.State.PASSED if passed else CameoChallenge.State.FAILED

@@ -1,0 +1,231 @@
+"""Rigid-body motion for a scene plan (pymunk).
+
+Bounce, fall and roll are simulated: gravity, restitution, friction, collisions with the floor, the walls,
+the ceiling and each other. The frame is closed by thick static segments just outside it and the simulation
+runs at :data:`SIM_HZ` steps per second, so nothing passes through. Collisions are recorded from pymunk's
+``post_solve`` callback with the impulse that resolved them. Orbit, fly and spin are kinematic paths.
+
+Time: ``plan["time_offset"]`` is the simulated time (s) at which the clip starts (extensions continue the
+parent's simulation), and ``plan["speed"]`` is simulated seconds per clip second (0.5 = slow motion).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pymunk
+
+from .vocab import PHYSICAL_MOTIONS
+from .world import CIRCLE_KINDS, UPRIGHT_KINDS, World, half_extents
+
+SIM_HZ = 240
+WALL_THICKNESS_M = 1.0
+MAX_SPEED_M_S = 14.0
+IMPACT_MIN_DV = 0.35  # m/s change of velocity below which a contact is not an audible impact
+IMPACT_FULL_DV = 9.0  # m/s change of velocity that counts as the strongest impact (strength 1)
+PAIR_DEBOUNCE_S = 0.05
+_DENSITY = {"ball": 1.0, "box": 1.4, "car": 2.5, "person": 1.8}
+
+
+@dataclass(frozen=True)
+class Impact:
+    t: float  # clip time (s)
+    strength: float  # 0..1
+    subjects: tuple[int, ...]  # subject ids involved
+    surface: str | None  # "floor" | "wall" | "ceiling" for a subject hitting the frame, else None
+    x: float  # metres
+    y: float
+
+
+@dataclass
+class Trajectory:
+    """Per-frame state of every subject: ``states[i, j] = (x, y, angle)`` in metres / radians,
+    ``boxes[i, j] = (left, top, right, bottom)`` in metres (y down)."""
+
+    times: np.ndarray
+    ids: list[int]
+    states: np.ndarray
+    boxes: np.ndarray
+    impacts: list[Impact] = field(default_factory=list)
+    steps: int = 0
+
+
+class _Simulation:
+    def __init__(self, plan: dict, world: World):
+        self.world = world
+        self.space = pymunk.Space()
+        self.space.gravity = (0.0, float(plan["gravity"]))
+        self.space.collision_slop = 0.002
+        self.space.iterations = 20
+        self.space.damping = 0.995
+        self.labels: dict[int, str | int] = {}
+        self.bodies: dict[int, pymunk.Body] = {}
+        self.shapes: dict[int, pymunk.Shape] = {}
+        self.impacts: list[tuple[float, float, tuple[int, ...], str | None, float, float]] = []
+        self._last_pair: dict[tuple, float] = {}
+        self.now = 0.0
+        self._add_frame()
+        for subject in plan["subjects"]:
+            if subject["motion"] in PHYSICAL_MOTIONS:
+                self._add_subject(subject)
+        self.space.on_collision(post_solve=self._post_solve)
+
+    def _add_frame(self) -> None:
+        w, f, t = self.world.width_m, self.world.floor_m, WALL_THICKNESS_M
+        segments = {
+            "floor": ((-t, f + t), (w + t, f + t)),
+            "ceiling": ((-t, -t), (w + t, -t)),
+            "wall_left": ((-t, -t), (-t, f + t)),
+            "wall_right": ((w + t, -t), (w + t, f + t)),
+        }
+        for name, (a, b) in segments.items():
+            segment = pymunk.Segment(self.space.static_body, a, b, t)
+            segment.elasticity = 1.0
+            segment.friction = 0.8
+            self.space.add(segment)
+            self.labels[id(segment)] = "wall" if name.startswith("wall") else name
+
+    def _add_subject(self, subject: dict) -> None:
+        kind = subject["kind"]
+        hw, hh = half_extents(kind, subject["size"])
+        density = _DENSITY.get(kind, 1.0)
+        if kind in CIRCLE_KINDS:
+            mass = density * math.pi * hw * hw
+            moment = pymunk.moment_for_circle(mass, 0, hw)
+        else:
+            mass = density * 4 * hw * hh
+            moment = pymunk.moment_for_box(mass, (2 * hw, 2 * hh))
+        if kind in UPRIGHT_KINDS:
+            moment = math.inf
+        body = pymunk.Body(mass, moment)
+        x = min(max(subject["x"] * self.world.width_m, hw + 0.01), self.world.width_m - hw - 0.01)
+        y = min(max(subject["y"] * self.world.height_m, hh + 0.01), self.world.floor_m - hh)
+        body.position = (x, y)
+        body.velocity = (subject["vx"], subject["vy"])
+        if kind not in UPRIGHT_KINDS:
+            body.angle = subject["angle"]
+            body.angular_velocity = subject["spin"]
+        if kind in CIRCLE_KINDS:
+            shape: pymunk.Shape = pymunk.Circle(body, hw)
+        else:
+            rounding = min(hw, hh) * 0.08
+            shape = pymunk.Poly.create_box(body, (2 * (hw - rounding), 2 * (hh - rounding)), radius=rounding)
+        shape.elasticity = float(subject["elasticity"])
+        shape.friction = float(subject["friction"])
+        self.space.add(body, shape)
+        self.labels[id(shape)] = subject["id"]
+        self.bodies[subject["id"]] = body
+        self.shapes[subject["id"]] = shape
+
+    def _post_solve(self, arbiter: pymunk.Arbiter, space: pymunk.Space, data: object) -> None:
+        if not arbiter.is_first_contact:
+            return
+        shape_a, shape_b = arbiter.shapes
+        masses = [s.body.mass for s in (shape_a, shape_b) if s.body.body_type == pymunk.Body.DYNAMIC]
+        if not masses:
+            return
+        effective_mass = masses[0] if len(masses) == 1 else masses[0] * masses[1] / (masses[0] + masses[1])
+        dv = arbiter.total_impulse.length / effective_mass
+        if dv < IMPACT_MIN_DV:
+            return
+        labels = (self.labels.get(id(shape_a)), self.labels.get(id(shape_b)))
+        subjects = tuple(sorted(label for label in labels if isinstance(label, int)))
+        surface = next((label for label in labels if isinstance(label, str)), None)
+        key = (subjects, surface)
+        if self.now - self._last_pair.get(key, -math.inf) < PAIR_DEBOUNCE_S:
+            return
+        self._last_pair[key] = self.now
+        points = arbiter.contact_point_set.points
+        where = points[0].point_a if points else shape_a.body.position
+        strength = min(1.0, dv / IMPACT_FULL_DV)
+        self.impacts.append((self.now, strength, subjects, surface, float(where.x), float(where.y)))
+
+    def step(self) -> None:
+        self.space.step(1.0 / SIM_HZ)
+
+    def limit_speeds(self) -> None:
+        for body in self.bodies.values():
+            speed = body.velocity.length
+            if speed > MAX_SPEED_M_S:
+                body.velocity = body.velocity * (MAX_SPEED_M_S / speed)
+
+
+def simulate(plan: dict, world: World, *, num_frames: int, fps: int) -> Trajectory:
+    """Run the plan's physics and kinematic paths; sample one state per frame."""
+    speed = float(plan.get("speed", 1.0))
+    offset = float(plan.get("time_offset", 0.0))
+    subjects = plan["subjects"]
+    sim = _Simulation(plan, world)
+    states = np.zeros((num_frames, len(subjects), 3), dtype=np.float64)
+    boxes = np.zeros((num_frames, len(subjects), 4), dtype=np.float64)
+    steps = 0
+
+    def advance_to(sim_time: float) -> None:
+        nonlocal steps
+        target = int(round(sim_time * SIM_HZ))
+        while steps < target:
+            steps += 1
+            sim.now = steps / SIM_HZ
+            sim.step()
+        sim.limit_speeds()
+
+    for i in range(num_frames):
+        sim_time = offset + i / fps * speed
+        advance_to(sim_time)
+        for j, subject in enumerate(subjects):
+            if subject["id"] in sim.bodies:
+                body = sim.bodies[subject["id"]]
+                bb = sim.shapes[subject["id"]].bb
+                states[i, j] = (body.position.x, body.position.y, body.angle)
+                boxes[i, j] = (bb.left, bb.bottom, bb.right, bb.top)
+            else:
+                states[i, j] = kinematic_state(subject, world, sim_time)
+                boxes[i, j] = _bounds(subject, states[i, j])
+    advance_to(offset + num_frames / fps * speed)
+
+    end = num_frames / fps
+    impacts = []
+    for t_sim, strength, ids, surface, x, y in sim.impacts:
+        t_clip = (t_sim - offset) / speed
+        if 0.0 <= t_clip < end:
+            impacts.append(Impact(round(t_clip, 5), round(strength, 4), ids, surface, x, y))
+    times = np.arange(num_frames) / fps
+    return Trajectory(times, [s["id"] for s in subjects], states, boxes, impacts, steps)
+
+
+def kinematic_state(subject: dict, world: World, t: float) -> tuple[float, float, float]:
+    """(x, y, angle) of an orbiting, flying or spinning subject at simulated time ``t``."""
+    path = subject.get("path") or {}
+    width, height = world.width_m, world.height_m
+    x0, y0 = subject["x"] * width, subject["y"] * height
+    spin_angle = subject["angle"] + subject["spin"] * t
+    motion = subject["motion"]
+    if motion == "orbit" and path:
+        theta = path["phase"] + path["omega"] * t
+        x = path["cx"] * width + path["radius"] * math.cos(theta)
+        y = path["cy"] * height + path["radius"] * math.sin(theta)
+        angle = 0.0 if subject["kind"] in UPRIGHT_KINDS else theta
+        return x, y, angle
+    bob = 0.0
+    if path:
+        bob = path["bob_amp"] * (math.sin(2 * math.pi * path["bob_freq"] * t + path["phase"]) - math.sin(path["phase"]))
+    if motion == "fly":
+        hw, _ = half_extents(subject["kind"], subject["size"])
+        margin = hw + 0.2
+        x = (x0 + subject["vx"] * t + margin) % (width + 2 * margin) - margin
+        angle = 0.0 if subject["kind"] in UPRIGHT_KINDS else spin_angle
+        return x, y0 + bob, angle
+    return x0, y0 + bob, spin_angle
+
+
+def _bounds(subject: dict, state: np.ndarray) -> tuple[float, float, float, float]:
+    hw, hh = half_extents(subject["kind"], subject["size"])
+    x, y, angle = state
+    if subject["kind"] in CIRCLE_KINDS:
+        ex, ey = hw, hh
+    else:
+        c, s = abs(math.cos(angle)), abs(math.sin(angle))
+        ex, ey = hw * c + hh * s, hw * s + hh * c
+    return x - ex, y - ey, x + ex, y + ey

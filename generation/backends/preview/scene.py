@@ -1,0 +1,505 @@
+"""Prompt -> scene plan.
+
+A scene plan is a plain, JSON-serialisable dict. It is kept with the job so a remix or an extension can start
+from it. Schema (version 1)::
+
+    {
+      "version": 1,
+      "prompt": str,                 # the prompt that produced this plan (the latest one for remixes)
+      "history": [str, ...],         # every prompt applied, oldest first
+      "seed": int,                   # drives placement, weather particles, ambience
+      "setting": one of vocab.SETTINGS,
+      "lighting": one of vocab.LIGHTINGS,
+      "weather": one of vocab.WEATHERS,
+      "camera": one of vocab.CAMERAS,
+      "speed": float,                # playback speed of the simulation (0.5 = slow motion)
+      "gravity": float,              # m/s^2, downwards
+      "subjects": [subject, ...],
+      "dialogue": [{"text": str, "speaker": str | None}, ...],
+      "time_offset": float,          # simulated seconds before this clip starts (extensions continue it)
+      "duration_s": float | None,    # set by the backend once rendered
+      "defaults": [str, ...],        # fields the prompt did not mention
+    }
+
+    subject = {
+      "id": int, "kind": one of vocab.KINDS, "color": str, "rgb": [r, g, b], "size": float (metres),
+      "motion": one of vocab.MOTIONS,
+      "x": float, "y": float,        # start position, fractions of the frame width / height
+      "vx": float, "vy": float,      # start velocity, m/s
+      "angle": float, "spin": float, # start angle (rad) and angular velocity (rad/s)
+      "elasticity": float, "friction": float,
+      "path": None | {...},          # kinematic motions: orbit {cx, cy, radius, omega, phase};
+                                     # fly / spin {bob_amp, bob_freq, phase}
+      "cameo_id": int | None, "name": str | None,
+    }
+
+Parsing is deterministic: the same prompt and seed give the same plan, and unknown prompts fall back to a
+default scene (one bouncing ball in a room).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from generation.backends.base import CameoRef
+
+from . import vocab
+from .world import UPRIGHT_KINDS, World, half_extents
+
+PLAN_VERSION = 1
+MAX_SUBJECTS = 12
+MAX_DIALOGUE_LINES = 6
+MAX_LINE_CHARS = 200
+_NP_WINDOW = 4  # how many words before a noun may still modify it
+
+_QUOTE_RE = re.compile(r"\"([^\"]+)\"|\u201c([^\u201d]+)\u201d")
+_TOKEN_RE = re.compile(r"[a-z0-9]+")
+_NON_SPEAKERS = frozenset({"it", "and", "then", "he", "she", "they", "who", "which", "that", "one", "someone", "everyone"})
+
+
+@dataclass
+class NounPhrase:
+    kind: str
+    count: int
+    color: str | None
+    size_factor: float
+    index: int  # token index of the noun
+    definite: bool = False  # "the ball": refers to a subject already mentioned, if there is one
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Text helpers
+
+
+def normalize(text: str) -> str:
+    """Lower-case, straight apostrophes, single spaces; punctuation kept for clause breaks."""
+    text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    text = re.sub(r"[^a-z0-9,.;:!?'\- ]+", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def blank(text: str, start: int, end: int) -> str:
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def _find_first(patterns: Sequence[tuple[object, str]], text: str) -> tuple[object, int, int] | None:
+    """The value whose pattern matches earliest in ``text`` (ties: the first listed), with its span."""
+    best: tuple[int, int, object, int] | None = None
+    for order, (value, pattern) in enumerate(patterns):
+        match = re.search(rf"\b(?:{pattern})\b", text)
+        if match and (best is None or (match.start(), order) < (best[0], best[3])):
+            best = (match.start(), match.end(), value, order)
+    if best is None:
+        return None
+    return best[2], best[0], best[1]
+
+
+def tokenize(text: str) -> list[str]:
+    return _TOKEN_RE.findall(text)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Dialogue
+
+
+def extract_dialogue(prompt: str) -> tuple[list[dict], str]:
+    """Quoted lines (with an optional speaker) and the prompt with the quotes removed."""
+    lines: list[dict] = []
+    rest: list[str] = []
+    cursor = 0
+    matches = list(_QUOTE_RE.finditer(prompt))
+    for i, match in enumerate(matches):
+        before = prompt[cursor:match.start()]
+        after_end = matches[i + 1].start() if i + 1 < len(matches) else len(prompt)
+        after = prompt[match.end():after_end]
+        text = re.sub(r"\s+", " ", (match.group(1) or match.group(2))).strip()[:MAX_LINE_CHARS]
+        if text and len(lines) < MAX_DIALOGUE_LINES:
+            lines.append({"text": text, "speaker": _speaker(before, after)})
+        rest.append(before)
+        rest.append(" , ")
+        cursor = match.end()
+    rest.append(prompt[cursor:])
+    return lines, "".join(rest)
+
+
+def _speaker(before: str, after: str) -> str | None:
+    """``the cat says "hi"``, ``Bob: "hi"``, ``"hi," says the dog`` -> the speaker's word.
+
+    A known subject word is normalised to its kind ("kitten" -> "cat"); a name keeps its spelling.
+    """
+    patterns = [
+        (before, rf"(?:the |a |an )?([a-z][a-z'-]*)\s+(?:{vocab.SPEECH_VERBS})\s*[,:]?\s*$"),
+        (before, r"([a-z][a-z'-]*)\s*:\s*$"),
+        (after, rf"^\s*[,.!?]?\s*(?:{vocab.SPEECH_VERBS})\s+(?:the |a |an )?([a-z][a-z'-]*)"),
+        (after, rf"^\s*[,.!?]?\s*(?:the |a |an )?([a-z][a-z'-]*)\s+(?:{vocab.SPEECH_VERBS})\b"),
+    ]
+    for text, pattern in patterns:
+        match = re.search(pattern, text, flags=re.IGNORECASE)
+        if match and match.group(1).lower() not in _NON_SPEAKERS:
+            word = match.group(1)
+            return vocab.NOUNS.get(word.lower(), word)
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Subjects
+
+
+def noun_phrases(tokens: list[str]) -> list[NounPhrase]:
+    phrases: list[NounPhrase] = []
+    previous_noun = -1
+    for index, token in enumerate(tokens):
+        kind = vocab.NOUNS.get(token)
+        if kind is None:
+            continue
+        count: int | None = None
+        color = vocab.NOUN_COLORS.get(token)
+        size = 1.0
+        modifiers = tokens[max(previous_noun + 1, index - _NP_WINDOW):index]
+        definite = any(m in ("the", "this", "that") for m in modifiers)
+        for word in modifiers:
+            if word.isdigit():
+                count = int(word)
+            elif word == "more" and count is not None:
+                continue  # "three more balls": the number counts, not "more"
+            elif word in vocab.COUNT_WORDS:
+                count = vocab.COUNT_WORDS[word]
+            elif word in vocab.COLORS:
+                color = word
+            elif word in vocab.SIZE_WORDS:
+                size = vocab.SIZE_WORDS[word]
+        definite = definite and count is None
+        if count is None:
+            count = 3 if token in vocab.PLURAL_NOUNS else 1
+        phrases.append(NounPhrase(kind, max(1, min(count, MAX_SUBJECTS)), color, size, index, definite))
+        previous_noun = index
+    return phrases
+
+
+def _motion_for(phrases: list[NounPhrase], i: int, tokens: list[str], global_motion: str | None) -> str:
+    """The verb after the noun (before the next noun), else the verb just before it, else any verb."""
+    start = phrases[i].index
+    end = phrases[i + 1].index if i + 1 < len(phrases) else len(tokens)
+    for token in tokens[start + 1:end]:
+        if token in vocab.MOTION_WORDS:
+            return vocab.MOTION_WORDS[token]
+    previous = phrases[i - 1].index if i > 0 else -1
+    for token in reversed(tokens[previous + 1:start]):
+        if token in vocab.MOTION_WORDS:
+            return vocab.MOTION_WORDS[token]
+    return global_motion or vocab.DEFAULT_MOTION[phrases[i].kind]
+
+
+def first_motion(tokens: Iterable[str]) -> str | None:
+    for token in tokens:
+        if token in vocab.MOTION_WORDS:
+            return vocab.MOTION_WORDS[token]
+    return None
+
+
+def new_subject(
+    *,
+    subject_id: int,
+    kind: str,
+    motion: str,
+    rng: np.random.Generator,
+    color: str | None = None,
+    size_factor: float = 1.0,
+    bouncy: bool = False,
+) -> dict:
+    """A subject with its look and material; call :func:`place_subject` to give it a start state."""
+    if color is None:
+        palette = vocab.DEFAULT_COLORS[kind]
+        color = palette[int(rng.integers(len(palette)))]
+    subject = {
+        "id": subject_id,
+        "kind": kind,
+        "color": color,
+        "rgb": list(vocab.COLORS[color]),
+        "size": round(vocab.BASE_SIZE[kind] * size_factor, 4),
+        "motion": motion,
+        "x": 0.5, "y": 0.5, "vx": 0.0, "vy": 0.0, "angle": 0.0, "spin": 0.0,
+        "elasticity": 0.0,
+        "friction": 0.7,
+        "path": None,
+        "cameo_id": None,
+        "name": None,
+    }
+    set_material(subject, bouncy=bouncy)
+    return subject
+
+
+def set_material(subject: dict, *, bouncy: bool = False) -> None:
+    base = {"bounce": 0.82, "fall": 0.35, "roll": 0.5}.get(subject["motion"], 0.6)
+    factor = {"box": 0.75, "car": 0.5}.get(subject["kind"], 0.85 if subject["kind"] in UPRIGHT_KINDS else 1.0)
+    elasticity = 0.93 if bouncy else base * factor
+    subject["elasticity"] = round(min(0.95, elasticity), 3)
+    subject["friction"] = 0.9 if subject["motion"] == "roll" and subject["kind"] == "ball" else 0.7
+    if subject["kind"] == "car":
+        subject["friction"] = 0.08  # cars coast on their wheels
+
+
+def place_subject(
+    subject: dict,
+    world: World,
+    rng: np.random.Generator,
+    *,
+    gravity: float,
+    others: Sequence[dict] = (),
+    keep_position: bool = False,
+    setting: str | None = None,
+) -> None:
+    """Give ``subject`` a start position, velocity and (for kinematic motions) a path. Fish swim below the
+    horizon when the setting is the ocean."""
+    hw, hh = half_extents(subject["kind"], subject["size"])
+    width, height, floor = world.width_m, world.height_m, world.floor_m
+    motion = subject["motion"]
+    if keep_position:
+        x, y = subject["x"] * width, subject["y"] * height
+    else:
+        x, y = _free_spot(subject, world, rng, others)
+    x = min(max(x, hw + 0.02), width - hw - 0.02)
+    y = min(max(y, hh + 0.02), floor - hh)
+    subject["path"] = None
+    subject["angle"] = 0.0 if subject["kind"] in UPRIGHT_KINDS else float(rng.uniform(-0.5, 0.5))
+    subject["spin"] = 0.0
+    vx = vy = 0.0
+    if motion == "roll":
+        y = floor - hh
+        vx = float(rng.choice([-1.0, 1.0]) * rng.uniform(1.5, 3.2))
+        if subject["kind"] not in UPRIGHT_KINDS:
+            subject["spin"] = vx / max(hw, 1e-3)
+    elif motion == "bounce":
+        vx = float(rng.choice([-1.0, 1.0]) * rng.uniform(0.6, 2.0))
+        vy = float(rng.uniform(-1.5, 0.5))
+        if subject["kind"] not in UPRIGHT_KINDS:
+            subject["spin"] = float(rng.uniform(-2.5, 2.5))
+    elif motion == "fall":
+        vx = float(rng.uniform(-0.3, 0.3))
+        if subject["kind"] not in UPRIGHT_KINDS:
+            subject["spin"] = float(rng.uniform(-1.5, 1.5))
+    elif motion == "orbit":
+        cx, cy = 0.5 * width, 0.42 * height
+        radius = math.hypot(x - cx, y - cy) if keep_position else float(rng.uniform(0.22, 0.38) * width)
+        radius = min(max(radius, 0.6), 0.45 * width - hw, cy - hh - 0.05)
+        phase = math.atan2(y - cy, x - cx) if keep_position else float(rng.uniform(0, 2 * math.pi))
+        omega = float(rng.choice([-1.0, 1.0]) * rng.uniform(0.8, 1.4))
+        subject["path"] = {"cx": 0.5, "cy": 0.42, "radius": round(radius, 4), "omega": round(omega, 4),
+                           "phase": round(phase, 4)}
+        x, y = cx + radius * math.cos(phase), cy + radius * math.sin(phase)
+    elif motion == "fly":
+        if not keep_position:
+            band = (0.58, 0.78) if subject["kind"] == "fish" and setting == "ocean" else (0.12, 0.5)
+            y = float(rng.uniform(*band) * height)
+        vx = float(rng.choice([-1.0, 1.0]) * rng.uniform(1.2, 2.4))
+        subject["path"] = {"bob_amp": round(float(rng.uniform(0.12, 0.35)), 4),
+                           "bob_freq": round(float(rng.uniform(0.5, 1.1)), 4),
+                           "phase": round(float(rng.uniform(0, 2 * math.pi)), 4)}
+    elif motion == "spin":
+        subject["spin"] = float(rng.choice([-1.0, 1.0]) * rng.uniform(2.5, 5.0))
+        subject["path"] = {"bob_amp": round(float(rng.uniform(0.05, 0.15)), 4),
+                           "bob_freq": round(float(rng.uniform(0.3, 0.7)), 4),
+                           "phase": round(float(rng.uniform(0, 2 * math.pi)), 4)}
+        y = min(y, floor - hh - 0.5)
+    if gravity < 0.5 and motion in vocab.PHYSICAL_MOTIONS:
+        direction = float(rng.uniform(0, 2 * math.pi))
+        speed = float(rng.uniform(0.6, 1.8))
+        vx, vy = speed * math.cos(direction), speed * math.sin(direction)
+    subject.update(x=round(x / width, 5), y=round(y / height, 5), vx=round(vx, 4), vy=round(vy, 4))
+    subject["angle"] = round(subject["angle"], 4)
+    subject["spin"] = round(subject["spin"], 4)
+
+
+def _free_spot(subject: dict, world: World, rng: np.random.Generator, others: Sequence[dict]) -> tuple[float, float]:
+    """A start position that does not overlap the subjects already placed (best effort)."""
+    hw, hh = half_extents(subject["kind"], subject["size"])
+    width, height, floor = world.width_m, world.height_m, world.floor_m
+    motion = subject["motion"]
+    occupied = [
+        (o["x"] * width, o["y"] * height, max(half_extents(o["kind"], o["size"])))
+        for o in others
+        if o is not subject
+    ]
+    radius = max(hw, hh)
+    best = (width / 2, floor / 2)
+    best_clearance = -math.inf
+    for _ in range(40):
+        x = float(rng.uniform(hw + 0.05, max(hw + 0.06, width - hw - 0.05)))
+        if motion == "roll":
+            y = floor - hh
+        elif motion == "fall":
+            y = float(rng.uniform(hh + 0.1, max(hh + 0.2, 0.4 * floor)))
+        else:
+            y = float(rng.uniform(max(hh + 0.1, 0.12 * floor), max(hh + 0.2, 0.6 * floor)))
+        clearance = min((math.hypot(x - ox, y - oy) - r - radius for ox, oy, r in occupied), default=math.inf)
+        if clearance > 0.08:
+            return x, y
+        if clearance > best_clearance:
+            best, best_clearance = (x, y), clearance
+    return best
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Whole plans
+
+
+def check_plan(plan: object) -> None:
+    if not isinstance(plan, dict) or plan.get("version") != PLAN_VERSION or not isinstance(plan.get("subjects"), list):
+        raise ValueError("not a preview scene plan (version %s)" % PLAN_VERSION)
+
+
+def make_rng(*parts: int) -> np.random.Generator:
+    """A generator seeded from integers (any sign); never the global random state."""
+    return np.random.default_rng([int(p) % (2**63) for p in parts])
+
+
+_FAMILIES: tuple[tuple[str, Sequence[tuple[object, str]]], ...] = (
+    ("setting", vocab.SETTING_PATTERNS),
+    ("lighting", vocab.LIGHTING_PATTERNS),
+    ("weather", vocab.WEATHER_PATTERNS),
+    ("camera", vocab.CAMERA_PATTERNS),
+    ("speed", vocab.SPEED_PATTERNS),
+    ("gravity", vocab.GRAVITY_PATTERNS),
+)
+
+
+def scan_scene_words(text: str) -> tuple[dict[str, object], str]:
+    """Setting, lighting, weather, camera, speed and gravity named in normalised ``text`` (None when not
+    named), and the text with all those phrases blanked out (what is left describes the subjects)."""
+    found: dict[str, object] = {}
+    for field, patterns in _FAMILIES:
+        search_in = _blank_snowfields(text) if field == "weather" else text
+        hit = _find_first(patterns, search_in)
+        found[field] = None if hit is None else hit[0]
+    rest = text
+    for _, patterns in _FAMILIES:
+        rest = _blank_matches(rest, patterns)
+    return found, rest
+
+
+def _blank_matches(text: str, patterns: Sequence[tuple[object, str]]) -> str:
+    for _, pattern in patterns:
+        for match in re.finditer(rf"\b(?:{pattern})\b", text):
+            text = blank(text, match.start(), match.end())
+    return text
+
+
+def _blank_snowfields(text: str) -> str:
+    """Snow-field phrases name a place, not falling snow: hide them from the weather search."""
+    return _blank_matches(text, vocab.SETTING_PATTERNS[:1])
+
+
+def parse_prompt(prompt: str, *, seed: int, world: World) -> dict:
+    """Turn a text prompt into a scene plan (see the module docstring for the schema)."""
+    dialogue, text = extract_dialogue(prompt)
+    found, text = scan_scene_words(normalize(text))
+    defaults = [field for field, value in found.items() if value is None]
+    setting = found["setting"] or ("snowfield" if found["weather"] == "snow" else "room")
+    gravity = found["gravity"]
+    if gravity is None:
+        gravity = 0.0 if setting == "space" else vocab.EARTH_GRAVITY
+    plan = {
+        "version": PLAN_VERSION,
+        "prompt": prompt,
+        "history": [prompt],
+        "seed": int(seed),
+        "setting": setting,
+        "lighting": found["lighting"] or "day",
+        "weather": found["weather"] or "none",
+        "camera": found["camera"] or "static",
+        "speed": float(found["speed"] if found["speed"] is not None else 1.0),
+        "gravity": float(gravity),
+        "subjects": [],
+        "dialogue": dialogue,
+        "time_offset": 0.0,
+        "duration_s": None,
+        "defaults": defaults,
+    }
+    rng = make_rng(seed)
+    tokens = tokenize(text)
+    bouncy = any(t in vocab.BOUNCY_WORDS for t in tokens)
+    phrases = noun_phrases(tokens)
+    global_motion = first_motion(tokens)
+    if not phrases:
+        defaults.append("subjects")
+        kind = "ball"
+        add_subject(plan, world, rng, kind=kind, motion=global_motion or vocab.DEFAULT_MOTION[kind], bouncy=bouncy)
+        return plan
+    for i, phrase in enumerate(phrases):
+        if phrase.definite and any(s["kind"] == phrase.kind and phrase.color in (None, s["color"])
+                                   for s in plan["subjects"]):
+            continue  # "the ball" again: the one already in the scene
+        motion = _motion_for(phrases, i, tokens, global_motion)
+        for _ in range(phrase.count):
+            if len(plan["subjects"]) >= MAX_SUBJECTS:
+                break
+            add_subject(plan, world, rng, kind=phrase.kind, motion=motion, color=phrase.color,
+                         size_factor=phrase.size_factor, bouncy=bouncy)
+    return plan
+
+
+def add_subject(plan: dict, world: World, rng: np.random.Generator, *, kind: str, motion: str,
+                 color: str | None = None, size_factor: float = 1.0, bouncy: bool = False) -> dict:
+    next_id = max((s["id"] for s in plan["subjects"]), default=-1) + 1
+    subject = new_subject(subject_id=next_id, kind=kind, motion=motion, rng=rng, color=color,
+                          size_factor=size_factor, bouncy=bouncy)
+    place_subject(subject, world, rng, gravity=plan["gravity"], others=plan["subjects"], setting=plan["setting"])
+    plan["subjects"].append(subject)
+    return subject
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Cameos
+
+
+def attach_cameos(plan: dict, cameos: Sequence[CameoRef], *, world: World, seed: int) -> list[str]:
+    """Put each cameo in the scene: a person cameo takes over a person subject (or joins as one); a
+    character cameo joins as its own subject. Returns the changes made."""
+    changes: list[str] = []
+    rng = make_rng(plan["seed"], seed, 7919)
+    present = {s["cameo_id"] for s in plan["subjects"] if s["cameo_id"] is not None}
+    for cameo in cameos:
+        if cameo.id in present:
+            continue
+        if cameo.kind == "person":
+            subject = next((s for s in plan["subjects"] if s["kind"] == "person" and s["cameo_id"] is None), None)
+            if subject is None:
+                subject = _add_cameo_subject(plan, world, rng, "person")
+        else:
+            subject = _add_cameo_subject(plan, world, rng, "character")
+        subject["cameo_id"] = cameo.id
+        subject["name"] = cameo.name
+        changes.append(f"cameo {cameo.id} as subject {subject['id']}")
+    return changes
+
+
+def _add_cameo_subject(plan: dict, world: World, rng: np.random.Generator, kind: str) -> dict:
+    if len(plan["subjects"]) >= MAX_SUBJECTS:
+        plan["subjects"].pop()
+    motions = [s["motion"] for s in plan["subjects"]]
+    motion = motions[0] if motions else vocab.DEFAULT_MOTION[kind]
+    return add_subject(plan, world, rng, kind=kind, motion=motion)
+
+
+def release_cameos(plan: dict, allowed_ids: Iterable[int]) -> list[str]:
+    """Drop cameos the job may not use (a remix of a clip whose cameo was not granted again): a person
+    subject keeps its place as a plain figure, a character cameo leaves the scene."""
+    allowed = set(allowed_ids)
+    changes: list[str] = []
+    kept: list[dict] = []
+    for subject in plan["subjects"]:
+        cameo_id = subject.get("cameo_id")
+        if cameo_id is not None and cameo_id not in allowed:
+            changes.append(f"cameo {cameo_id} not permitted; removed")
+            if subject["kind"] == "character":
+                continue
+            subject["cameo_id"] = None
+            subject["name"] = None
+        kept.append(subject)
+    plan["subjects"] = kept
+    return changes

@@ -1,0 +1,58 @@
+"""Geometry shared by the planner, the simulation and the renderer.
+
+The scene lives in metres. The frame's short side always spans :data:`SHORT_SIDE_M` metres, so a plan
+simulates the same way at any resolution; the renderer maps metres to pixels with ``px_per_m``. The y axis
+points down (screen convention) and gravity is positive y.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generation.backends.base import ASPECTS
+
+SHORT_SIDE_M = 4.5
+FLOOR_FRACTION = 0.85  # the line subjects stand on, as a fraction of the frame height
+
+CIRCLE_KINDS = frozenset({"ball", "bird", "fish"})
+# Kinds that keep upright under physics (infinite moment of inertia); balls and boxes tumble.
+UPRIGHT_KINDS = frozenset({"cat", "dog", "car", "person", "character", "bird", "fish"})
+
+_BOX_PROPORTIONS = {
+    "box": (1.0, 1.0),
+    "cat": (1.25, 0.95),
+    "dog": (1.35, 1.0),
+    "car": (2.2, 0.95),
+    "person": (0.75, 1.9),
+    "character": (1.0, 1.0),
+}
+
+
+@dataclass(frozen=True)
+class World:
+    width_m: float
+    height_m: float
+
+    @classmethod
+    def for_aspect(cls, aspect: str) -> "World":
+        if aspect not in ASPECTS:
+            raise ValueError(f"unknown aspect {aspect!r}")
+        aw, ah = ASPECTS[aspect]
+        short = min(aw, ah)
+        return cls(width_m=SHORT_SIDE_M * aw / short, height_m=SHORT_SIDE_M * ah / short)
+
+    @property
+    def floor_m(self) -> float:
+        return self.height_m * FLOOR_FRACTION
+
+    def px_per_m(self, size: tuple[int, int]) -> float:
+        """Pixels per metre for a frame of ``size`` = (width, height)."""
+        return size[0] / self.width_m
+
+
+def half_extents(kind: str, size: float) -> tuple[float, float]:
+    """Half width and half height (metres) of a subject's collision shape."""
+    if kind in CIRCLE_KINDS:
+        return size, size
+    fx, fy = _BOX_PROPORTIONS.get(kind, (1.0, 1.0))
+    return size * fx, size * fy

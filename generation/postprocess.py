@@ -1,0 +1,117 @@
+"""Post-processing for every clip: visible moving badge with the creator's handle, invisible watermark carrying
+the job's provenance id, H.264 + AAC encode, poster JPEG, and a signed C2PA manifest (the parent clip as an
+ingredient for remixes). Worker-only."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+
+from .backends.base import Clip
+from .media import encode_mp4, make_poster
+from .models import GenerationJob
+
+logger = logging.getLogger("riff.worker")
+
+
+@dataclass
+class FinishedClip:
+    video_path: Path
+    poster_path: Path
+    meta: dict = field(default_factory=dict)
+
+
+def signing_keys():
+    """The configured keys; the embedded default creates its local CA on first use."""
+    from .provenance import ensure_local_keys, local_keys
+
+    keys = local_keys(
+        settings.PROVENANCE_DIR,
+        cert_chain=settings.C2PA_CERT_CHAIN,
+        private_key=settings.C2PA_PRIVATE_KEY,
+        trust_anchor=settings.C2PA_TRUST_ANCHOR,
+    )
+    if not keys.exist() and Path(settings.C2PA_CERT_CHAIN).parent == Path(settings.PROVENANCE_DIR):
+        keys, _ = ensure_local_keys(settings.PROVENANCE_DIR)
+    return keys
+
+
+def manifest_for(job: GenerationJob, *, parent_path: Path | None):
+    from cameos.models import CameoUse
+
+    from .provenance import ClipManifest
+
+    uses = list(CameoUse.objects.filter(job=job).values_list("cameo_id", "id"))
+    parent_title = None
+    if job.remix_of_id:
+        parent_title = f"Riff clip {job.remix_of_id}"
+    return ClipManifest(
+        generator_version=settings.VERSION,
+        title=f"Riff clip by @{job.user.username}",
+        job_id=job.pk,
+        prompt=job.prompt if job.prompt_public else None,
+        cameo_ids=tuple(cameo_id for cameo_id, _ in uses),
+        consent_grant_ids=tuple(use_id for _, use_id in uses),
+        parent_path=parent_path,
+        parent_title=parent_title,
+    )
+
+
+def finish_clip(*, job: GenerationJob, clip: Clip, workdir: Path) -> FinishedClip:
+    from .provenance import mark_frames, sign_mp4
+
+    started = time.monotonic()
+    frames = clip.frames
+    unsigned = workdir / "clip-unsigned.mp4"
+    encode_mp4(
+        mark_frames(frames, handle=job.user.username, fps=clip.fps, ident=job.provenance_id),
+        clip.fps,
+        clip.audio,
+        clip.sample_rate,
+        unsigned,
+        pixel_format="yuv420p",
+    )
+    encoded = time.monotonic()
+    poster = workdir / "poster.jpg"
+    make_poster(frames[min(len(frames) - 1, clip.fps // 2)], poster)
+
+    final = workdir / "clip.mp4"
+    parent = workdir / "parent.mp4"
+    signed = False
+    try:
+        keys = signing_keys()
+        sign_mp4(
+            unsigned,
+            final,
+            manifest=manifest_for(job, parent_path=parent if parent.exists() else None),
+            cert_chain_path=keys.cert_chain,
+            key_path=keys.private_key,
+        )
+        signed = True
+    except Exception:
+        logger.exception("job %s: could not sign the clip; it is stored without a C2PA manifest", job.pk)
+        shutil.copyfile(unsigned, final)
+    height, width = frames.shape[1:3]
+    meta = {
+        **clip.meta,
+        "duration_s": round(len(frames) / clip.fps, 4),
+        "width": int(width),
+        "height": int(height),
+        "fps": clip.fps,
+        "events": clip.events,
+        "provenance": {"signed": signed, "watermark": "dwtDctSvd", "ident": job.provenance_id},
+        "timings": {**clip.meta.get("timings", {}), "encode_mark_s": round(encoded - started, 3),
+                    "finish_s": round(time.monotonic() - started, 3)},
+    }
+    return FinishedClip(video_path=final, poster_path=poster, meta=_jsonable(meta))
+
+
+def _jsonable(value):
+    import json
+
+    return json.loads(json.dumps(value, default=lambda o: o.item() if hasattr(o, "item") else str(o)))

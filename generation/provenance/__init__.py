@@ -1,0 +1,75 @@
+"""Provenance for every clip: a visible moving badge, an invisible watermark, and a signed C2PA manifest.
+
+Worker-side code (it imports OpenCV and the C2PA library). The usual sequence for a finished clip::
+
+    encode_mp4(mark_frames(frames, handle=..., fps=..., ident=post_id), fps, audio, rate, tmp_path,
+               pixel_format="yuv420p")
+    sign_mp4(tmp_path, final_path, manifest=ClipManifest(...), cert_chain_path=..., key_path=...)
+
+``mark_frames`` hands frames to the encoder one at a time, so the marks are computed on this thread while the
+encoder's own threads compress earlier frames.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import numpy as np
+
+from ..media import Yuv420Converter
+from .c2pa_sign import (
+    ClipManifest,
+    SigningKeys,
+    create_local_ca,
+    ensure_local_keys,
+    local_keys,
+    read_manifest,
+    sign_mp4,
+)
+from .invisible import (
+    bit_error_rate,
+    embed_bits,
+    embed_bits_yuv420p,
+    embed_payload,
+    extract_payload,
+    payload_bits,
+)
+from .visible import VisibleWatermark, apply_visible_watermark
+
+__all__ = [
+    "ClipManifest",
+    "SigningKeys",
+    "VisibleWatermark",
+    "apply_visible_watermark",
+    "bit_error_rate",
+    "create_local_ca",
+    "embed_bits",
+    "embed_bits_yuv420p",
+    "embed_payload",
+    "ensure_local_keys",
+    "extract_payload",
+    "local_keys",
+    "mark_frames",
+    "payload_bits",
+    "read_manifest",
+    "sign_mp4",
+]
+
+
+def mark_frames(frames: np.ndarray, *, handle: str, fps: float, ident: int) -> Iterator[np.ndarray]:
+    """Yield each RGB frame with the visible badge and the invisible ``ident``, as a yuv420p array for
+    :func:`generation.media.encode_mp4` (``pixel_format="yuv420p"``). ``frames`` are the same afterwards
+    (the badge is drawn in place for the conversion, then the pixels under it are put back).
+
+    The colour conversion is the one the encoder would do anyway; the invisible mark then goes into the luma
+    plane, which costs a third of marking the RGB frame.
+    """
+    if len(frames) == 0:
+        return
+    badge = VisibleWatermark(width=frames.shape[2], height=frames.shape[1], handle=handle, fps=fps)
+    bits = payload_bits(ident)
+    to_yuv = Yuv420Converter()
+    for index, frame in enumerate(frames):
+        with badge.stamped(frame, index) as stamped:
+            planes = to_yuv(stamped)
+        yield embed_bits_yuv420p(planes, bits)
