@@ -98,7 +98,8 @@ def check_reference_photos(paths: list[str], *, person: bool) -> ReferenceResult
 
 def _face_frames(frames: list[np.ndarray], references: list[np.ndarray], *, what: str) -> dict:
     """Counts faces in each frame and matches the one-face frames against the references."""
-    counts = [len(faces.detect_faces(f)) for f in frames]
+    found = [faces.detect_faces(f) for f in frames]
+    counts = [len(boxes) for boxes in found]
     details: dict = {"frames": len(frames), "faces_per_frame": counts}
     single = [i for i, n in enumerate(counts) if n == 1]
     if len(single) <= MOST_FRAMES * len(frames):
@@ -113,8 +114,7 @@ def _face_frames(frames: list[np.ndarray], references: list[np.ndarray], *, what
         raise CheckFailed(reason, details)
     distances = []
     for i in single:
-        box = faces.detect_faces(frames[i])[0]
-        distances.append(round(faces.distance(faces.face_encoding(frames[i], box), references), 3))
+        distances.append(round(faces.distance(faces.face_encoding(frames[i], found[i][0]), references), 3))
     matched = sum(1 for d in distances if d <= faces.MATCH_THRESHOLD)
     median = statistics.median(distances)
     details.update({"distances": distances, "median_distance": median, "threshold": faces.MATCH_THRESHOLD})

@@ -1,7 +1,9 @@
 """Face detection and face encodings (worker only: imports OpenCV and dlib on first use).
 
-- Detection and counting: OpenCV's frontal-face Haar cascade. Faces much smaller than the largest face in the
-  same picture (narrower than a third of it: people far in the background, a face on a poster) are not counted.
+- Detection and counting: OpenCV's frontal-face Haar cascade on the equalised grey picture (faces at least a
+  tenth of the short side; a webcam or phone selfie's face is far larger). Faces much smaller than the largest
+  face in the same picture (narrower than a third of it: people far in the background) are not counted, nor a
+  second detection of the same face.
 - Identity: dlib's ResNet face recognition model (the one behind ``face_recognition``): 68 landmarks from
   ``shape_predictor_68_face_landmarks``, then a 128-d descriptor. The landmarks are fitted in dlib's own HOG
   detection box when dlib finds the same face, else in the Haar box (the two agree to ~0.04 in descriptor
@@ -25,6 +27,7 @@ from PIL import Image
 MATCH_THRESHOLD = 0.6
 DETECT_MAX_SIDE = 1024  # pictures are scaled down to this for detection (boxes are mapped back)
 MIN_FACE_SHARE = 1 / 3  # faces narrower than this share of the largest one are not counted
+MIN_FACE_SIDE_SHARE = 0.1  # faces smaller than a tenth of the picture's short side are not looked for
 AVATAR_SIZE = 192
 AVATAR_MARGIN = 1.8  # the avatar shows the face and a little around it
 
@@ -40,11 +43,18 @@ class Box:
     h: int
 
     def iou(self, other: "Box") -> float:
-        x1, y1 = max(self.x, other.x), max(self.y, other.y)
-        x2, y2 = min(self.x + self.w, other.x + other.w), min(self.y + self.h, other.y + other.h)
-        inter = max(0, x2 - x1) * max(0, y2 - y1)
+        inter = self._intersection(other)
         union = self.w * self.h + other.w * other.h - inter
         return inter / union if union else 0.0
+
+    def _intersection(self, other: "Box") -> int:
+        x1, y1 = max(self.x, other.x), max(self.y, other.y)
+        x2, y2 = min(self.x + self.w, other.x + other.w), min(self.y + self.h, other.y + other.h)
+        return max(0, x2 - x1) * max(0, y2 - y1)
+
+    def overlap_of_smaller(self, other: "Box") -> float:
+        smaller = min(self.w * self.h, other.w * other.h)
+        return self._intersection(other) / smaller if smaller else 0.0
 
 
 @dataclass
@@ -97,8 +107,8 @@ def detect_faces(rgb: np.ndarray) -> list[Box]:
     if scale < 1.0:
         grey = cv2.resize(grey, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA)
     grey = cv2.equalizeHist(grey)
-    min_side = max(24, round(min(grey.shape) * 0.06))
-    found = models().cascade.detectMultiScale(grey, scaleFactor=1.1, minNeighbors=5, minSize=(min_side, min_side))
+    min_side = max(24, round(min(grey.shape) * MIN_FACE_SIDE_SHARE))
+    found = models().cascade.detectMultiScale(grey, scaleFactor=1.1, minNeighbors=6, minSize=(min_side, min_side))
     boxes = sorted(
         (Box(round(x / scale), round(y / scale), round(w / scale), round(h / scale)) for x, y, w, h in found),
         key=lambda b: b.w * b.h,
@@ -107,7 +117,14 @@ def detect_faces(rgb: np.ndarray) -> list[Box]:
     if not boxes:
         return []
     largest = boxes[0].w
-    return [b for b in boxes if b.w >= largest * MIN_FACE_SHARE]
+    kept: list[Box] = []
+    for box in boxes:
+        if box.w < largest * MIN_FACE_SHARE:
+            continue
+        if any(box.overlap_of_smaller(other) > 0.5 for other in kept):
+            continue  # the cascade found the same face twice, at two scales
+        kept.append(box)
+    return kept
 
 
 def face_encoding(rgb: np.ndarray, box: Box) -> np.ndarray:
@@ -118,7 +135,7 @@ def face_encoding(rgb: np.ndarray, box: Box) -> np.ndarray:
     rgb = np.ascontiguousarray(rgb)
     rect = None
     best = 0.3
-    for candidate in m.detector(rgb, 1):
+    for candidate in m.detector(rgb, 0):
         other = Box(candidate.left(), candidate.top(), candidate.width(), candidate.height())
         overlap = box.iou(other)
         if overlap > best:

@@ -233,7 +233,7 @@ class CommentOutputSerializer(serializers.Serializer):
 
 class ThreadOutputSerializer(CommentOutputSerializer):
     reply_count = serializers.IntegerField()
-    replies = CommentOutputSerializer(many=True)
+    replies = CommentOutputSerializer(source="first_replies", many=True)
 
 
 class PostCommentsApi(_PublicReadApi):
@@ -263,7 +263,7 @@ class PostCommentsApi(_PublicReadApi):
         items, next_cursor = keyset_page(selectors.post_comments(post=post, viewer=request.user), request=request)
         inline = selectors.comment_replies_inline(post=post, viewer=request.user, parent_ids=[c.pk for c in items])
         for comment in items:
-            comment.replies = inline.get(comment.pk, [])
+            comment.first_replies = inline.get(comment.pk, [])
         return Response({"results": ThreadOutputSerializer(items, many=True).data, "next": next_cursor})
 
     @extend_schema(request=InputSerializer, responses={201: CommentOutputSerializer})

@@ -145,7 +145,7 @@ def post_create_from_job(*, job, caption: str = "", visibility: str = "public") 
     from cameos.models import CameoUse
     from cameos.services import cameo_uses_attach_post
 
-    meta = job.backend_meta or {}
+    meta = (job.backend_meta or {}).get("clip", {})
     post = post_create(
         author=job.user,
         job=job,

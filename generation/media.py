@@ -180,6 +180,8 @@ def _open(source: PathLike | IO[bytes]) -> Any:
 
 
 def _describe(container: Any) -> dict[str, Any]:
+    if not container.streams.video and not container.streams.audio:
+        raise MediaError("This file could not be read as a video.")
     if not container.streams.video:
         raise MediaError("This file has no video in it.")
     video = container.streams.video[0]
@@ -332,7 +334,7 @@ def _rewound(source: PathLike | IO[bytes]) -> PathLike | IO[bytes]:
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / 1_000_000:.1f} MB"
+    return f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{size / 1000:.0f} kB"
 
 
 def _check_container(container: Any, info: dict[str, Any]) -> None:

@@ -99,10 +99,7 @@ def finish_clip(*, job: GenerationJob, clip: Clip, workdir: Path) -> FinishedCli
     height, width = frames.shape[1:3]
     meta = {
         **clip.meta,
-        "duration_s": round(len(frames) / clip.fps, 4),
-        "width": int(width),
-        "height": int(height),
-        "fps": clip.fps,
+        "clip": {"duration_s": round(len(frames) / clip.fps, 4), "width": int(width), "height": int(height), "fps": clip.fps},
         "events": clip.events,
         "provenance": {"signed": signed, "watermark": "dwtDctSvd", "ident": job.provenance_id},
         "timings": {**clip.meta.get("timings", {}), "encode_mark_s": round(encoded - started, 3),

@@ -116,7 +116,8 @@ class ProgressReporter:
         total = max(int(total), 1)
         step = min(max(int(step), 0), total)
         self.progress = GENERATE_SHARE * step / total
-        self._check(force=step >= total)
+        # Few, expensive steps (denoising): look for a cancel at every step, so it stops within one step.
+        self._check(force=step >= total or (total <= 60 and step != self.last_step))
         now = time.monotonic()
         # Every step when there are few (denoising steps), otherwise a few events a second.
         if step != self.last_step and (total <= 60 or now - self.last_sent >= self.interval or step == total):

@@ -27,17 +27,21 @@ from .c2pa_sign import (
     sign_mp4,
 )
 from .invisible import (
+    MARK_REFRESH,
+    LumaChange,
     bit_error_rate,
     embed_bits,
     embed_bits_yuv420p,
     embed_payload,
     extract_payload,
+    luma_change,
     payload_bits,
 )
 from .visible import VisibleWatermark, apply_visible_watermark
 
 __all__ = [
     "ClipManifest",
+    "LumaChange",
     "SigningKeys",
     "VisibleWatermark",
     "apply_visible_watermark",
@@ -49,6 +53,7 @@ __all__ = [
     "ensure_local_keys",
     "extract_payload",
     "local_keys",
+    "luma_change",
     "mark_frames",
     "payload_bits",
     "read_manifest",
@@ -62,14 +67,17 @@ def mark_frames(frames: np.ndarray, *, handle: str, fps: float, ident: int) -> I
     (the badge is drawn in place for the conversion, then the pixels under it are put back).
 
     The colour conversion is the one the encoder would do anyway; the invisible mark then goes into the luma
-    plane, which costs a third of marking the RGB frame.
+    plane (a third of the work of marking RGB), recomputed every :data:`MARK_REFRESH` frames.
     """
     if len(frames) == 0:
         return
     badge = VisibleWatermark(width=frames.shape[2], height=frames.shape[1], handle=handle, fps=fps)
     bits = payload_bits(ident)
     to_yuv = Yuv420Converter()
+    change = None
     for index, frame in enumerate(frames):
         with badge.stamped(frame, index) as stamped:
             planes = to_yuv(stamped)
-        yield embed_bits_yuv420p(planes, bits)
+        if change is None or index % MARK_REFRESH == 0:
+            change = luma_change(planes, bits)
+        yield change.apply(planes)

@@ -47,6 +47,7 @@ STANDARD_SIZES: tuple[tuple[int, int], ...] = (
     (720, 1280), (1280, 720), (720, 720),
 )
 MIN_SIDE = 256
+MARK_REFRESH = 2  # frames that share one computed change in the video pipeline (see LumaChange)
 _FRAME_SHARE = 0.5  # frames voting with less than half the best frame's agreement carry no mark
 
 
@@ -143,23 +144,49 @@ def embed_bits(
 
 
 def embed_bits_yuv420p(planes: np.ndarray, bits: np.ndarray, *, key: bytes = DEFAULT_KEY) -> np.ndarray:
-    """Hide raw ``bits`` in a yuv420p frame in place (``planes``: uint8 (H·3/2)×W, limited range) and return it.
+    """Hide raw ``bits`` in a yuv420p frame in place (``planes``: uint8 (H·3/2)×W, studio range) and return it.
 
-    The same mark as :func:`embed_bits` puts in RGB (Riff's scheme is on luma), computed on the luma plane
-    the encoder is about to compress: a third of the memory traffic, and no colour conversion of its own.
-    Luma here is studio range (16-235); the mark is defined on full-range luma, so values are mapped both ways.
+    The same mark as :func:`embed_bits` puts in RGB (Riff's scheme is on luma), computed on the luma plane the
+    encoder is about to compress: a third of the memory traffic, and no colour conversion of its own.
     """
-    height = planes.shape[0] * 2 // 3
-    luma = planes[:height]
+    return luma_change(planes, bits, key=key).apply(planes)
+
+
+@dataclass(frozen=True)
+class LumaChange:
+    """The luma change that marks one yuv420p frame, ready to add (to it, or to the next frame of the clip).
+
+    Consecutive frames differ little, so a change computed on one frame still marks the next: reusing it for
+    :data:`MARK_REFRESH` frames halves the cost, with the same bit error rates after CRF 35 and 75 % scaling in
+    our measurements (every frame still carries the mark, which is what survives re-encoding).
+    """
+
+    rises: np.ndarray  # uint8, rows × cols
+    falls: np.ndarray  # uint8, rows × cols
+
+    def apply(self, planes: np.ndarray) -> np.ndarray:
+        rows, cols = self.rises.shape
+        luma = planes[:rows, :cols]
+        # Saturating uint8 adds of the rises and the falls are several times faster than one signed add.
+        planes[:rows, :cols] = cv2.subtract(cv2.add(luma, self.rises), self.falls)
+        return planes
+
+
+def luma_change(planes: np.ndarray, bits: np.ndarray, *, key: bytes = DEFAULT_KEY) -> LumaChange:
+    """The change of the luma plane of a yuv420p frame (studio range, 16-235) that hides ``bits`` in it.
+
+    The mark is defined on full-range luma (what the reader computes from RGB), so values are mapped both ways.
+    """
+    luma = planes[: planes.shape[0] * 2 // 3]
     rows, cols = _marked_area(luma.shape, RIFF_SCHEME)
     half = cv2.resize(luma[:rows, :cols], (cols // 2, rows // 2), interpolation=cv2.INTER_AREA)
     band = (half.astype(np.float32) - np.float32(16.0)) * np.float32(2.0 * 255.0 / 219.0)
     delta = np.rint(_mark_change(band, bits, RIFF_SCHEME, key) * np.float32(219.0 / 255.0))
-    # Saturating uint8 adds of the rises and the falls are several times faster than a signed add.
-    for change, apply in ((np.maximum(delta, 0), cv2.add), (np.maximum(-delta, 0), cv2.subtract)):
-        full = cv2.resize(change.astype(np.uint8), (cols, rows), interpolation=cv2.INTER_NEAREST)
-        luma[:rows, :cols] = apply(luma[:rows, :cols], full)
-    return planes
+    rises, falls = (
+        cv2.resize(np.maximum(sign * delta, 0).astype(np.uint8), (cols, rows), interpolation=cv2.INTER_NEAREST)
+        for sign in (1, -1)
+    )
+    return LumaChange(rises=rises, falls=falls)
 
 
 def _mark_change(band: np.ndarray, bits: np.ndarray, scheme: MarkScheme, key: bytes) -> np.ndarray:
