@@ -584,20 +584,9 @@ def _job_consent_problem(*, job, semantic: bool) -> str | None:
 
 
 def cameo_uses_attach_post(*, job, post) -> None:
-    """The draft became a post (inside the publishing transaction): the ledger rows get the post and the owners
-    are told."""
-    uses = list(CameoUse.objects.select_for_update().filter(job=job, removed_at__isnull=True).select_related("cameo__owner"))
-    CameoUse.objects.filter(pk__in=[u.pk for u in uses]).update(post=post)
-    for use in uses:
-        if use.cameo.owner_id != job.user_id:
-            _notify(
-                recipient=use.cameo.owner,
-                actor=job.user,
-                kind="cameo_use",
-                post=post,
-                text=f"@{job.user.username} published a clip with your cameo “{use.cameo.name}”.",
-                data={"cameo": use.cameo_id, "job": job.pk, "post": post.pk, "use": use.pk},
-            )
+    """The draft became a post (inside the publishing transaction): the ledger rows still in force get the post.
+    (feed.services.post_create_from_job tells the owners.)"""
+    CameoUse.objects.filter(job=job, removed_at__isnull=True).update(post=post)
 
 
 # --- stopping and removing uses -------------------------------------------------------------------------------
@@ -621,6 +610,7 @@ def _use_stop(*, use_id: int, reason: str, removed_by: User | None = None, take_
     everyone. ``only_if_pending`` leaves published uses alone (revocation does not touch posts). Runs inside the
     caller's transaction; False when there was nothing to do."""
     from feed.models import Post
+    from feed.services import post_take_down
     from generation.models import GenerationJob
     from generation.services import job_delete_draft, job_request_stop
 
@@ -644,20 +634,18 @@ def _use_stop(*, use_id: int, reason: str, removed_by: User | None = None, take_
         elif job.draft == GenerationJob.Draft.READY:
             job_delete_draft(job=job, reason=reason)
             what = "draft"
-    post = use.post
-    if take_down and post is not None and post.state == Post.State.PUBLISHED:
-        Post.objects.filter(pk=post.pk, state=Post.State.PUBLISHED).update(state=Post.State.TAKEN_DOWN, state_reason=reason)
-        what = "post"
     if what != "clip" and use.user_id != (removed_by.pk if removed_by else None):
-        verb = {"generation": "was stopped", "draft": "was deleted", "post": "was taken down"}[what]
+        verb = {"generation": "was stopped", "draft": "was deleted"}[what]
         _notify(
             recipient=use.user,
             actor=removed_by,
             kind="moderation",
-            post=post if what == "post" else None,
-            text=f"Your {'post' if what == 'post' else 'clip'} with the cameo “{use.cameo.name}” {verb}: {reason}",
-            data={"cameo": use.cameo_id, "job": use.job_id, "post": use.post_id, "use": use.pk},
+            text=f"Your clip with the cameo “{use.cameo.name}” {verb}: {reason}",
+            data={"cameo": use.cameo_id, "job": use.job_id, "use": use.pk},
         )
+    post = use.post
+    if take_down and post is not None and post.state == Post.State.PUBLISHED:
+        post_take_down(post=post, reason=reason)  # hidden for everyone; its author is told
     return True
 
 

@@ -42,6 +42,8 @@ class ClipUpload:
 
 
 def _megabytes(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
     return f"{size / (1024 * 1024):.0f} MB"
 
 

@@ -1,5 +1,6 @@
-"""Demo content for a fresh install: six members who follow and like each other, and clips (with remix chains)
-made by the generation worker exactly like anybody's clips."""
+"""Demo content for a fresh install: six members who follow, like and comment on each other's clips: thirty
+originals and twelve remixes (chains up to four clips deep), all made by the generation worker exactly like
+anybody's clips."""
 
 from __future__ import annotations
 
@@ -70,17 +71,34 @@ CLIPS = {
     ],
 }
 
-# (author, whose clip, index, remix prompt): applied once the parents are published.
+# Remixes, queued once their parent is published: (key, author, parent, remix prompt), where the parent is
+# ("clip", username, index) for a demo clip or ("remix", key) for another demo remix, which makes chains
+# three and four clips deep.
 REMIXES = [
-    ("ben", "ana", 0, "at night"),
-    ("dev", "ana", 0, "in space"),
-    ("fay", "ben", 0, "in the snow"),
-    ("eli", "chloe", 0, "in the rain"),
-    ("ana", "dev", 0, "make the balls red"),
-    ("chloe", "fay", 0, "at sunset"),
+    ("ben-ana0", "ben", ("clip", "ana", 0), "at night"),
+    ("dev-ana0", "dev", ("clip", "ana", 0), "in space"),
+    ("chloe-ben-ana0", "chloe", ("remix", "ben-ana0"), "add a second ball"),
+    ("eli-chloe-ben-ana0", "eli", ("remix", "chloe-ben-ana0"), "in the rain"),
+    ("fay-ben0", "fay", ("clip", "ben", 0), "in the snow"),
+    ("ana-fay-ben0", "ana", ("remix", "fay-ben0"), "with a cat watching"),
+    ("eli-chloe0", "eli", ("clip", "chloe", 0), "in the rain"),
+    ("ana-dev0", "ana", ("clip", "dev", 0), "make the balls red"),
+    ("ben-dev0", "ben", ("remix", "ana-dev0"), "faster"),
+    ("chloe-fay0", "chloe", ("clip", "fay", 0), "at sunset"),
+    ("dev-eli1", "dev", ("clip", "eli", 1), "zoom out"),
+    ("fay-ana3", "fay", ("clip", "ana", 3), "in the snow"),
 ]
 
-REMIX_OF_REMIX = [("chloe", "ben", "add a second ball")]
+COMMENTS = [
+    ("ben", ("clip", "ana", 0), "Breakfast time is the best time."),
+    ("chloe", ("clip", "ana", 0), "That bounce!"),
+    ("ana", ("clip", "ben", 1), "Who won?"),
+    ("dev", ("remix", "dev-ana0"), "Cats in space, finally."),
+    ("eli", ("clip", "chloe", 1), "What a view indeed."),
+    ("fay", ("clip", "eli", 1), "Same, every night."),
+]
+
+LIKES_PER_MEMBER = 12
 
 
 def seed_users():
@@ -118,46 +136,57 @@ def seed_clips(users) -> int:
     return made
 
 
+def _remix_key(key: str) -> str:
+    return f"demo-remix-{key}"
+
+
 def seed_remixes_and_likes() -> bool:
-    """Queue the demo remixes once their parents are published and spread some likes. True when all is done."""
+    """Queue the demo remixes whose parents are published, then spread likes and comments once every demo clip
+    is there. Safe to call again and again (idempotency keys). True when all is done."""
     from accounts.models import User
-    from feed.models import Like, Post
-    from feed.services import like_create
+    from feed.models import Comment, Post
+    from feed.services import comment_create, like_create
     from generation.models import GenerationJob
     from generation.services import job_create
 
-    def demo_post(username, index):
-        job = GenerationJob.objects.filter(user__username=username, idempotency_key=f"demo-{username}-{index}").first()
-        return getattr(job, "post", None) if job else None
-
     users = {u.username: u for u in User.objects.filter(username__in=[u for u, _, _ in USERS])}
+    jobs = {
+        (job.user.username, job.idempotency_key): job
+        for job in GenerationJob.objects.filter(user__in=users.values(), idempotency_key__startswith="demo-").select_related("user")
+    }
+    posts = {post.job_id: post for post in Post.objects.filter(job_id__in=[j.pk for j in jobs.values()])}
+
+    def post_of(ref) -> Post | None:
+        if ref[0] == "clip":
+            job = jobs.get((ref[1], f"demo-{ref[1]}-{ref[2]}"))
+        else:
+            author = next(author for key, author, _, _ in REMIXES if key == ref[1])
+            job = jobs.get((author, _remix_key(ref[1])))
+        return posts.get(job.pk) if job is not None else None
+
     pending = False
-    for author, parent_user, index, prompt in REMIXES:
-        parent = demo_post(parent_user, index)
+    for key, author, parent_ref, prompt in REMIXES:
+        if post_of(("remix", key)) is not None:
+            continue
+        pending = True
+        parent = post_of(parent_ref)
         if parent is None:
-            pending = True
             continue
         job_create(
-            user=users[author], prompt=prompt, duration_s=4.0, remix_of_id=parent.pk,
-            idempotency_key=f"demo-remix-{author}-{parent_user}-{index}", publish_on_success=True,
-            publish_caption=f"{prompt} (remix)", enforce_limits=False,
+            user=users[author], prompt=prompt, duration_s=4.0, remix_of_id=parent.pk, idempotency_key=_remix_key(key),
+            publish_on_success=True, publish_caption=f"{prompt.capitalize()} (remix)", enforce_limits=False,
         )
-    for author, via, prompt in REMIX_OF_REMIX:
-        remix_job = GenerationJob.objects.filter(user__username=via, idempotency_key__startswith=f"demo-remix-{via}-").first()
-        parent = getattr(remix_job, "post", None) if remix_job else None
-        if parent is None:
-            pending = True
-            continue
-        job_create(
-            user=users[author], prompt=prompt, duration_s=4.0, remix_of_id=parent.pk,
-            idempotency_key=f"demo-remix2-{author}-{via}", publish_on_success=True,
-            publish_caption=f"{prompt} (remix of a remix)", enforce_limits=False,
-        )
+    if pending or any(post_of(("clip", u, i)) is None for u, prompts in CLIPS.items() for i in range(len(prompts))):
+        return False
+
     rng = random.Random(7)
-    posts = list(Post.objects.filter(author__username__in=users.keys()))
-    if not Like.objects.filter(user__in=users.values()).exists() or not pending:
-        for username, user in users.items():
-            for post in rng.sample(posts, k=min(len(posts), 8)):
-                if post.author_id != user.pk:
-                    like_create(user=user, post=post)
-    return not pending
+    demo_posts = sorted(posts.values(), key=lambda p: p.pk)
+    for username, user in users.items():
+        others = [post for post in demo_posts if post.author_id != user.pk]
+        for post in rng.sample(others, k=min(len(others), LIKES_PER_MEMBER)):
+            like_create(user=user, post=post)
+    for username, ref, text in COMMENTS:
+        post = post_of(ref)
+        if post is not None and not Comment.objects.filter(post=post, author=users[username], text=text).exists():
+            comment_create(user=users[username], post=post, text=text)
+    return True

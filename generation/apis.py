@@ -1,6 +1,8 @@
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -154,3 +156,48 @@ class JobPublishApi(APIView):
         from feed.apis import post_representation
 
         return Response(post_representation(post, viewer=request.user), status=status.HTTP_201_CREATED)
+
+
+class ProvenanceReportSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    filename = serializers.CharField()
+    report = serializers.JSONField()
+    created_at = serializers.DateTimeField()
+
+
+class ProvenanceVerifyApi(APIView):
+    """Upload a clip (multipart field ``file``) and learn where it came from. Answers with the report when it is
+    ready within a few seconds (200), else 202 with the check to poll."""
+
+    permission_classes = [AllowAny]
+    parser_classes = [MultiPartParser, FormParser]
+
+    class InputSerializer(serializers.Serializer):
+        file = serializers.FileField(allow_empty_file=True)
+
+    @extend_schema(request=InputSerializer, responses={200: ProvenanceReportSerializer, 202: ProvenanceReportSerializer})
+    def post(self, request):
+        from .provenance_checks import provenance_check_create, provenance_check_wait
+
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ApiError("Choose a video file to check (multipart field 'file').", code="file_required")
+        check = provenance_check_create(requester=request.user, upload=upload)
+        check = provenance_check_wait(check=check)
+        code = status.HTTP_200_OK if check.status != "pending" else status.HTTP_202_ACCEPTED
+        return Response(ProvenanceReportSerializer(check).data, status=code)
+
+
+class ProvenanceCheckApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: ProvenanceReportSerializer})
+    def get(self, request, check_id: int):
+        from .models import ProvenanceCheck
+
+        check = ProvenanceCheck.objects.filter(pk=check_id).first()
+        owner_id = check.requester_id if check else None
+        if check is None or (owner_id is not None and owner_id != getattr(request.user, "pk", None)):
+            raise ApiError("There is no such check.", code="not_found", status_code=404)
+        return Response(ProvenanceReportSerializer(check).data)

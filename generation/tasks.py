@@ -54,3 +54,10 @@ def _recover_at_start(**_kwargs) -> None:
         job_reap_stale()
     except Exception:
         logger.warning("could not reap stale jobs at start", exc_info=True)
+
+
+@shared_task(name="generation.tasks.read_provenance", ignore_result=True)
+def read_provenance(check_id: int) -> None:
+    from .provenance_checks import provenance_check_run
+
+    provenance_check_run(check_id=check_id)

@@ -291,7 +291,10 @@ def read_manifest(path: str | os.PathLike[str], *, trust_anchor_pem: str | bytes
     manifests = store.get("manifests", {})
     active = manifests.get(store.get("active_manifest"), {})
     errors = _validation_errors(store)
-    state = "invalid" if errors or validation_state == "invalid" else "trusted" if validation_state == "trusted" else "valid"
+    if errors or validation_state == "invalid":
+        state = "invalid"
+    else:
+        state = "trusted" if validation_state == "trusted" else "valid"
     return _summary(active, state, errors, manifests)
 
 

@@ -118,40 +118,55 @@ def render_badge(handle: str, *, scale: float = 1.0) -> np.ndarray:
     unit = max(scale, 0.5)
     title_font = ImageFont.load_default(size=round(26 * unit))
     handle_font = ImageFont.load_default(size=round(17 * unit))
-    stroke = max(1, round(2 * unit))
-    logo = round(28 * unit)
-    gap = round(7 * unit)
-    handle_text = f"@{clean_handle(handle)}" if clean_handle(handle) else ""
+    stroke, logo, gap = max(1, round(2 * unit)), round(28 * unit), round(7 * unit)
+    name = clean_handle(handle)
+    handle_text = f"@{name}" if name else ""
 
-    probe = ImageDraw.Draw(Image.new("RGBA", (1, 1)))
-    title_box = probe.textbbox((0, 0), "Riff", font=title_font, stroke_width=stroke)
-    handle_box = probe.textbbox((0, 0), handle_text, font=handle_font, stroke_width=stroke) if handle_text else (0, 0, 0, 0)
-    first_line = max(logo, title_box[3] - title_box[1])
-    width = max(logo + gap + title_box[2] - title_box[0], handle_box[2] - handle_box[0]) + 2 * stroke
-    height = first_line + (gap // 2 + handle_box[3] - handle_box[1] if handle_text else 0) + 2 * stroke
+    title_box = _text_box("Riff", title_font, stroke)
+    handle_box = _text_box(handle_text, handle_font, stroke)
+    first_line = max(logo, _height(title_box))
+    width = max(logo + gap + _width(title_box), _width(handle_box)) + 2 * stroke
+    height = first_line + (gap // 2 + _height(handle_box) if handle_text else 0) + 2 * stroke
 
     badge = Image.new("RGBA", (width, height), (0, 0, 0, 0))
     draw = ImageDraw.Draw(badge)
-    white, outline = (255, 255, 255, 255), (0, 0, 0, 200)
-    _draw_logo(draw, stroke, stroke + (first_line - logo) // 2, logo, stroke, white, outline)
-    title_x = stroke + logo + gap - title_box[0]
-    title_y = stroke + (first_line - (title_box[3] - title_box[1])) // 2 - title_box[1]
-    draw.text((title_x, title_y), "Riff", font=title_font, fill=white, stroke_width=stroke, stroke_fill=outline)
+    ink = {"fill": (255, 255, 255, 255), "stroke_width": stroke, "stroke_fill": (0, 0, 0, 200)}
+    _draw_logo(draw, stroke, stroke + (first_line - logo) // 2, logo, stroke)
+    title_at = (stroke + logo + gap - title_box[0], stroke + (first_line - _height(title_box)) // 2 - title_box[1])
+    draw.text(title_at, "Riff", font=title_font, **ink)
     if handle_text:
         draw.text((stroke - handle_box[0], stroke + first_line + gap // 2 - handle_box[1]), handle_text,
-                  font=handle_font, fill=white, stroke_width=stroke, stroke_fill=outline)
+                  font=handle_font, **ink)
     pixels = np.asarray(badge).copy()
     pixels[..., 3] = (pixels[..., 3].astype(np.float32) * OPACITY).astype(np.uint8)
     return pixels
 
 
-def _draw_logo(draw: ImageDraw.ImageDraw, x: int, y: int, size: int, stroke: int,
-               fill: tuple[int, ...], outline: tuple[int, ...]) -> None:
-    """A rounded square outline with a play triangle in it."""
+def _text_box(text: str, font: ImageFont.FreeTypeFont, stroke: int) -> tuple[int, int, int, int]:
+    if not text:
+        return (0, 0, 0, 0)
+    return ImageDraw.Draw(Image.new("RGBA", (1, 1))).textbbox((0, 0), text, font=font, stroke_width=stroke)
+
+
+def _width(box: tuple[int, int, int, int]) -> int:
+    return box[2] - box[0]
+
+
+def _height(box: tuple[int, int, int, int]) -> int:
+    return box[3] - box[1]
+
+
+def _draw_logo(draw: ImageDraw.ImageDraw, x: int, y: int, size: int, stroke: int) -> None:
+    """A white rounded square outline with a play triangle in it, both edged in black."""
+    white, black = (255, 255, 255, 255), (0, 0, 0, 200)
     radius = size // 4
-    draw.rounded_rectangle((x, y, x + size, y + size), radius=radius, outline=outline, width=stroke * 3)
+    draw.rounded_rectangle((x, y, x + size, y + size), radius=radius, outline=black, width=stroke * 3)
     draw.rounded_rectangle((x + stroke, y + stroke, x + size - stroke, y + size - stroke), radius=radius,
-                           outline=fill, width=stroke)
+                           outline=white, width=stroke)
     inset = size * 0.3
-    triangle = [(x + inset, y + inset * 0.9), (x + size - inset * 0.8, y + size / 2), (x + inset, y + size - inset * 0.9)]
-    draw.polygon(triangle, fill=fill, outline=outline, width=max(1, stroke // 2))
+    triangle = [
+        (x + inset, y + inset * 0.9),
+        (x + size - inset * 0.8, y + size / 2),
+        (x + inset, y + size - inset * 0.9),
+    ]
+    draw.polygon(triangle, fill=white, outline=black, width=max(1, stroke // 2))

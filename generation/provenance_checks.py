@@ -1,0 +1,168 @@
+"""Where did this clip come from? A person uploads a clip; a worker reads its C2PA manifest and its invisible
+watermark and finds the Riff post it belongs to (when the requester may see it). The web process only checks the
+upload is a video (PyAV) and stores it; the heavy reading happens in the worker, and the upload is deleted when
+the report is written."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import time
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from rest_framework import status
+
+from config.api import ApiError
+
+from .models import GenerationJob, ProvenanceCheck
+
+logger = logging.getLogger(__name__)
+SAMPLE_FRAMES = 48  # frames read for the watermark vote (every frame carries the mark)
+
+
+def provenance_check_create(*, requester, upload) -> ProvenanceCheck:
+    """Validate and store an uploaded clip, then queue the reading. Nothing is stored for a bad upload."""
+    from .media import MediaError, validate_video_upload
+
+    size = getattr(upload, "size", None) or 0
+    if size > settings.MAX_UPLOAD_BYTES:
+        raise ApiError(
+            f"The file is too large ({size // (1024 * 1024)} MB); the limit is {settings.MAX_UPLOAD_BYTES // (1024 * 1024)} MB.",
+            code="file_too_large",
+            status_code=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    try:
+        validate_video_upload(upload, max_bytes=settings.MAX_UPLOAD_BYTES)
+    except MediaError as exc:
+        raise ApiError(str(exc), code="not_a_video")
+    upload.seek(0)
+    name = default_storage.save(f"provenance-checks/{uuid.uuid4().hex}.mp4", upload)
+    check = ProvenanceCheck.objects.create(
+        requester=requester if requester is not None and requester.is_authenticated else None,
+        upload=name,
+        filename=(getattr(upload, "name", "") or "")[:200],
+    )
+    from .tasks import read_provenance
+
+    transaction.on_commit(lambda: read_provenance.apply_async(args=[check.pk], queue="default"))
+    return check
+
+
+def provenance_check_wait(*, check: ProvenanceCheck, timeout_s: float = 30.0) -> ProvenanceCheck:
+    deadline = time.monotonic() + timeout_s
+    while check.status == ProvenanceCheck.Status.PENDING and time.monotonic() < deadline:
+        time.sleep(0.15)
+        check.refresh_from_db()
+    return check
+
+
+def provenance_check_run(*, check_id: int) -> None:
+    """Worker side: read the marks, match the post, write the report, delete the upload."""
+    from .media import decode_frames
+    from .provenance import extract_payload, read_manifest
+
+    check = ProvenanceCheck.objects.filter(pk=check_id, status=ProvenanceCheck.Status.PENDING).first()
+    if check is None:
+        return
+    workdir = tempfile.mkdtemp(prefix="riff-provenance-")
+    path = os.path.join(workdir, "clip.mp4")
+    try:
+        with default_storage.open(check.upload, "rb") as src, open(path, "wb") as out:
+            out.write(src.read())
+        anchor = _trust_anchor()
+        manifest = read_manifest(path, trust_anchor_pem=anchor)
+        try:
+            frames = decode_frames(path, max_frames=SAMPLE_FRAMES)
+            ident, stats = extract_payload(frames) if len(frames) else (None, {})
+        except Exception as exc:  # an unreadable picture is a report, not a crash
+            ident, stats = None, {"error": str(exc)}
+        report = _report(check=check, manifest=manifest, ident=ident, stats=stats)
+        status_value = ProvenanceCheck.Status.DONE
+    except Exception as exc:
+        logger.exception("provenance check %s failed", check_id)
+        report = {"detail": f"The clip could not be read: {exc}"}
+        status_value = ProvenanceCheck.Status.FAILED
+    finally:
+        try:
+            os.remove(path)
+            os.rmdir(workdir)
+        except OSError:
+            pass
+    ProvenanceCheck.objects.filter(pk=check.pk).update(status=status_value, report=report, finished_at=timezone.now(), upload="")
+    default_storage.delete(check.upload)
+
+
+def _trust_anchor() -> str | None:
+    try:
+        with open(settings.C2PA_TRUST_ANCHOR) as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+def _matching_post(*, check: ProvenanceCheck, ident: int | None, manifest: dict):
+    """The post by watermark first (it survives re-encoding), else by the manifest's job id when it is intact."""
+    from feed.selectors import posts_visible_to
+
+    job = None
+    found_by = None
+    if ident is not None:
+        job = GenerationJob.objects.filter(provenance_id=ident).first()
+        found_by = "watermark"
+    if job is None and manifest.get("state") in ("valid", "trusted"):
+        job_id = (manifest.get("riff") or {}).get("job_id")
+        if job_id:
+            job = GenerationJob.objects.filter(pk=job_id).first()
+            found_by = "manifest"
+    if job is None:
+        return None, None, False
+    post = getattr(job, "post", None) if hasattr(job, "post") else None
+    try:
+        post = job.post
+    except GenerationJob.post.RelatedObjectDoesNotExist:
+        post = None
+    if post is None:
+        return None, found_by, True  # a Riff clip that was never published (or whose post is gone)
+    visible = posts_visible_to(user=check.requester).filter(pk=post.pk).exists() if check.requester else (
+        post.visibility == post.Visibility.PUBLIC and post.state == post.State.PUBLISHED
+    )
+    return (post if visible else None), found_by, True
+
+
+def _report(*, check: ProvenanceCheck, manifest: dict, ident: int | None, stats: dict) -> dict:
+    post, found_by, riff_clip = _matching_post(check=check, ident=ident, manifest=manifest)
+    c2pa_state = manifest.get("state", "none")
+    if c2pa_state == "none" and ident is None:
+        summary = "No provenance found: this clip carries no C2PA manifest and no Riff watermark."
+    elif post is not None:
+        summary = f"Made on Riff by @{post.author.username}" + (
+            "; the signed manifest is intact." if c2pa_state in ("valid", "trusted") else
+            "; the manifest is missing or altered, but the invisible watermark identifies the clip."
+        )
+    elif riff_clip:
+        summary = "Made on Riff, but the post is not public or no longer available."
+    elif c2pa_state == "invalid":
+        summary = "This clip has a C2PA manifest that does not validate: it was changed after it was signed."
+    else:
+        summary = "This clip has Content Credentials from another source."
+    return {
+        "summary": summary,
+        "c2pa": {
+            "state": c2pa_state,
+            "generator": manifest.get("generator"),
+            "title": manifest.get("title"),
+            "actions": manifest.get("actions", []),
+            "ingredients": manifest.get("ingredients", []),
+            "riff": manifest.get("riff"),
+            "validation_errors": manifest.get("validation_errors", []),
+        },
+        "watermark": {"found": ident is not None, "payload": ident, "stats": stats},
+        "riff_clip": riff_clip,
+        "found_by": found_by,
+        "post": None if post is None else {"id": post.pk, "author": post.author.username, "url": f"/posts/{post.pk}/"},
+    }

@@ -1,0 +1,149 @@
+"""Provenance of published clips, end to end: made by a real worker, read back from the stored MP4, and checked
+through POST /api/provenance/verify (read by the worker)."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import numpy as np
+import pytest
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from generation.media import decode_frames, encode_mp4, probe, decode_audio
+from generation.models import GenerationJob
+from generation.provenance import bit_error_rate, extract_payload, read_manifest
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+
+
+def _wait(job_id, timeout=120):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = GenerationJob.objects.get(pk=job_id)
+        if job.is_finished:
+            return job
+        time.sleep(0.2)
+    raise AssertionError("job did not finish")
+
+
+def _publish(client, payload):
+    job_id = client.post("/api/generations", {"duration_s": 2, **payload}, format="json").json()["id"]
+    job = _wait(job_id)
+    assert job.status == "succeeded", job.errors
+    post = client.post(f"/api/generations/{job_id}/publish", {"caption": "made here"}, format="json").json()
+    return job, post
+
+
+def _local(name, tmp_path, label):
+    path = tmp_path / f"{label}.mp4"
+    with default_storage.open(name, "rb") as src:
+        path.write_bytes(src.read())
+    return path
+
+
+def _anchor():
+    return open(settings.C2PA_TRUST_ANCHOR).read()
+
+
+def _reencode(src, dst, *, crf, scale=1.0):
+    frames = decode_frames(src)
+    audio, sr = decode_audio(src)
+    if scale != 1.0:
+        from PIL import Image
+
+        h, w = frames.shape[1:3]
+        size = (int(w * scale) // 2 * 2, int(h * scale) // 2 * 2)
+        frames = np.stack([np.asarray(Image.fromarray(f).resize(size, Image.BILINEAR)) for f in frames])
+    encode_mp4(frames, 24, audio, sr, dst, crf=crf)
+    return dst
+
+
+@pytest.fixture
+def clips(start_worker, purge_queues, make_user, client_for):
+    start_worker()
+    ana, ben = make_user("ana"), make_user("ben")
+    ca, cb = client_for(ana), client_for(ben)
+    parent_job, parent = _publish(ca, {"prompt": "a red ball bouncing on a beach", "seed": 5})
+    remix_job, remix = _publish(cb, {"prompt": "at night", "remix_of": parent["id"]})
+    return {"ana": ana, "ben": ben, "ca": ca, "cb": cb, "parent_job": parent_job, "parent": parent,
+            "remix_job": remix_job, "remix": remix}
+
+
+def test_manifests_are_trusted_remix_lists_parent_and_tampering_is_detected(clips, tmp_path):
+    parent_path = _local(clips["parent_job"].video, tmp_path, "parent")
+    manifest = read_manifest(parent_path, trust_anchor_pem=_anchor())
+    assert manifest["state"] == "trusted", manifest["validation_errors"]
+    assert "Riff" in manifest["generator"] and settings.VERSION in manifest["generator"]
+    created = [a for a in manifest["actions"] if a["action"] == "c2pa.created"]
+    assert created and created[0]["digitalSourceType"].endswith("trainedAlgorithmicMedia")
+    assert manifest["riff"]["job_id"] == clips["parent_job"].pk
+    assert "a red ball" in str(manifest["actions"])  # the prompt is public by default
+
+    remix_path = _local(clips["remix_job"].video, tmp_path, "remix")
+    remix = read_manifest(remix_path, trust_anchor_pem=_anchor())
+    assert remix["state"] == "trusted"
+    assert any(a["action"] == "c2pa.edited" for a in remix["actions"])
+    assert len(remix["ingredients"]) == 1
+    assert remix["ingredients"][0].get("riff", {}).get("job_id") == clips["parent_job"].pk
+
+    data = bytearray(parent_path.read_bytes())
+    mdat = data.find(b"mdat")
+    assert mdat > 0
+    for offset in range(mdat + 2000, mdat + 2064):
+        data[offset] ^= 0xFF
+    tampered = tmp_path / "tampered.mp4"
+    tampered.write_bytes(bytes(data))
+    assert read_manifest(tampered, trust_anchor_pem=_anchor())["state"] == "invalid"
+
+
+def test_watermark_survives_reencoding_and_verify_finds_the_post(clips, tmp_path, capsys):
+    job = clips["parent_job"]
+    published = _local(job.video, tmp_path, "published")
+    crf35 = _reencode(published, tmp_path / "crf35.mp4", crf=35)
+    scaled = _reencode(published, tmp_path / "scaled.mp4", crf=23, scale=0.75)
+    rates = {}
+    for label, path in (("published", published), ("crf35", crf35), ("scaled75", scaled)):
+        frames = decode_frames(path, max_frames=48)
+        ident, stats = extract_payload(frames)
+        assert ident == job.provenance_id, (label, stats)
+        rates[label] = bit_error_rate(frames, job.provenance_id)
+    with capsys.disabled():
+        print(f"\nwatermark bit error rates (per-frame mean before voting): {rates}")
+    assert read_manifest(crf35)["state"] == "none"  # re-encoding strips the manifest
+
+    client = clips["cb"]
+    with open(crf35, "rb") as handle:
+        r = client.post("/api/provenance/verify", {"file": SimpleUploadedFile("found.mp4", handle.read(), "video/mp4")}, format="multipart")
+    assert r.status_code == 200, r.content
+    report = r.json()["report"]
+    assert report["watermark"]["found"] and report["watermark"]["payload"] == job.provenance_id
+    assert report["post"]["id"] == clips["parent"]["id"] and report["found_by"] == "watermark"
+    assert report["c2pa"]["state"] == "none"
+    assert not default_storage.listdir("provenance-checks")[1]  # the upload is not kept
+
+    with open(published, "rb") as handle:
+        r = client.post("/api/provenance/verify", {"file": SimpleUploadedFile("orig.mp4", handle.read(), "video/mp4")}, format="multipart")
+    report = r.json()["report"]
+    assert report["c2pa"]["state"] == "trusted" and report["post"]["id"] == clips["parent"]["id"]
+
+
+def test_unmarked_clip_is_no_provenance_and_non_video_is_400(start_worker, purge_queues, make_user, client_for, tmp_path):
+    start_worker()
+    client = client_for(make_user("eve"))
+    rng = np.random.default_rng(1)
+    frames = (rng.random((24, 480, 480, 3)) * 255).astype(np.uint8)
+    plain = tmp_path / "plain.mp4"
+    encode_mp4(frames, 24, np.zeros(22050, np.float32), 22050, plain)
+    r = client.post("/api/provenance/verify", {"file": SimpleUploadedFile("plain.mp4", plain.read_bytes(), "video/mp4")}, format="multipart")
+    assert r.status_code == 200
+    report = r.json()["report"]
+    assert report["summary"].startswith("No provenance found") and report["post"] is None
+    assert report["watermark"]["found"] is False and report["c2pa"]["state"] == "none"
+
+    r = client.post("/api/provenance/verify", {"file": SimpleUploadedFile("notes.mp4", b"hello, not a video", "video/mp4")}, format="multipart")
+    assert r.status_code == 400 and r.json()["detail"]
+    r = client.post("/api/provenance/verify", {}, format="multipart")
+    assert r.status_code == 400 and "file" in r.json()["detail"].lower()
