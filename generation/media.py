@@ -31,7 +31,7 @@ VIDEO_CONTAINERS = frozenset({"mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm"})
 # Codecs that are stills even when wrapped in a video container.
 STILL_IMAGE_CODECS = frozenset({"png", "apng", "bmp", "gif", "tiff", "webp", "jpegls", "jpeg2000", "qoi"})
 # RGB <-> YUV conversion flags. swscale's default YUV -> RGB path truncates and darkens every pixel by about one
-# level; accurate rounding keeps a decode -> encode round trip unbiased (the invisible watermark relies on it).
+# level; accurate rounding keeps a decode -> re-encode round trip from drifting darker each time.
 TO_YUV = Interpolation.BILINEAR | Interpolation.ACCURATE_RND | Interpolation.FULL_CHR_H_INP
 TO_RGB = Interpolation.BILINEAR | Interpolation.ACCURATE_RND | Interpolation.FULL_CHR_H_INT
 

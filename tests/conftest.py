@@ -63,6 +63,10 @@ def worker_env(**extra) -> dict:
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("sqlite3"):
         env["SQLITE_PATH"] = str(db["NAME"])
+    elif os.environ.get("DATABASE_URL"):
+        # pytest-django renamed the database to the test one; point the other processes at it.
+        base, _, _ = os.environ["DATABASE_URL"].rpartition("/")
+        env["DATABASE_URL"] = f"{base}/{db['NAME']}"
     env.update({k: str(v) for k, v in extra.items()})
     return env
 
@@ -146,3 +150,23 @@ def purge_queues():
     for key in ("generation", "default", "celery"):
         client.delete(key)
     yield
+
+
+@pytest.fixture
+def close_thread_connections():
+    """Async tests reach the database from sync_to_async threads; close those connections afterwards so the test
+    database can be dropped (PostgreSQL refuses while a session is open)."""
+    yield
+    from asgiref.sync import async_to_sync, sync_to_async
+    from django.db import connections
+
+    async def close():
+        await sync_to_async(connections.close_all)()
+
+    async_to_sync(close)()
+
+
+def assert_signed_url(url: str) -> None:
+    """A private media URL carries a signature and an expiry (ours, or S3's presigned form)."""
+    assert url, "no URL"
+    assert ("sig=" in url and "exp=" in url) or ("X-Amz-Signature=" in url and "X-Amz-Expires=" in url), url

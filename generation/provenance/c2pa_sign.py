@@ -16,9 +16,10 @@ import datetime as dt
 import io
 import json
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import c2pa
 from cryptography import x509
@@ -234,14 +235,23 @@ def sign_mp4(
     cert_chain_path: str | os.PathLike[str],
     key_path: str | os.PathLike[str],
 ) -> None:
-    """Write ``dst_path``: the MP4 at ``src_path`` with a signed C2PA manifest embedded (ES256)."""
+    """Write ``dst_path``: the MP4 at ``src_path`` with a signed C2PA manifest embedded (ES256).
+
+    Raises ``c2pa.C2paError`` (nothing is left at ``dst_path``) when the keys or the manifest are refused.
+    """
     builder = c2pa.Builder(manifest.definition())
     try:
         if manifest.parent_path:
             _add_parent(builder, Path(manifest.parent_path), manifest.parent_title)
-        with _signer(Path(cert_chain_path), Path(key_path)) as signer, \
-                open(src_path, "rb") as source, open(dst_path, "w+b") as dest:
+        with (
+            _signer(Path(cert_chain_path), Path(key_path)) as signer,
+            open(src_path, "rb") as source,
+            open(dst_path, "w+b") as dest,
+        ):
             builder.sign(signer, MIME_MP4, source, dest)
+    except BaseException:
+        Path(dst_path).unlink(missing_ok=True)
+        raise
     finally:
         builder.close()
 
@@ -254,20 +264,15 @@ def _add_parent(builder: c2pa.Builder, parent: Path, title: str | None) -> None:
     builder.set_intent(c2pa.C2paBuilderIntent.EDIT)
 
 
-class _signer:
-    """A context manager around ``c2pa.Signer`` that closes it."""
-
-    def __init__(self, chain: Path, key: Path):
-        info = c2pa.C2paSignerInfo(
-            alg=b"es256", sign_cert=chain.read_bytes(), private_key=key.read_bytes(), ta_url=None
-        )
-        self.signer = c2pa.Signer.from_info(info)
-
-    def __enter__(self) -> c2pa.Signer:
-        return self.signer
-
-    def __exit__(self, *exc: object) -> None:
-        self.signer.close()
+@contextmanager
+def _signer(chain: Path, key: Path) -> Iterator[c2pa.Signer]:
+    """An ES256 signer from PEM files (leaf certificate first, then the CA), closed after use."""
+    info = c2pa.C2paSignerInfo(alg=b"es256", sign_cert=chain.read_bytes(), private_key=key.read_bytes(), ta_url=None)
+    signer = c2pa.Signer.from_info(info)
+    try:
+        yield signer
+    finally:
+        signer.close()
 
 
 # --- Reading ------------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.db import transaction
 from config.asgi import application
 from config.events import send_to_user
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio, pytest.mark.usefixtures("close_thread_connections")]
 
 ORIGIN = (b"origin", b"http://localhost:8000")
 

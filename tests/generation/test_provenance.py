@@ -132,6 +132,8 @@ def test_payload_check_rejects_other_bits():
         assert invisible.parse_payload(flipped) is None
     assert invisible.parse_payload(np.zeros(64, np.uint8)) is None
     assert invisible.parse_payload(np.ones(64, np.uint8)) is None
+    with pytest.raises(ValueError, match="32 bits"):
+        payload_bits(2**32)
 
 
 def test_mark_reads_back_from_the_encoded_mp4(marked_mp4):
@@ -202,6 +204,10 @@ def test_rgb_frames_can_be_marked_directly(clip, workdir):
     path = workdir / "rgb-marked.mp4"
     media.encode_mp4(marked, FPS, None, RATE, path)
     assert extract_payload(media.decode_frames(path))[0] == 77
+
+    one_in_three = embed_payload(frames, 78, every=3)
+    ident, stats = extract_payload(one_in_three)
+    assert ident == 78 and stats["frames_used"] == 8  # the reader votes with the marked frames only
 
 
 def test_embedding_is_imwatermark_dwtdctsvd():

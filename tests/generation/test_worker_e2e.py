@@ -15,8 +15,9 @@ from django.core.files.storage import default_storage
 from config.asgi import application
 from generation.media import decode_audio, decode_frames, probe
 from generation.models import GenerationJob
+from tests.conftest import assert_signed_url
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow, pytest.mark.usefixtures("close_thread_connections")]
 
 ORIGIN = (b"origin", b"http://localhost:8000")
 
@@ -109,7 +110,7 @@ async def test_job_runs_on_a_real_worker_with_live_progress_and_synchronized_sou
 
     job = (await sync_to_async(client.get)(f"/api/generations/{job_id}")).json()
     assert job["status"] == "succeeded" and job["progress"] == 1.0 and job["draft"] == "ready"
-    assert "?exp=" in job["video_url"] and "sig=" in job["video_url"]
+    assert_signed_url(job["video_url"])
 
     row = await sync_to_async(GenerationJob.objects.get)(pk=job_id)
     path = _read_local(row.video, tmp_path)
