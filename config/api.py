@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError as DjangoVa
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404
 from rest_framework import exceptions, status
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -78,3 +80,12 @@ def exception_handler(exc, context):
         if isinstance(exc, ApiError) and exc.extra:
             response.data.update(exc.extra)
     return response
+
+
+class WriteRateThrottle(ScopedRateThrottle):
+    """A scoped rate limit on writes only (reads of the same endpoint stay free)."""
+
+    def allow_request(self, request, view):
+        if request.method in SAFE_METHODS:
+            return True
+        return super().allow_request(request, view)

@@ -6,7 +6,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import ApiError
+from config.api import ApiError, WriteRateThrottle
 from config.media import public_url, signed_url
 from config.pagination import keyset_page
 
@@ -72,6 +72,8 @@ class JobOutputSerializer(serializers.Serializer):
 
 
 class JobListCreateApi(APIView):
+    throttle_classes = [WriteRateThrottle]
+    throttle_scope = "generation"
     class InputSerializer(serializers.Serializer):
         prompt = serializers.CharField(allow_blank=True, trim_whitespace=True, max_length=5000)
         duration_s = serializers.FloatField(required=False, default=8.0)
@@ -172,6 +174,8 @@ class ProvenanceVerifyApi(APIView):
 
     permission_classes = [AllowAny]
     parser_classes = [MultiPartParser, FormParser]
+    throttle_classes = [WriteRateThrottle]
+    throttle_scope = "upload"
 
     class InputSerializer(serializers.Serializer):
         file = serializers.FileField(allow_empty_file=True)

@@ -1,0 +1,79 @@
+"""Cross-cutting HTTP behaviour: security headers (CSP and friends) and a clean 503 while the database is away."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+
+logger = logging.getLogger(__name__)
+
+
+def _media_origins() -> str:
+    endpoint = getattr(settings, "AWS_S3_ENDPOINT_URL_PUBLIC", "") or settings.STORAGES["default"].get("OPTIONS", {}).get("endpoint_url") or ""
+    if settings.AWS_STORAGE_BUCKET_NAME and not endpoint:
+        return " https://*.amazonaws.com"
+    return f" {endpoint}" if endpoint else ""
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy (no inline script, no framing), Permissions-Policy, and the rest on every response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        media = _media_origins()
+        self.csp = "; ".join(
+            [
+                "default-src 'self'",
+                "script-src 'self'",
+                "style-src 'self' 'unsafe-inline'",
+                f"img-src 'self' data: blob:{media}",
+                f"media-src 'self' blob:{media}",
+                "connect-src 'self' ws: wss:",
+                "font-src 'self'",
+                "object-src 'none'",
+                "base-uri 'self'",
+                "form-action 'self'",
+                "frame-ancestors 'none'",
+            ]
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", self.csp)
+        response.setdefault("Permissions-Policy", "camera=(self), microphone=(self), geolocation=(), payment=()")
+        response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """While the database cannot be reached, answer 503 (JSON for the API, a short page otherwise) instead of a
+    500; Django opens a fresh connection on the next request, so service resumes without a restart."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, (OperationalError, InterfaceError)) and not (
+            isinstance(exception, DatabaseError) and "connection" in str(exception).lower()
+        ):
+            return None
+        logger.warning("database unavailable: %s", exception)
+        if request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
+            response = JsonResponse(
+                {"detail": "The service is temporarily unavailable. Please try again in a moment.", "code": "unavailable"},
+                status=503,
+            )
+        else:
+            response = HttpResponse(
+                "<!doctype html><title>Riff is unavailable</title><h1>Riff is briefly unavailable</h1>"
+                "<p>Please try again in a moment.</p>",
+                status=503,
+            )
+        response["Retry-After"] = "5"
+        return response
