@@ -7,7 +7,7 @@ PIP := $(PY) -m pip
 STAMP := $(VENV)/.requirements.stamp
 DEV_STAMP := $(VENV)/.requirements-dev.stamp
 
-.PHONY: run test test-fast test-browser chromium migrate bench clean
+.PHONY: run test test-fast test-browser test-production services-deps chromium migrate bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -33,10 +33,28 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi; }
 
-# The browser tests run in their own pytest process (Playwright's sync API and asyncio tests do not mix).
-test: $(DEV_STAMP) chromium
+services-deps:
+	@missing=""; command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then echo "installing$$missing for the production-topology tests"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi; fi
+
+# 1. the embedded stack (SQLite + Valkey + files), 2. the browser tests in their own pytest process (Playwright's
+# sync API and asyncio tests do not mix), 3. the same suite on the production topology: PostgreSQL + Redis + S3.
+test: $(DEV_STAMP) chromium services-deps
 	$(PY) -m pytest -m "not browser" -p no:cacheprovider
 	$(PY) -m pytest -m browser -p no:cacheprovider
+	$(MAKE) --no-print-directory test-production
+
+TOPOLOGY_DIR ?= $(CURDIR)/var/test-topology
+test-production: $(DEV_STAMP) services-deps
+	@rm -rf $(TOPOLOGY_DIR); mkdir -p $(TOPOLOGY_DIR)
+	@set -e; export PATH="$(CURDIR)/$(VENV)/bin:$$PATH"; \
+	trap '$(PY) -m config.topology down $(TOPOLOGY_DIR)' EXIT; \
+	eval "$$($(PY) -m config.topology up $(TOPOLOGY_DIR))"; \
+	echo "production topology: $$DATABASE_URL $$REDIS_URL $$AWS_S3_ENDPOINT_URL/$$AWS_STORAGE_BUCKET_NAME"; \
+	RIFF_TOPOLOGY_DIR=$(TOPOLOGY_DIR) $(PY) -m pytest -m "not browser" -p no:cacheprovider
 
 test-fast: $(DEV_STAMP)
 	$(PY) -m pytest -m "not browser and not slow" -p no:cacheprovider

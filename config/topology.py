@@ -90,15 +90,18 @@ class Topology:
             os.chmod(self.root, 0o755)
         if not (self.pg_data / "PG_VERSION").exists():
             _as_postgres([_pg_bin("initdb"), "-D", str(self.pg_data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"])
-        self.pg_ctl("start", "-w", "-l", str(self.pg_data / "server.log"), "-o",
-                    f"-p {PG_PORT} -k {self.pg_sock} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200")
-        _wait_port(PG_PORT)
+        self.pg_start()
         created = subprocess.run(
             [_pg_bin("psql"), "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres", "-tAc", "SELECT 1 FROM pg_database WHERE datname='riff'"],
             capture_output=True, text=True,
         )
         if created.stdout.strip() != "1":
             subprocess.run([_pg_bin("createdb"), "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres", "riff"], check=True)
+
+    def pg_start(self) -> None:
+        self.pg_ctl("start", "-w", "-l", str(self.pg_data / "server.log"), "-o",
+                    f"-p {PG_PORT} -k {self.pg_sock} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200")
+        _wait_port(PG_PORT)
 
     def pg_ctl(self, *args: str) -> None:
         _as_postgres([_pg_bin("pg_ctl"), "-D", str(self.pg_data), *args])
