@@ -90,7 +90,7 @@ class MeApi(APIView):
         bio = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
     class OutputSerializer(ProfileOutputSerializer):
-        email = serializers.EmailField()
+        email = serializers.CharField()
         is_staff = serializers.BooleanField()
 
     @extend_schema(responses={200: OutputSerializer})
