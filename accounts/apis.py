@@ -2,12 +2,13 @@ from django.contrib.auth import authenticate
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from config.api import ApiError
+from config.api import ApiError, WriteRateThrottle
 from config.media import public_url
 
 from . import services
@@ -104,6 +105,24 @@ class MeApi(APIView):
         data.is_valid(raise_exception=True)
         services.user_update_profile(user=request.user, **data.validated_data)
         return self.get(request)
+
+
+class AvatarApi(APIView):
+    parser_classes = [MultiPartParser]
+    throttle_classes = [WriteRateThrottle]
+    throttle_scope = "upload"
+
+    class InputSerializer(serializers.Serializer):
+        avatar = serializers.FileField(allow_empty_file=True)
+
+    @extend_schema(request=InputSerializer, responses={200: MeApi.OutputSerializer})
+    def put(self, request):
+        upload = request.FILES.get("avatar")
+        if upload is None:
+            raise ApiError("Choose a photo to upload (multipart field 'avatar').", code="file_required")
+        services.user_set_avatar(user=request.user, upload=upload)
+        profile = user_get_profile(username=request.user.username, viewer=None)
+        return Response(MeApi.OutputSerializer(profile).data)
 
 
 class UserDetailApi(APIView):

@@ -23,7 +23,7 @@ class User(AbstractUser):
     )
     display_name = models.CharField(max_length=50, blank=True)
     bio = models.CharField(max_length=300, blank=True)
-    avatar = models.ImageField(upload_to="avatars/", blank=True)
+    avatar = models.FileField(upload_to="avatars/", blank=True, max_length=200)
     birth_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

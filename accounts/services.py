@@ -102,3 +102,28 @@ def block_create(*, blocker: User, blocked: User) -> bool:
 def block_delete(*, blocker: User, blocked: User) -> bool:
     deleted, _ = Block.objects.filter(blocker=blocker, blocked=blocked).delete()
     return bool(deleted)
+
+
+def user_set_avatar(*, user: User, upload) -> User:
+    """Replace the avatar with a square JPEG made from an uploaded photo (checked and re-encoded; nothing is
+    stored when the upload is refused)."""
+    import io
+    import uuid
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    from cameos.uploads import photo_from_upload
+
+    photo = photo_from_upload(upload, what="avatar")
+    with Image.open(io.BytesIO(photo.data)) as image:
+        side = min(image.size)
+        left, top = (image.width - side) // 2, (image.height - side) // 2
+        square = image.crop((left, top, left + side, top + side)).resize((256, 256), Image.Resampling.LANCZOS)
+        out = io.BytesIO()
+        square.save(out, format="JPEG", quality=88)
+    old = user.avatar.name if user.avatar else ""
+    user.avatar.save(f"{user.pk}/{uuid.uuid4().hex}.jpg", ContentFile(out.getvalue()), save=True)
+    if old:
+        user.avatar.storage.delete(old)
+    return user

@@ -6,6 +6,7 @@ urlpatterns = [
     path("auth/signup", apis.SignupApi.as_view(), name="api-signup"),
     path("auth/token", apis.TokenApi.as_view(), name="api-token"),
     path("me", apis.MeApi.as_view(), name="api-me"),
+    path("me/avatar", apis.AvatarApi.as_view(), name="api-me-avatar"),
     path("users/<str:username>", apis.UserDetailApi.as_view(), name="api-user"),
     path("users/<str:username>/follow", apis.FollowApi.as_view(), name="api-user-follow"),
     path("users/<str:username>/block", apis.BlockApi.as_view(), name="api-user-block"),

@@ -120,3 +120,25 @@ def test_schema_and_docs_are_served(api, make_user):
     assert r.status_code == 200
     assert b"/api/generations" in r.content
     assert api.get("/api/docs/").status_code == 200
+
+
+def test_avatar_upload_is_reencoded_square_and_shown_on_the_profile(make_user, client_for):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    user = make_user("ana")
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 400), (200, 40, 40)).save(buffer, "PNG")
+    c = client_for(user)
+    r = c.put("/api/me/avatar", {"avatar": SimpleUploadedFile("me.png", buffer.getvalue(), "image/png")}, format="multipart")
+    assert r.status_code == 200, r.content
+    assert r.json()["avatar_url"]
+    user.refresh_from_db()
+    with user.avatar.open("rb") as handle:
+        stored = Image.open(handle)
+        assert stored.format == "JPEG" and stored.size == (256, 256)
+    assert c.get("/api/users/ana").json()["avatar_url"]
+    r = c.put("/api/me/avatar", {"avatar": SimpleUploadedFile("me.png", b"not an image", "image/png")}, format="multipart")
+    assert r.status_code == 400 and "not an image" in r.json()["detail"]
