@@ -127,7 +127,8 @@ class ProgressReporter:
     def send(self, step: int, total: int) -> None:
         send_now(
             user_group(self.user_id),
-            {"type": "job.progress", "job": self.job_id, "step": step, "total": total, "progress": round(self.progress, 4)},
+            {"type": "job.progress", "job": self.job_id, "step": step, "total": total, "progress": round(self.progress, 4),
+             "sent_at": round(time.time(), 4)},
         )
 
     def phase(self, progress: float) -> None:
