@@ -64,7 +64,11 @@ class CameoOutputSerializer(serializers.Serializer):
         return viewer is not None and viewer.pk == cameo.owner_id
 
     def get_verification(self, cameo) -> dict:
-        return {"state": cameo.verification_state, "reason": cameo.verification_reason, "checked_at": cameo.verification_checked_at}
+        return {
+            "state": cameo.verification_state,
+            "reason": cameo.verification_reason,
+            "checked_at": cameo.verification_checked_at,
+        }
 
     def get_reference_check(self, cameo) -> dict:
         return {"state": cameo.reference_state, "reason": cameo.reference_reason}
@@ -171,7 +175,9 @@ def _owned(request, cameo_id: int) -> Cameo:
     """The cameo, for its owner only; to anyone else it does not exist."""
     cameo = _visible(request, cameo_id)
     if cameo.owner_id != request.user.pk:
-        raise ApiError("Only the cameo's owner can see or change that.", code="not_owner", status_code=status.HTTP_403_FORBIDDEN)
+        raise ApiError(
+            "Only the cameo's owner can see or change that.", code="not_owner", status_code=status.HTTP_403_FORBIDDEN
+        )
     return cameo
 
 
@@ -191,7 +197,9 @@ class CameoListCreateApi(APIView):
         reference_clip = serializers.FileField(required=False)
 
     @extend_schema(
-        parameters=[OpenApiParameter("owner", str, description="list this person's cameos you can see (to ask for one)")],
+        parameters=[
+            OpenApiParameter("owner", str, description="list this person's cameos you can see (to ask for one)")
+        ],
         responses=_cameo_page_schema("CameoPage", CameoOutputSerializer),
     )
     def get(self, request):
@@ -200,7 +208,9 @@ class CameoListCreateApi(APIView):
         if handle:
             owner = User.objects.filter(username__iexact=handle.lstrip("@")).first()
             if owner is None:
-                raise ApiError("No account with that handle.", code="user_not_found", status_code=status.HTTP_404_NOT_FOUND)
+                raise ApiError(
+                    "No account with that handle.", code="user_not_found", status_code=status.HTTP_404_NOT_FOUND
+                )
         items, next_cursor = keyset_page(selectors.cameos_for_list(user=request.user, owner=owner), request=request)
         return _page(items, next_cursor, CameoOutputSerializer, viewer=request.user)
 
@@ -283,7 +293,9 @@ class CameoVerifyApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         clip = clip_from_upload(data.validated_data["clip"], what="clip")
-        services.cameo_verification_submit(user=request.user, cameo=cameo, clip=clip, challenge_id=data.validated_data["challenge"])
+        services.cameo_verification_submit(
+            user=request.user, cameo=cameo, clip=clip, challenge_id=data.validated_data["challenge"]
+        )
         return Response(_represent(request, cameo_id), status=status.HTTP_202_ACCEPTED)
 
 
@@ -304,8 +316,12 @@ class CameoRequestsApi(APIView):
         cameo = _visible(request, cameo_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        req, created = services.cameo_request_create(user=request.user, cameo=cameo, message=data.validated_data["message"])
-        return Response(RequestOutputSerializer(req).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        req, created = services.cameo_request_create(
+            user=request.user, cameo=cameo, message=data.validated_data["message"]
+        )
+        return Response(
+            RequestOutputSerializer(req).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
 
 
 class CameoRequestDetailApi(APIView):
@@ -332,8 +348,12 @@ class CameoApprovalsApi(APIView):
         cameo = _owned(request, cameo_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        approval, created = services.cameo_approval_create(owner=request.user, cameo=cameo, username=data.validated_data["username"])
-        return Response(ApprovalOutputSerializer(approval).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        approval, created = services.cameo_approval_create(
+            owner=request.user, cameo=cameo, username=data.validated_data["username"]
+        )
+        return Response(
+            ApprovalOutputSerializer(approval).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
 
 
 class CameoApprovalDetailApi(APIView):
@@ -341,7 +361,11 @@ class CameoApprovalDetailApi(APIView):
     def delete(self, request, cameo_id: int, username: str):
         """Remove an approval: that person's queued and running jobs with this cameo stop, their drafts are deleted."""
         if not services.cameo_approval_delete(owner=request.user, cameo=_owned(request, cameo_id), username=username):
-            raise ApiError(f"@{username} is not approved for this cameo.", code="not_approved", status_code=status.HTTP_404_NOT_FOUND)
+            raise ApiError(
+                f"@{username} is not approved for this cameo.",
+                code="not_approved",
+                status_code=status.HTTP_404_NOT_FOUND,
+            )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -357,11 +381,14 @@ class CameoUsesApi(APIView):
         if request.query_params.get("user"):
             user = User.objects.filter(username__iexact=request.query_params["user"].lstrip("@")).first()
             if user is None:
-                raise ApiError("No account with that handle.", code="user_not_found", status_code=status.HTTP_404_NOT_FOUND)
+                raise ApiError(
+                    "No account with that handle.", code="user_not_found", status_code=status.HTTP_404_NOT_FOUND
+                )
         items, next_cursor = keyset_page(selectors.cameo_uses(cameo=cameo, user=user), request=request)
         return _page(items, next_cursor, UseOutputSerializer)
 
     @extend_schema(
+        operation_id="cameos_uses_remove_for_user",
         parameters=[OpenApiParameter("user", str, required=True, description="the person whose uses to remove")],
         responses={200: inline_serializer("CameoUsesRemoved", {"removed": serializers.IntegerField()})},
     )

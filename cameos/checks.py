@@ -25,6 +25,7 @@ import numpy as np
 from PIL import Image
 
 from . import clips, faces
+from .uploads import MAX_CLIP_S
 
 FRAMES_SAMPLED = 10
 MOST_FRAMES = 0.5
@@ -32,7 +33,6 @@ MIN_VOICED_S_PER_WORD = 0.12
 MAX_VOICED_S_PER_WORD = 1.0
 MAX_VOICED_EXTRA_S = 3.0
 MIN_CLIP_S = 1.0
-MAX_CLIP_S = 30.0
 CLOCK_SKEW_S = 60
 
 
@@ -77,7 +77,9 @@ def check_reference_photos(paths: list[str], *, person: bool) -> ReferenceResult
         counts.append(len(found))
         label = "The photo" if len(rgbs) == 1 else f"Photo {number}"
         if not found:
-            raise CheckFailed(f"{label} shows no face. Use a clear photo of your face, looking at the camera.", {"faces": counts})
+            raise CheckFailed(
+                f"{label} shows no face. Use a clear photo of your face, looking at the camera.", {"faces": counts}
+            )
         if len(found) > 1:
             raise CheckFailed(f"{label} shows {len(found)} faces. Use photos of you alone.", {"faces": counts})
         encodings.append(faces.face_encoding(rgb, found[0]))
@@ -146,7 +148,9 @@ def check_liveness_clip(
     if clip.created_at is not None:
         details["recorded_at"] = clip.created_at.isoformat()
         if clip.created_at < issued_at - skew or clip.created_at > submitted_at + skew:
-            raise CheckFailed("This clip was not recorded for this challenge. Record a new one after asking for the phrase.", details)
+            raise CheckFailed(
+                "This clip was not recorded for this challenge. Record a new one after asking for the phrase.", details
+            )
     if clip.duration_s < MIN_CLIP_S:
         raise CheckFailed("The clip is too short. Record yourself saying the whole phrase.", details)
     if clip.audio is None:

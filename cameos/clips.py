@@ -79,7 +79,9 @@ def decode_clip(path: str, *, max_frames: int = 10, max_duration_s: float = 30.0
                     width, height = frame.width, frame.height
                     scale = min(1.0, FRAME_MAX_SIDE / max(width, height))
                     if scale < 1.0:
-                        frame = frame.reformat(width=round(width * scale) // 2 * 2, height=round(height * scale) // 2 * 2)
+                        frame = frame.reformat(
+                            width=round(width * scale) // 2 * 2, height=round(height * scale) // 2 * 2
+                        )
                     kept.append(frame.to_ndarray(format="rgb24"))
                     next_t = t + SAMPLE_EVERY_S
             audio = None

@@ -56,14 +56,19 @@ class Cameo(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=["person", "character"]), name="cameo_kind_valid"),
             models.CheckConstraint(
-                condition=Q(permission__in=["only_me", "approved", "mutuals", "everyone"]), name="cameo_permission_valid"
+                condition=Q(permission__in=["only_me", "approved", "mutuals", "everyone"]),
+                name="cameo_permission_valid",
             ),
             # A verified person cameo has the time it was verified; characters are never "verified".
             models.CheckConstraint(
-                condition=~Q(verification_state="verified") | Q(verified_at__isnull=False), name="cameo_verified_has_time"
+                condition=~Q(verification_state="verified") | Q(verified_at__isnull=False),
+                name="cameo_verified_has_time",
             ),
         ]
-        indexes = [models.Index(fields=["owner", "-created_at"]), models.Index(fields=["permission", "reference_state"])]
+        indexes = [
+            models.Index(fields=["owner", "-created_at"]),
+            models.Index(fields=["permission", "reference_state"]),
+        ]
 
     def __str__(self) -> str:
         return f"cameo {self.name} of {self.owner_id}"
@@ -160,7 +165,9 @@ class CameoRequest(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["cameo", "user"], condition=Q(state="pending"), name="cameo_request_pending_once"),
+            models.UniqueConstraint(
+                fields=["cameo", "user"], condition=Q(state="pending"), name="cameo_request_pending_once"
+            ),
         ]
 
 
@@ -176,7 +183,9 @@ class CameoUse(models.Model):
 
     cameo = models.ForeignKey(Cameo, on_delete=models.CASCADE, related_name="uses")
     user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="cameo_uses")
-    job = models.ForeignKey("generation.GenerationJob", on_delete=models.SET_NULL, null=True, blank=True, related_name="cameo_uses")
+    job = models.ForeignKey(
+        "generation.GenerationJob", on_delete=models.SET_NULL, null=True, blank=True, related_name="cameo_uses"
+    )
     post = models.ForeignKey("feed.Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="cameo_uses")
     basis = models.CharField(max_length=20, choices=Basis.choices)  # the permission that allowed it
     prompt = models.TextField(max_length=1000, blank=True)  # as written when the job was created
@@ -189,7 +198,9 @@ class CameoUse(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["cameo", "job"], name="cameo_use_once_per_job"),
-            models.CheckConstraint(condition=Q(basis__in=["owner", "approved", "mutuals", "everyone"]), name="cameo_use_basis_valid"),
+            models.CheckConstraint(
+                condition=Q(basis__in=["owner", "approved", "mutuals", "everyone"]), name="cameo_use_basis_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(removed_at__isnull=True) | ~Q(removed_reason=""), name="cameo_use_removal_has_reason"
             ),

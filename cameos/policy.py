@@ -6,12 +6,13 @@ prompt, and each of its sentences, is embedded with all-MiniLM-L6-v2, and so is 
 written as ``"a clip about <subject>"``. A cosine similarity of ``SEMANTIC_THRESHOLD`` or more refuses the use
 and names the clause.
 
-The threshold comes from a labelled set of 24 prompts against 8 subjects (politics, alcohol, violence, swimwear,
-religion, kissing, horror, guns): prompts that break a rule scored 0.26–0.43 (median 0.38), harmless ones
-0.15–0.26 ("voting at the polling station" 0.26 against politics, which an owner who wrote "no politics"
-would likely refuse too). 0.28 refuses 11 of the 12 breaking prompts and none of the harmless ones; it misses
-the most indirect one ("a sword fight, blood everywhere" 0.26 against "no violence"). An owner's refusal costs the
-user a reworded prompt, a miss costs the owner their say, so the threshold sits at the low edge.
+The threshold comes from a labelled set of 23 prompts (12 breaking a rule, 11 harmless) against 8 subjects
+(politics, alcohol, violence, swimwear, religion, kissing, horror, guns): prompts that break a rule scored
+0.26–0.43 (median 0.385), harmless ones 0.15–0.26 ("voting at the polling station" 0.26 against politics, which an
+owner who wrote "no politics" would likely refuse too). 0.28 refuses 11 of the 12 breaking prompts and none of the
+harmless ones; it misses the most indirect one ("a sword fight, blood everywhere" 0.26 against "no violence"). An
+owner's refusal costs the user a reworded prompt, a miss costs the owner their say, so the threshold sits at the
+low edge.
 """
 
 from __future__ import annotations

@@ -11,7 +11,9 @@ import re
 import unicodedata
 
 _SPLIT = re.compile(r"[;\n,]+")
-_PROHIBITION = re.compile(r"^(?:no|never|don'?t|do not|not|nothing|without)\b\s*(?:with\s+|in\s+|about\s+|show(?:ing)?\s+|use\s+)?(.+)$", re.I)
+_PROHIBITION = re.compile(
+    r"^(?:no|never|don'?t|do not|not|nothing|without)\b\s*(?:with\s+|in\s+|about\s+|show(?:ing)?\s+|use\s+)?(.+)$", re.I
+)
 _WORD = re.compile(r"[a-z0-9']+")
 _STOP = {"a", "an", "the", "me", "my", "of", "in", "on", "any", "anything", "as", "at", "to", "be", "being"}
 

@@ -35,8 +35,12 @@ def cameo_use_decision(*, cameo: Cameo, user) -> UseDecision:
     published and whenever the owner narrows who may use the cameo."""
     if not cameo.is_ready:
         if cameo.reference_state == Cameo.ReferenceState.REJECTED:
-            return UseDecision(False, reason=f"The photos of the cameo “{cameo.name}” did not pass the check: {cameo.reference_reason}")
-        return UseDecision(False, reason=f"The photos of the cameo “{cameo.name}” are still being checked. Try again in a moment.")
+            return UseDecision(
+                False, reason=f"The photos of the cameo “{cameo.name}” did not pass the check: {cameo.reference_reason}"
+            )
+        return UseDecision(
+            False, reason=f"The photos of the cameo “{cameo.name}” are still being checked. Try again in a moment."
+        )
     if cameo.owner_id == user.pk:
         return UseDecision(True, CameoUse.Basis.OWNER)
     if is_blocked_between(cameo.owner_id, user.pk):
@@ -48,14 +52,16 @@ def cameo_use_decision(*, cameo: Cameo, user) -> UseDecision:
         return UseDecision(True, CameoUse.Basis.EVERYONE)
     if level == Cameo.Permission.MUTUALS and are_mutuals(cameo.owner_id, user.pk):
         return UseDecision(True, CameoUse.Basis.MUTUALS)
-    if level in (Cameo.Permission.APPROVED, Cameo.Permission.MUTUALS) and CameoApproval.objects.filter(
-        cameo_id=cameo.pk, user_id=user.pk
-    ).exists():
+    if (
+        level in (Cameo.Permission.APPROVED, Cameo.Permission.MUTUALS)
+        and CameoApproval.objects.filter(cameo_id=cameo.pk, user_id=user.pk).exists()
+    ):
         return UseDecision(True, CameoUse.Basis.APPROVED)
     if level == Cameo.Permission.ONLY_ME:
         return UseDecision(False, reason=f"Only @{cameo.owner.username} can use the cameo “{cameo.name}”.")
     return UseDecision(
-        False, reason=f"@{cameo.owner.username} has not allowed you to use the cameo “{cameo.name}”. You can ask for approval."
+        False,
+        reason=f"@{cameo.owner.username} has not allowed you to use the cameo “{cameo.name}”. You can ask for approval.",
     )
 
 
@@ -89,14 +95,20 @@ def cameo_usable_q(user) -> Q:
 
 
 def _with_viewer(qs: QuerySet[Cameo], user) -> QuerySet[Cameo]:
-    return qs.select_related("owner").annotate(
-        can_use=Case(When(cameo_usable_q(user), then=Value(True)), default=Value(False), output_field=BooleanField()),
-        my_request=Subquery(
-            CameoRequest.objects.filter(cameo_id=OuterRef("pk"), user_id=user.pk, state=CameoRequest.State.PENDING).values(
-                "state"
-            )[:1]
-        ),
-    ).prefetch_related("references")
+    return (
+        qs.select_related("owner")
+        .annotate(
+            can_use=Case(
+                When(cameo_usable_q(user), then=Value(True)), default=Value(False), output_field=BooleanField()
+            ),
+            my_request=Subquery(
+                CameoRequest.objects.filter(
+                    cameo_id=OuterRef("pk"), user_id=user.pk, state=CameoRequest.State.PENDING
+                ).values("state")[:1]
+            ),
+        )
+        .prefetch_related("references")
+    )
 
 
 def cameos_visible_to(*, user) -> QuerySet[Cameo]:

@@ -3,7 +3,10 @@
 Photos are opened with Pillow under a pixel limit (decompression bombs are refused before any pixel is
 decoded), fully decoded once (truncated files fail here), turned upright from their EXIF orientation, scaled
 down to a bounded size and re-encoded as a JPEG without any metadata (no EXIF, GPS or ICC profile kept).
-Clips are only identified by their container signature and size; decoding them is the worker's job.
+Clips are checked for what they are, not for what they show: the container signature, then
+``generation.media.validate_video_upload`` (a video stream of sane size and length, every packet present, the
+first frame decodable), so a damaged or disguised file is refused at once and nothing is stored. Decoding the
+clip and looking at faces and speech is the worker's job.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ MAX_SIDE = 2048  # stored reference photos are at most this long on their long s
 MIN_SIDE = 128  # smaller photos hold too few pixels for a face check
 JPEG_QUALITY = 90
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF"}
-CLIP_TYPES = {"mp4": "video/mp4", "mov": "video/quicktime", "webm": "video/webm"}
+MAX_CLIP_S = 30.0
 
 
 @dataclass(frozen=True)
@@ -115,8 +118,17 @@ def _clip_extension(head: bytes) -> str | None:
 
 
 def clip_from_upload(upload, *, what: str = "clip") -> ClipUpload:
+    from generation.media import MediaError, validate_video_upload
+
     data = _read(upload, what=what)
     extension = _clip_extension(data[:16])
     if extension is None:
         raise ApiError(f"The {what} is not a video Riff can read. Upload an MP4, MOV or WebM clip.", code="not_a_video")
+    try:
+        # Browsers' WebM recordings often carry no duration, so none is required here; the worker measures it.
+        validate_video_upload(
+            io.BytesIO(data), max_bytes=settings.MAX_UPLOAD_BYTES, max_duration_s=MAX_CLIP_S, min_duration_s=0.0
+        )
+    except MediaError as exc:
+        raise ApiError(f"The {what} cannot be used: {exc.message}", code="not_a_video")
     return ClipUpload(data=data, extension=extension, sha256=hashlib.sha256(data).hexdigest())

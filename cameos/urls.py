@@ -8,9 +8,15 @@ urlpatterns = [
     path("cameos/<int:cameo_id>/challenge", apis.CameoChallengeApi.as_view(), name="api-cameo-challenge"),
     path("cameos/<int:cameo_id>/verify", apis.CameoVerifyApi.as_view(), name="api-cameo-verify"),
     path("cameos/<int:cameo_id>/requests", apis.CameoRequestsApi.as_view(), name="api-cameo-requests"),
-    path("cameos/<int:cameo_id>/requests/<str:username>", apis.CameoRequestDetailApi.as_view(), name="api-cameo-request"),
+    path(
+        "cameos/<int:cameo_id>/requests/<str:username>", apis.CameoRequestDetailApi.as_view(), name="api-cameo-request"
+    ),
     path("cameos/<int:cameo_id>/approvals", apis.CameoApprovalsApi.as_view(), name="api-cameo-approvals"),
-    path("cameos/<int:cameo_id>/approvals/<str:username>", apis.CameoApprovalDetailApi.as_view(), name="api-cameo-approval"),
+    path(
+        "cameos/<int:cameo_id>/approvals/<str:username>",
+        apis.CameoApprovalDetailApi.as_view(),
+        name="api-cameo-approval",
+    ),
     path("cameos/<int:cameo_id>/uses", apis.CameoUsesApi.as_view(), name="api-cameo-uses"),
     path("cameos/<int:cameo_id>/uses/<int:use_id>", apis.CameoUseDetailApi.as_view(), name="api-cameo-use"),
 ]

@@ -82,11 +82,17 @@ def cameo_page(request, cameo_id: int):
         uses = list(selectors.cameo_uses(cameo=cameo)[:100])
         for use in uses:
             use.state = selectors.cameo_use_state(use)
-            poster = use.post.poster if use.post is not None else (use.job.poster if use.job is not None and use.job.draft == use.job.Draft.READY else "")
+            poster = (
+                use.post.poster
+                if use.post is not None
+                else (use.job.poster if use.job is not None and use.job.draft == use.job.Draft.READY else "")
+            )
             use.poster_url = signed_url(poster) if poster else ""
         context.update(
             {
-                "reference_urls": [signed_url(r.file) for r in cameo.references.all() if r.kind == CameoReference.Kind.PHOTO],
+                "reference_urls": [
+                    signed_url(r.file) for r in cameo.references.all() if r.kind == CameoReference.Kind.PHOTO
+                ],
                 "requests": list(selectors.cameo_requests_pending(cameo=cameo)[:100]),
                 "approvals": list(selectors.cameo_approvals(cameo=cameo)[:200]),
                 "uses": uses,
@@ -129,7 +135,9 @@ def cameo_action(request, cameo_id: int):
             services.cameo_use_remove(owner=user, cameo=cameo, use_id=int(request.POST.get("use", "0") or 0))
             messages.success(request, "Use removed.")
         elif action == "remove_user_uses":
-            count = services.cameo_uses_remove_for_user(owner=user, cameo=cameo, username=request.POST.get("username", ""))
+            count = services.cameo_uses_remove_for_user(
+                owner=user, cameo=cameo, username=request.POST.get("username", "")
+            )
             messages.success(request, f"{count} use{'s' if count != 1 else ''} removed.")
         elif action == "delete":
             services.cameo_delete(user=user, cameo=cameo)

@@ -46,7 +46,9 @@ def references_run(*, cameo_id: int) -> str:
                 else:
                     checks.check_clip_decodes(clip_path)
         except checks.CheckFailed as exc:
-            services.cameo_reference_check_record(cameo_id=cameo_id, passed=False, reason=exc.reason, details=exc.details)
+            services.cameo_reference_check_record(
+                cameo_id=cameo_id, passed=False, reason=exc.reason, details=exc.details
+            )
             return Cameo.ReferenceState.REJECTED
         except Exception:
             logger.exception("cameo %s: the reference check failed", cameo_id)
@@ -70,7 +72,11 @@ def references_run(*, cameo_id: int) -> str:
 
 def verification_run(*, challenge_id: int) -> str:
     """Check a submitted liveness clip. Returns the challenge's final state."""
-    challenge = CameoChallenge.objects.select_related("cameo").filter(pk=challenge_id, state=CameoChallenge.State.PENDING).first()
+    challenge = (
+        CameoChallenge.objects.select_related("cameo")
+        .filter(pk=challenge_id, state=CameoChallenge.State.PENDING)
+        .first()
+    )
     if challenge is None:
         return "skipped"
     encodings = [
@@ -97,6 +103,8 @@ def verification_run(*, challenge_id: int) -> str:
             reason, details = exc.reason, exc.details
         except Exception:
             logger.exception("challenge %s: the liveness check failed", challenge_id)
-            reason = "The clip could not be checked because of a problem on our side. Ask for a new phrase and try again."
+            reason = (
+                "The clip could not be checked because of a problem on our side. Ask for a new phrase and try again."
+            )
     services.cameo_verification_record(challenge_id=challenge_id, passed=passed, reason=reason, details=details)
     return CameoChallenge.State.PASSED if passed else CameoChallenge.State.FAILED

@@ -22,7 +22,8 @@ def describe_stack() -> str:
     layer_desc = layer["BACKEND"].rsplit(".", 1)[-1]
     hosts = layer.get("CONFIG", {}).get("hosts") or []
     if hosts:
-        layer_desc += f"@{_redact(str(hosts[0]))}"
+        host = hosts[0]
+        layer_desc += f"@{_redact(host.get('address', '') if isinstance(host, dict) else str(host))}"
     storage = settings.STORAGES["default"]
     storage_desc = storage["BACKEND"].rsplit(".", 1)[-1]
     options = storage.get("OPTIONS", {})

@@ -48,10 +48,12 @@ class Post(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # No index leads with state or visibility: almost every post is published and public, and an equality on
+        # a leading column looks selective to a planner without statistics (SQLite before ANALYZE), which would
+        # then scan every published post instead of ordering by created_at / hot_score or looking up ids.
         indexes = [
-            models.Index(fields=["state", "visibility", "-created_at"]),
             models.Index(fields=["author", "-created_at"]),
-            models.Index(fields=["state", "visibility", "-hot_score"], name="post_trending"),
+            models.Index(fields=["-hot_score"], name="post_trending"),
             models.Index(fields=["topic", "-hot_score"], name="post_topic_trending"),
             models.Index(fields=["topic2", "-hot_score"], name="post_topic2_trending"),
         ]

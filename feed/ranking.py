@@ -33,6 +33,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from datetime import timezone as dt_timezone
+from typing import NamedTuple
 
 import numpy as np
 from django.conf import settings
@@ -149,9 +150,12 @@ class Ranked:
     more_best: np.ndarray  # per row: index of the best-matching "more" term, or -1
 
 
-def _term_match(c: Candidates, terms: list[str], term_vectors: np.ndarray | None, w: dict) -> tuple[np.ndarray, np.ndarray]:
-    """(match strength 0..1, index of the best term or -1) per candidate."""
+def _term_match(
+    c: Candidates, terms: list[str], term_vectors: np.ndarray | None, w: dict, words: dict[int, set[str]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(match strength 0..1, index of the best term or -1) per candidate. ``words`` caches each row's word stems."""
     from .steering import terms_matching
+    from .topics import word_stems
 
     n = len(c.ids)
     strength = np.zeros(n, dtype=np.float32)
@@ -169,7 +173,9 @@ def _term_match(c: Candidates, terms: list[str], term_vectors: np.ndarray | None
     else:
         missing = np.arange(n)
     for i in missing:  # posts without an embedding yet (or terms without vectors yet): match the words
-        matched = terms_matching(terms=terms, text=c.texts[i])
+        if i not in words:
+            words[i] = word_stems(c.texts[i])
+        matched = terms_matching(terms=terms, words=words[i])
         if matched:
             strength[i] = 1.0
             best[i] = matched[0]
@@ -197,8 +203,9 @@ def rank(c: Candidates, *, taste: np.ndarray | None, steering: Steering) -> Rank
         parts["taste"] = float(w["taste"]) * np.where(c.has_embedding, sims, 0.0)
     else:
         parts["taste"] = np.zeros(n)
-    more, more_best = _term_match(c, steering.more_terms, steering.more_vectors, w)
-    less, _ = _term_match(c, steering.less_terms, steering.less_vectors, w)
+    words: dict[int, set[str]] = {}
+    more, more_best = _term_match(c, steering.more_terms, steering.more_vectors, w, words)
+    less, _ = _term_match(c, steering.less_terms, steering.less_vectors, w, words)
     parts["more"] = float(w["steer_more"]) * more
     parts["less"] = -float(w["steer_less"]) * less
 
@@ -229,27 +236,65 @@ def diversify(order: list[int], authors: np.ndarray, roots: np.ndarray) -> list[
     return placed
 
 
-def reasons(*, ranked: Ranked, c: Candidates, row: int, author: str, steering: Steering) -> list[str]:
+class Entry(NamedTuple):
+    """One ranked post and what its score was made of (weighted), enough to explain it later (a tuple: rankings
+    are cached and small pickles matter)."""
+
+    post_id: int
+    follow: float
+    cameo: float
+    cameo_owner: str | None
+    remix: float
+    remix_liked: bool
+    taste: float
+    more: float
+    more_term: str | None
+    trending: float
+    age_s: float
+
+
+def entries(ranked: Ranked, c: Candidates, steering: Steering) -> list[Entry]:
+    """The ranked posts, best first, each with the parts of its score that reasons are made of."""
+    p = ranked.parts
+    result = []
+    for row in ranked.order:
+        best = int(ranked.more_best[row])
+        result.append(
+            Entry(
+                post_id=int(c.ids[row]),
+                follow=float(p["follow"][row]),
+                cameo=float(p["cameo"][row]),
+                cameo_owner=c.cameo_owner[row],
+                remix=float(p["remix"][row]),
+                remix_liked=bool(c.remix_of_engaged[row] >= 1),
+                taste=float(p["taste"][row]),
+                more=float(p["more"][row]),
+                more_term=steering.more_terms[best] if 0 <= best < len(steering.more_terms) else None,
+                trending=float(p["trending"][row]),
+                age_s=float(c.age_s[row]),
+            )
+        )
+    return result
+
+
+def reasons(entry: Entry, *, author: str) -> list[str]:
     """Up to three sentences a person can read, strongest contribution first."""
     w = weights()
-    parts = {name: float(values[row]) for name, values in ranked.parts.items()}
     found: list[tuple[float, str]] = []
-    if parts["follow"] > 0:
-        found.append((parts["follow"], f"you follow @{author}"))
-    if parts["cameo"] > 0:
-        found.append((parts["cameo"], f"features @{c.cameo_owner[row]}'s cameo"))
-    if parts["remix"] > 0:
-        liked = c.remix_of_engaged[row] >= 1
-        found.append((parts["remix"], "remix of a clip you liked" if liked else "remix of a clip you watched"))
-    if parts["taste"] >= 0.3 * float(w["taste"]) > 0:
-        found.append((parts["taste"], "like posts you liked"))
-    best = int(ranked.more_best[row])
-    if parts["more"] > 0 and 0 <= best < len(steering.more_terms):
-        found.append((parts["more"], f"matches: {steering.more_terms[best]}"))
-    if parts["trending"] >= 0.3 * float(w["trending"]) > 0:
-        found.append((parts["trending"], "trending"))
+    if entry.follow > 0:
+        found.append((entry.follow, f"you follow @{author}"))
+    if entry.cameo > 0 and entry.cameo_owner:
+        found.append((entry.cameo, f"features @{entry.cameo_owner}'s cameo"))
+    if entry.remix > 0:
+        found.append((entry.remix, "remix of a clip you liked" if entry.remix_liked else "remix of a clip you watched"))
+    if entry.taste >= 0.3 * float(w["taste"]) > 0:
+        found.append((entry.taste, "like posts you liked"))
+    if entry.more > 0 and entry.more_term:
+        found.append((entry.more, f"matches: {entry.more_term}"))
+    if entry.trending >= 0.3 * float(w["trending"]) > 0:
+        found.append((entry.trending, "trending"))
     found.sort(key=lambda item: -item[0])
     texts = [text for _, text in found[:3]]
     if not texts:
-        texts = ["new on Riff" if c.age_s[row] < 48 * 3600 else "from the community"]
+        texts = ["new on Riff" if entry.age_s < 48 * 3600 else "from the community"]
     return texts

@@ -6,28 +6,34 @@ never fetched per item).
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from datetime import timezone as dt_timezone
 
 import numpy as np
+from django.core.cache import cache
 from django.db.models import Case, CharField, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from rest_framework import status
 
 from accounts.models import Follow, User
-from accounts.selectors import blocked_user_ids
+from accounts.selectors import blocked_user_ids, following_ids
 from config.api import ApiError
 from config.pagination import decode_cursor, encode_cursor
 
 from . import ranking
+from .candidates import candidate_rows, engaged_rows
 from .embeddings import DIM
-from .models import Comment, FeedPreference, Like, Notification, Post, View
+from .models import Comment, FeedPreference, Like, Notification, Post
 from .topics import topic_for_term
 
+logger = logging.getLogger(__name__)
+
 MAX_FOR_YOU_OFFSET = 1000
+RANKING_CACHE_S = 600
 INLINE_REPLIES = 3
 LINEAGE_MAX_DEPTH = 5
 LINEAGE_LEVEL_CAP = 30  # descendants shown per level of the lineage tree
@@ -37,13 +43,15 @@ def _authenticated(user) -> bool:
     return user is not None and user.is_authenticated
 
 
-def posts_visible_to(*, user) -> QuerySet[Post]:
+def posts_visible_to(*, user, blocked: set[int] | None = None) -> QuerySet[Post]:
     """Published posts this user may see: public ones, followers-only ones of people they follow, their own;
-    never posts of someone they blocked or who blocked them."""
+    never posts of someone they blocked or who blocked them. ``blocked``: the user's block set when the caller
+    has already read it (accounts.selectors.blocked_user_ids)."""
     qs = Post.objects.filter(state=Post.State.PUBLISHED)
     if not _authenticated(user):
         return qs.filter(visibility=Post.Visibility.PUBLIC)
-    blocked = blocked_user_ids(user_id=user.pk)
+    if blocked is None:
+        blocked = blocked_user_ids(user_id=user.pk)
     qs = qs.filter(
         Q(visibility=Post.Visibility.PUBLIC)
         | Q(author_id=user.pk)
@@ -61,10 +69,10 @@ def post_visible_to(*, post_id: int, user) -> bool:
     return posts_visible_to(user=user).filter(pk=post_id).exists()
 
 
-def posts_for_display(*, viewer, queryset: QuerySet[Post] | None = None) -> QuerySet[Post]:
+def posts_for_display(*, viewer, queryset: QuerySet[Post] | None = None, blocked: set[int] | None = None) -> QuerySet[Post]:
     """Visible posts with everything their representation needs, in the same query: the author, the parent's
     author ("remix of @ana") and whether the viewer liked each one."""
-    qs = posts_visible_to(user=viewer) if queryset is None else queryset
+    qs = posts_visible_to(user=viewer, blocked=blocked) if queryset is None else queryset
     qs = (
         qs.select_related("author")
         .defer("embedding")
@@ -146,15 +154,7 @@ def _steering(preference: FeedPreference | None) -> ranking.Steering:
 
 def _taste(*, user, snapshot: datetime, history: int) -> tuple[np.ndarray | None, list[int], dict[int, float]]:
     """(taste vector, the topics of what the user enjoyed, {post id: 1 liked / 0.5 watched to the end})."""
-    liked = Like.objects.filter(user_id=user.pk, created_at__lte=snapshot).order_by("-created_at").values("post_id")[:history]
-    finished = (
-        View.objects.filter(user_id=user.pk, completed_at__lte=snapshot).order_by("-completed_at").values("post_id")[:history]
-    )
-    rows = list(
-        Post.objects.filter(Q(pk__in=liked) | Q(pk__in=finished))
-        .annotate(liked=Exists(Like.objects.filter(user_id=user.pk, post_id=OuterRef("pk"), created_at__lte=snapshot)))
-        .values_list("id", "embedding", "topic", "topic2", "liked")
-    )
+    rows = engaged_rows(user=user, snapshot=snapshot, history=history)
     matrix, present = ranking.vectors([row[1] for row in rows], DIM)
     taste = ranking.mean_direction(matrix[present])
     topics = Counter(t for row in rows for t in (row[2], row[3]) if t is not None)
@@ -162,110 +162,61 @@ def _taste(*, user, snapshot: datetime, history: int) -> tuple[np.ndarray | None
     return taste, [topic for topic, _ in topics.most_common(3)], engaged
 
 
-def _candidates(*, user, snapshot: datetime, topics: list[int], engaged: dict[int, float], with_text: bool) -> ranking.Candidates:
-    """At most ~500 posts from bounded, indexed queries, fetched with one SQL statement."""
-    from cameos.models import CameoUse
-
-    w = ranking.weights()
-    base = Post.objects.filter(state=Post.State.PUBLISHED, created_at__lte=snapshot)
-    public = base.filter(visibility=Post.Visibility.PUBLIC)
-    follows = Follow.objects.filter(follower_id=user.pk).values("followee_id")
-    sources = [
-        public.order_by("-hot_score").values("pk")[: int(w["pool_trending"])],
-        public.order_by("-created_at").values("pk")[: int(w["pool_fresh"])],
-        base.filter(author_id__in=follows)
-        .exclude(visibility=Post.Visibility.PRIVATE)
-        .order_by("-created_at")
-        .values("pk")[: int(w["pool_following"])],
-        CameoUse.objects.filter(
-            post__isnull=False, removed_at__isnull=True, cameo__owner_id__in=follows, created_at__lte=snapshot
+def _candidates(
+    *, user, snapshot: datetime, topics: list[int], engaged: dict[int, float], with_text: bool, following: set[int], blocked: set[int]
+) -> ranking.Candidates:
+    """The candidate rows as column arrays, keeping only posts the user may see (the same rule as
+    posts_visible_to, applied to the rows; the page itself is read through posts_visible_to)."""
+    rows = [
+        row
+        for row in candidate_rows(
+            user=user, snapshot=snapshot, topics=topics, engaged_ids=list(engaged), pools=ranking.weights(), with_text=with_text
         )
-        .order_by("-created_at")
-        .values("post_id")[: int(w["pool_cameos"])],
-    ]
-    if topics:
-        similar = public.filter(Q(topic__in=topics) | Q(topic2__in=topics)).order_by("-hot_score").values("pk")
-        sources.append(similar[: int(w["pool_similar"])])
-    if engaged:
-        ids = list(engaged)
-        remixes = base.filter(Q(remix_of_id__in=ids) | Q(root_id__in=ids)).exclude(visibility=Post.Visibility.PRIVATE)
-        sources.append(remixes.order_by("-created_at").values("pk")[: int(w["pool_remixes"])])
-    wanted = Q()
-    for source in sources:
-        wanted |= Q(pk__in=source)
-    fields = [
-        "id", "author_id", "root_id", "remix_of_id", "created_at", "like_count", "comment_count", "remix_count",
-        "view_count", "embedding", "followed", "viewed", "liked", "completed", "cameo_owner",
-    ]
-    if with_text:
-        fields += ["prompt", "prompt_public", "caption"]
-    rows = list(
-        posts_visible_to(user=user)
-        .filter(wanted, created_at__lte=snapshot)
-        .exclude(author_id=user.pk)
-        .annotate(
-            followed=Exists(Follow.objects.filter(follower_id=user.pk, followee_id=OuterRef("author_id"))),
-            viewed=Exists(View.objects.filter(user_id=user.pk, post_id=OuterRef("pk"), created_at__lte=snapshot)),
-            liked=Exists(Like.objects.filter(user_id=user.pk, post_id=OuterRef("pk"), created_at__lte=snapshot)),
-            completed=Exists(View.objects.filter(user_id=user.pk, post_id=OuterRef("pk"), completed_at__lte=snapshot)),
-            cameo_owner=Subquery(
-                CameoUse.objects.filter(post_id=OuterRef("pk"), removed_at__isnull=True, cameo__owner_id__in=follows)
-                .values("cameo__owner__username")[:1]
-            ),
+        if row.state == Post.State.PUBLISHED
+        and row.author_id not in blocked
+        and (
+            row.visibility == Post.Visibility.PUBLIC
+            or (row.visibility == Post.Visibility.FOLLOWERS and row.author_id in following)
         )
-        .values_list(*fields)
-    )
+    ]
     n = len(rows)
-    col = {name: i for i, name in enumerate(fields)}
-
-    def column(name, dtype):
-        return np.fromiter((row[col[name]] for row in rows), dtype=dtype, count=n)
-
-    ids = column("id", np.int64)
-    roots = np.fromiter((row[col["root_id"]] or row[col["id"]] for row in rows), dtype=np.int64, count=n)
+    w = ranking.weights()
     snap = snapshot.timestamp()
-    age_s = np.maximum(np.fromiter((snap - row[col["created_at"]].timestamp() for row in rows), dtype=np.float64, count=n), 0.0)
-    engagement = (
-        float(w["engagement_like"]) * column("like_count", np.float64)
-        + float(w["engagement_comment"]) * column("comment_count", np.float64)
-        + float(w["engagement_remix"]) * column("remix_count", np.float64)
-        + float(w["engagement_view"]) * column("view_count", np.float64)
+
+    def column(values, dtype):
+        return np.fromiter(values, dtype=dtype, count=n)
+
+    engagement = column(
+        (
+            float(w["engagement_like"]) * r.like_count
+            + float(w["engagement_comment"]) * r.comment_count
+            + float(w["engagement_remix"]) * r.remix_count
+            + float(w["engagement_view"]) * r.view_count
+            for r in rows
+        ),
+        np.float64,
     )
-    remix_of_engaged = np.fromiter(
-        (max(engaged.get(row[col["remix_of_id"]], 0.0), engaged.get(row[col["root_id"]], 0.0)) for row in rows),
-        dtype=np.float32,
-        count=n,
-    )
-    matrix, present = ranking.vectors([row[col["embedding"]] for row in rows], DIM)
-    if with_text:
-        texts = [
-            " ".join(filter(None, (row[col["prompt"]] if row[col["prompt_public"]] else "", row[col["caption"]])))
-            for row in rows
-        ]
-    else:
-        texts = [""] * n
-    viewed, liked = column("viewed", bool), column("liked", bool)
+    matrix, present = ranking.vectors([r.embedding for r in rows], DIM)
     return ranking.Candidates(
-        ids=ids,
-        authors=column("author_id", np.int64),
-        roots=roots,
-        age_s=age_s,
+        ids=column((r.id for r in rows), np.int64),
+        authors=column((r.author_id for r in rows), np.int64),
+        roots=column((r.root_id or r.id for r in rows), np.int64),
+        age_s=np.maximum(column((snap - r.created_ts for r in rows), np.float64), 0.0),
         engagement=engagement,
-        followed=column("followed", bool).astype(np.float32),
-        seen=(viewed | liked).astype(np.float32),
-        completed=column("completed", bool).astype(np.float32),
-        remix_of_engaged=remix_of_engaged,
-        cameo_owner=[row[col["cameo_owner"]] for row in rows],
+        followed=column((r.author_id in following for r in rows), np.float32),
+        seen=column((r.viewed or r.liked for r in rows), np.float32),
+        completed=column((r.completed for r in rows), np.float32),
+        remix_of_engaged=column(
+            (max(engaged.get(r.remix_of_id, 0.0), engaged.get(r.root_id, 0.0)) for r in rows), np.float32
+        ),
+        cameo_owner=[r.cameo_owner for r in rows],
         embeddings=matrix,
         has_embedding=present,
-        texts=texts,
+        texts=[r.text for r in rows],
     )
 
 
-def feed_for_you(*, user, cursor: str | None, size: int) -> tuple[list[FeedItem], str | None]:
-    """One page of the ranked For-you feed. The ranking is computed per request from a bounded candidate set, as
-    of the snapshot time carried by the cursor (posts, likes and views after it do not move earlier pages)."""
-    offset, snapshot = _for_you_cursor(cursor)
+def _for_you_ranking(*, user, snapshot: datetime, blocked: set[int]) -> list[ranking.Entry]:
     preference = FeedPreference.objects.filter(user_id=user.pk).first()
     steering = _steering(preference)
     taste, topics, engaged = _taste(user=user, snapshot=snapshot, history=int(ranking.weights()["taste_history"]))
@@ -273,22 +224,54 @@ def feed_for_you(*, user, cursor: str | None, size: int) -> tuple[list[FeedItem]
         topics = list(dict.fromkeys([*topics, *preference.more_topics]))
     topics += [t for t in (topic_for_term(term) for term in steering.more_terms) if t is not None and t not in topics]
     candidates = _candidates(
-        user=user, snapshot=snapshot, topics=topics, engaged=engaged, with_text=bool(steering.more_terms or steering.less_terms)
+        user=user,
+        snapshot=snapshot,
+        topics=topics,
+        engaged=engaged,
+        with_text=bool(steering.more_terms or steering.less_terms),
+        following=following_ids(user_id=user.pk),
+        blocked=blocked,
     )
-    ranked = ranking.rank(candidates, taste=taste, steering=steering)
-    rows = ranked.order[offset : offset + size]
-    page_ids = [int(candidates.ids[row]) for row in rows]
-    posts = {post.pk: post for post in posts_for_display(viewer=user).filter(pk__in=page_ids)}
-    items = []
-    for row, post_id in zip(rows, page_ids):
-        post = posts.get(post_id)
-        if post is None:  # deleted, taken down or blocked since the snapshot
-            continue
-        items.append(FeedItem(post, ranking.reasons(ranked=ranked, c=candidates, row=row, author=post.author.username, steering=steering)))
+    return ranking.entries(ranking.rank(candidates, taste=taste, steering=steering), candidates, steering)
+
+
+def _cache_get(key: str):
+    try:
+        return cache.get(key)
+    except Exception as exc:  # the cache only saves work: without it the ranking is computed again
+        logger.warning("feed cache unavailable: %s", exc)
+        return None
+
+
+def _cache_set(key: str, value) -> None:
+    try:
+        cache.set(key, value, RANKING_CACHE_S)
+    except Exception as exc:
+        logger.warning("feed cache unavailable: %s", exc)
+
+
+def feed_for_you(*, user, cursor: str | None, size: int) -> tuple[list[FeedItem], str | None]:
+    """One page of the ranked For-you feed. The ranking is computed from a bounded candidate set as of the
+    snapshot time carried by the cursor (posts, likes and views after it do not move it) and kept in the cache
+    (Redis) for RANKING_CACHE_S, so the next pages are slices of the same list; where the cache does not have it
+    (expired, or the cache is down) it is computed again for the same snapshot."""
+    offset, snapshot = _for_you_cursor(cursor)
+    key = f"feed:for_you:{user.pk}:{snapshot.timestamp():.6f}"
+    blocked = blocked_user_ids(user_id=user.pk)
+    ranked = _cache_get(key) if offset else None
+    if ranked is None:
+        ranked = _for_you_ranking(user=user, snapshot=snapshot, blocked=blocked)
+        _cache_set(key, ranked)
+    page = ranked[offset : offset + size]
+    visible = posts_for_display(viewer=user, blocked=blocked).filter(pk__in=[e.post_id for e in page])
+    posts = {post.pk: post for post in visible}
+    items = [
+        FeedItem(posts[entry.post_id], ranking.reasons(entry, author=posts[entry.post_id].author.username))
+        for entry in page
+        if entry.post_id in posts  # not deleted, taken down or blocked since the snapshot
+    ]
     end = offset + size
-    next_cursor = None
-    if end < len(ranked.order) and end <= MAX_FOR_YOU_OFFSET:
-        next_cursor = encode_cursor({"fy": [end, snapshot.timestamp()]})
+    next_cursor = encode_cursor({"fy": [end, snapshot.timestamp()]}) if end < len(ranked) and end <= MAX_FOR_YOU_OFFSET else None
     return items, next_cursor
 
 

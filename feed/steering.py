@@ -89,9 +89,10 @@ def steering_parse(text: str) -> tuple[list[str], list[str]]:
     return more, less
 
 
-def terms_matching(*, terms: list[str], text: str) -> list[int]:
-    """Indexes of the terms whose every word (stemmed) appears in the text."""
-    words = word_stems(text)
+def terms_matching(*, terms: list[str], text: str = "", words: set[str] | None = None) -> list[int]:
+    """Indexes of the terms whose every word (stemmed) appears in the text (or in its stems, when given)."""
+    if words is None:
+        words = word_stems(text)
     matched = []
     for index, term in enumerate(terms):
         stems = term_stems(term)

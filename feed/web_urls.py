@@ -4,4 +4,7 @@ from . import views
 
 urlpatterns = [
     path("", views.feed_page, name="feed-page"),
+    path("posts/<int:post_id>/", views.post_page, name="post-page"),
+    path("u/<str:username>/", views.profile_page, name="profile-page"),
+    path("notifications/", views.notifications_page, name="notifications-page"),
 ]

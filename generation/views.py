@@ -88,3 +88,11 @@ def drafts_page(request):
         "generation/drafts.html",
         {"jobs": jobs, "next": page.get("next"), "error": page.get("detail", "") if "results" not in page else ""},
     )
+
+
+def provenance_page(request):
+    """Check a clip: open to everyone, like POST /api/provenance/verify; static/js/provenance.js uploads the file
+    and shows the report."""
+    from django.conf import settings
+
+    return render(request, "generation/provenance.html", {"max_mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024)})

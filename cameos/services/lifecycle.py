@@ -1,0 +1,346 @@
+"""Creating, changing and deleting cameos; recording the worker's verdicts; the verification challenge."""
+
+from __future__ import annotations
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from rest_framework import status
+
+from accounts.models import User
+from config.api import ApiError
+
+from ..models import Cameo, CameoChallenge, CameoReference
+from ..phrases import challenge_phrase
+from ..selectors import cameo_media_names
+from ..uploads import ClipUpload, Photo
+from .common import (
+    CHALLENGE_TTL,
+    MAX_CAMEOS_PER_USER,
+    MAX_PHOTOS,
+    clean_name,
+    clean_permission,
+    clean_restrictions,
+    enqueue,
+    media_name,
+    notify,
+    require_owner,
+    storage_delete,
+)
+from .consent import cameo_consent_sweep, pending_use_ids, use_stop
+
+# --- create, change, delete -----------------------------------------------------------------------------------
+
+
+def cameo_create(
+    *,
+    owner: User,
+    name: str,
+    kind: str,
+    photos: list[Photo],
+    clip: ClipUpload | None = None,
+    permission: str = Cameo.Permission.ONLY_ME,
+    restrictions: str = "",
+) -> Cameo:
+    """A new cameo with its reference media. The worker checks the references (one face per photo of a person)
+    and builds the avatar; until then nobody can use the cameo."""
+    name = clean_name(name)
+    if kind not in Cameo.Kind.values:
+        raise ApiError("The kind must be person or character.", code="kind_invalid")
+    permission = clean_permission(permission)
+    restrictions = clean_restrictions(restrictions)
+    if not photos:
+        raise ApiError(
+            "Add a reference photo.",
+            code="reference_missing",
+            extra={"errors": {"reference": ["No file was submitted."]}},
+        )
+    if len(photos) > MAX_PHOTOS:
+        raise ApiError(f"Use at most {MAX_PHOTOS} reference photos.", code="too_many_references")
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            User.objects.select_for_update().filter(pk=owner.pk).first()  # the count below is read-then-write
+            if Cameo.objects.filter(owner=owner).count() >= MAX_CAMEOS_PER_USER:
+                raise ApiError(
+                    f"You already have {MAX_CAMEOS_PER_USER} cameos. Delete one to make another.",
+                    code="too_many_cameos",
+                    status_code=status.HTTP_409_CONFLICT,
+                )
+            cameo = Cameo.objects.create(
+                owner=owner,
+                kind=kind,
+                name=name,
+                permission=permission,
+                restrictions=restrictions,
+                verification_state=(
+                    Cameo.Verification.NONE if kind == Cameo.Kind.PERSON else Cameo.Verification.NOT_REQUIRED
+                ),
+            )
+            for position, photo in enumerate(photos):
+                stored.append(
+                    default_storage.save(media_name(cameo.pk, f"photo{position + 1}", "jpg"), ContentFile(photo.data))
+                )
+                CameoReference.objects.create(
+                    cameo=cameo,
+                    kind=CameoReference.Kind.PHOTO,
+                    file=stored[-1],
+                    width=photo.width,
+                    height=photo.height,
+                    position=position,
+                )
+            if clip is not None:
+                stored.append(
+                    default_storage.save(media_name(cameo.pk, "clip", clip.extension), ContentFile(clip.data))
+                )
+                CameoReference.objects.create(
+                    cameo=cameo, kind=CameoReference.Kind.CLIP, file=stored[-1], position=len(photos)
+                )
+            cameo.reference = stored[0]
+            cameo.save(update_fields=["reference"])
+            enqueue("check_references", cameo.pk)
+    except BaseException:
+        storage_delete(stored)
+        raise
+    return cameo
+
+
+def cameo_update(
+    *, user: User, cameo: Cameo, name: str | None = None, permission: str | None = None, restrictions: str | None = None
+) -> Cameo:
+    """Rename, change the level or the restrictions. Narrowing (a lower level, new restrictions) takes effect at
+    once: pending uses that lose consent are stopped in the same transaction."""
+    require_owner(user=user, cameo=cameo)
+    with transaction.atomic():
+        cameo = Cameo.objects.select_for_update(of=("self",)).select_related("owner").get(pk=cameo.pk)
+        narrowed = False
+        fields = ["updated_at"]
+        if name is not None:
+            cameo.name = clean_name(name)
+            fields.append("name")
+        if permission is not None:
+            permission = clean_permission(permission)
+            narrowed |= Cameo.LEVELS.index(permission) < Cameo.LEVELS.index(cameo.permission)
+            cameo.permission = permission
+            fields.append("permission")
+        if restrictions is not None:
+            restrictions = clean_restrictions(restrictions)
+            narrowed |= bool(restrictions) and restrictions != cameo.restrictions
+            cameo.restrictions = restrictions
+            fields.append("restrictions")
+        cameo.save(update_fields=fields)
+        if narrowed:
+            cameo_consent_sweep(cameo_ids=[cameo.pk])
+    return cameo
+
+
+def cameo_delete(*, user: User, cameo: Cameo) -> None:
+    """Delete a cameo, its stored media and every pending use (queued and running jobs stop, unpublished drafts
+    are deleted). Published posts stay; their ledger rows go with the cameo."""
+    require_owner(user=user, cameo=cameo)
+    with transaction.atomic():
+        cameo = Cameo.objects.select_for_update(of=("self",)).select_related("owner").get(pk=cameo.pk)
+        names = cameo_media_names(cameo=cameo)
+        reason = f"@{cameo.owner.username} deleted the cameo “{cameo.name}”."
+        for use_id in pending_use_ids(cameo_ids=[cameo.pk]):
+            use_stop(use_id=use_id, reason=reason, removed_by=user, only_if_pending=True)
+        cameo.delete()
+        transaction.on_commit(lambda: storage_delete(names))
+
+
+# --- the worker's results -------------------------------------------------------------------------------------
+
+
+def cameo_reference_check_record(
+    *,
+    cameo_id: int,
+    passed: bool,
+    reason: str = "",
+    encodings: list[bytes | None] | None = None,
+    avatar_jpeg: bytes | None = None,
+    details: dict | None = None,
+) -> Cameo | None:
+    """Record the worker's reference check: ready with its avatar, or rejected with the reason. Returns None
+    when the check was already recorded (a redelivered task) or the cameo is gone."""
+    avatar_name = ""
+    try:
+        with transaction.atomic():
+            cameo = (
+                Cameo.objects.select_for_update(of=("self",))
+                .select_related("owner")
+                .filter(pk=cameo_id, reference_state=Cameo.ReferenceState.PENDING)
+                .first()
+            )
+            if cameo is None:
+                return None
+            if passed:
+                if not avatar_jpeg:
+                    raise ValueError("a passed reference check needs the avatar")
+                avatar_name = default_storage.save(media_name(cameo.pk, "avatar", "jpg"), ContentFile(avatar_jpeg))
+                photos = list(cameo.references.filter(kind=CameoReference.Kind.PHOTO).order_by("position"))
+                for photo, encoding in zip(photos, encodings or []):
+                    if encoding is not None:
+                        photo.face_encoding = encoding
+                        photo.save(update_fields=["face_encoding"])
+                cameo.avatar = avatar_name
+                cameo.reference_state = Cameo.ReferenceState.READY
+                cameo.reference_reason = ""
+                text = f"Your cameo “{cameo.name}” is ready."
+                if cameo.kind == Cameo.Kind.PERSON and cameo.verified_at is None:
+                    text += " Verify it so others can use it."
+            else:
+                cameo.reference_state = Cameo.ReferenceState.REJECTED
+                cameo.reference_reason = reason[:300]
+                text = f"The photos of your cameo “{cameo.name}” were not accepted: {reason}"
+            cameo.save(update_fields=["avatar", "reference_state", "reference_reason", "updated_at"])
+            notify(
+                recipient=cameo.owner,
+                kind="system",
+                text=text,
+                data={"cameo": cameo.pk, "reference_check": cameo.reference_state, "details": details or {}},
+            )
+    except BaseException:
+        if avatar_name:
+            storage_delete([avatar_name])
+        raise
+    return cameo
+
+
+def cameo_verification_record(
+    *, challenge_id: int, passed: bool, reason: str = "", details: dict | None = None
+) -> CameoChallenge | None:
+    """Record the worker's verdict on a liveness clip and delete the clip. Returns None when it was already
+    recorded. A verdict on an older clip does not override a newer submission."""
+    now = timezone.now()
+    with transaction.atomic():
+        challenge = (
+            CameoChallenge.objects.select_for_update()
+            .filter(pk=challenge_id, state=CameoChallenge.State.PENDING)
+            .first()
+        )
+        if challenge is None:
+            return None
+        cameo = Cameo.objects.select_for_update(of=("self",)).select_related("owner").get(pk=challenge.cameo_id)
+        clip = challenge.clip
+        challenge.state = CameoChallenge.State.PASSED if passed else CameoChallenge.State.FAILED
+        challenge.checked_at = now
+        challenge.reason = reason[:300]
+        challenge.details = details or {}
+        challenge.clip = ""
+        challenge.save(update_fields=["state", "checked_at", "reason", "details", "clip"])
+        newer = CameoChallenge.objects.filter(cameo=cameo, submitted_at__gt=challenge.submitted_at).exists()
+        if not newer and cameo.verified_at is None:
+            cameo.verification_state = Cameo.Verification.VERIFIED if passed else Cameo.Verification.REJECTED
+            cameo.verification_reason = "" if passed else reason[:300]
+            cameo.verification_checked_at = now
+            if passed:
+                cameo.verified_at = now
+            cameo.save(
+                update_fields=[
+                    "verification_state",
+                    "verification_reason",
+                    "verification_checked_at",
+                    "verified_at",
+                    "updated_at",
+                ]
+            )
+            text = (
+                f"Your cameo “{cameo.name}” is verified."
+                if passed
+                else f"Your cameo “{cameo.name}” was not verified: {reason}"
+            )
+            notify(
+                recipient=cameo.owner,
+                kind="system",
+                text=text,
+                data={"cameo": cameo.pk, "verification": cameo.verification_state, "reason": cameo.verification_reason},
+            )
+        if clip:
+            transaction.on_commit(lambda: storage_delete([clip]))
+    return challenge
+
+
+# --- verification ---------------------------------------------------------------------------------------------
+
+
+def _require_verifiable(cameo: Cameo) -> None:
+    if cameo.kind != Cameo.Kind.PERSON:
+        raise ApiError("Only person cameos are verified.", code="not_a_person", status_code=status.HTTP_409_CONFLICT)
+    if cameo.reference_state != Cameo.ReferenceState.READY:
+        raise ApiError(
+            "The cameo's photos must pass their check before it can be verified.",
+            code="references_not_ready",
+            status_code=status.HTTP_409_CONFLICT,
+        )
+    if cameo.verified_at is not None:
+        raise ApiError("This cameo is already verified.", code="already_verified", status_code=status.HTTP_409_CONFLICT)
+
+
+def cameo_challenge_issue(*, user: User, cameo: Cameo) -> CameoChallenge:
+    """A new random phrase valid for ten minutes; earlier unused phrases of this cameo stop working."""
+    require_owner(user=user, cameo=cameo)
+    _require_verifiable(cameo)
+    now = timezone.now()
+    with transaction.atomic():
+        Cameo.objects.select_for_update().filter(pk=cameo.pk).first()
+        CameoChallenge.objects.filter(cameo=cameo, state=CameoChallenge.State.ISSUED, expires_at__gt=now).update(
+            expires_at=now
+        )
+        return CameoChallenge.objects.create(cameo=cameo, phrase=challenge_phrase(), expires_at=now + CHALLENGE_TTL)
+
+
+def cameo_verification_submit(
+    *, user: User, cameo: Cameo, clip: ClipUpload, challenge_id: int | None = None
+) -> CameoChallenge:
+    """Accept a liveness clip for a fresh, unused challenge (the latest one unless ``challenge_id`` names one) and
+    hand it to the worker. The cameo's verification becomes ``pending``."""
+    require_owner(user=user, cameo=cameo)
+    _require_verifiable(cameo)
+    now = timezone.now()
+    stored = ""
+    try:
+        with transaction.atomic():
+            cameo = Cameo.objects.select_for_update().get(pk=cameo.pk)
+            challenges = CameoChallenge.objects.select_for_update().filter(cameo=cameo)
+            if challenge_id is not None:
+                challenge = challenges.filter(pk=challenge_id).first()
+            else:
+                challenge = challenges.order_by("-created_at", "-id").first()
+            if challenge is None:
+                raise ApiError(
+                    "Ask for a challenge phrase first, then record yourself saying it.", code="challenge_missing"
+                )
+            if challenge.state != CameoChallenge.State.ISSUED:
+                raise ApiError(
+                    "This challenge phrase was already used. Ask for a new one.",
+                    code="challenge_used",
+                    status_code=status.HTTP_409_CONFLICT,
+                )
+            if challenge.expires_at <= now:
+                raise ApiError(
+                    "This challenge phrase has expired (phrases last ten minutes). Ask for a new one.",
+                    code="challenge_expired",
+                    status_code=status.HTTP_409_CONFLICT,
+                )
+            if CameoChallenge.objects.filter(cameo=cameo, clip_sha256=clip.sha256).exists():
+                raise ApiError(
+                    "This clip was already submitted. Record a new one for this phrase.",
+                    code="clip_reused",
+                    status_code=status.HTTP_409_CONFLICT,
+                )
+            stored = default_storage.save(media_name(cameo.pk, "verify", clip.extension), ContentFile(clip.data))
+            challenge.state = CameoChallenge.State.PENDING
+            challenge.submitted_at = now
+            challenge.clip = stored
+            challenge.clip_sha256 = clip.sha256
+            challenge.save(update_fields=["state", "submitted_at", "clip", "clip_sha256"])
+            cameo.verification_state = Cameo.Verification.PENDING
+            cameo.verification_reason = ""
+            cameo.save(update_fields=["verification_state", "verification_reason", "updated_at"])
+            enqueue("verify_clip", challenge.pk)
+    except BaseException:
+        if stored:
+            storage_delete([stored])
+        raise
+    return challenge

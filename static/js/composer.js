@@ -1,0 +1,232 @@
+// The composer: write a prompt, start a generation, follow it live (job.progress / job.status on the websocket),
+// cancel it, then preview the draft with sound and publish or discard it. The job id goes into the URL, so a
+// reload shows the job's true state (read from the API), and every (re)connection of the socket re-reads it.
+import { api, requestKey } from "./api.js";
+import * as live from "./live.js";
+import { clearAlert, showAlert } from "./dom.js";
+
+const ACTIVE = new Set(["queued", "running"]);
+const $ = (id) => document.getElementById(id);
+const compose = $("compose");
+const form = $("compose-form");
+const jobBox = $("job");
+const draftBox = $("draft");
+const bar = $("job-progress");
+const percent = $("job-percent");
+const state = $("job-state");
+const cancelButton = $("job-cancel");
+const again = $("job-again");
+const draftVideo = $("draft-video");
+const publishForm = $("publish-form");
+
+let job = JSON.parse($("job-data").textContent);
+let shown = job ? job.progress : 0;
+let key = null;
+let pollTimer = 0;
+// The job was followed on this page (not opened already finished): its draft is brought into view when ready.
+let watchedLive = Boolean(job && ACTIVE.has(job.status));
+
+function setProgress(progress, { allowBack = false } = {}) {
+  const value = Math.max(0, Math.min(1, Number(progress) || 0));
+  shown = allowBack ? value : Math.max(shown, value);
+  const pct = Math.round(shown * 100);
+  bar.value = pct;
+  bar.setAttribute("aria-valuetext", `${pct} %`);
+  percent.textContent = `${pct} %`;
+}
+
+function stateText(j) {
+  switch (j.status) {
+    case "queued": return j.attempts > 0 ? "Retrying: waiting for a worker…" : "Waiting in line…";
+    case "running": return j.cancel_requested ? "Cancelling…" : "Generating…";
+    case "succeeded":
+      if (j.draft === "published") return "Published.";
+      if (j.draft === "discarded") return j.error ? `This draft was deleted: ${j.error}` : "This draft was discarded.";
+      return "Done. Watch it with sound, then publish it or discard it.";
+    case "failed": return "This generation failed.";
+    case "cancelled": return j.error ? `Cancelled: ${j.error}` : "Cancelled.";
+    default: return j.status;
+  }
+}
+
+function fillForm(j) {
+  form.elements.prompt.value = j.prompt;
+  form.elements.duration_s.value = String(Math.round(j.duration_s));
+  form.elements.aspect.value = j.aspect;
+}
+
+function render() {
+  if (!job) return;
+  const active = ACTIVE.has(job.status);
+  jobBox.hidden = false;
+  $("job-prompt").textContent = `“${job.prompt}”`;
+  if (job.status === "succeeded") setProgress(1);
+  else setProgress(job.progress, { allowBack: job.status === "queued" });
+  state.textContent = stateText(job);
+  cancelButton.hidden = !active;
+  cancelButton.disabled = Boolean(job.cancel_requested);
+  again.hidden = active;
+  if (job.status === "failed") showAlert(job.error || "The generation failed. Try again.");
+  // After a failure or a cancel the form comes back with the same settings, ready to try again.
+  const retry = job.status === "failed" || job.status === "cancelled";
+  compose.hidden = !retry;
+  if (retry && !form.elements.prompt.value) fillForm(job);
+  const ready = job.status === "succeeded" && job.draft === "ready" && job.video_url;
+  draftBox.hidden = !ready;
+  if (ready && draftVideo.dataset.job !== String(job.id)) {
+    draftVideo.dataset.job = String(job.id);
+    const frame = $("draft-frame");
+    const [w, h] = job.aspect.split(":");
+    frame.style.setProperty("--w", w);
+    frame.style.setProperty("--h", h);
+    if (job.poster_url) draftVideo.poster = job.poster_url;
+    draftVideo.src = job.video_url;
+    if (watchedLive) draftBox.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  }
+  if (job.draft === "published" && job.post_id) {
+    state.replaceChildren("Published. ");
+    const link = document.createElement("a");
+    link.href = `/posts/${job.post_id}/`;
+    link.textContent = "Open the clip";
+    state.append(link);
+  }
+  schedulePoll();
+}
+
+// Background re-reads (polling, reconnection) stay quiet while the server cannot be reached: they try again.
+async function refresh({ quiet = false } = {}) {
+  if (!job) return;
+  try {
+    job = await api(`/api/generations/${job.id}`);
+    render();
+  } catch (err) {
+    if (!(quiet && err.code === "network")) showAlert(err.message);
+    if (quiet) schedulePoll();
+  }
+}
+
+// The socket is the fast path; while it is down, an active job is re-read every few seconds instead.
+function schedulePoll() {
+  clearTimeout(pollTimer);
+  if (job && ACTIVE.has(job.status)) {
+    pollTimer = setTimeout(() => {
+      if (!live.isOpen()) refresh({ quiet: true });
+      else schedulePoll();
+    }, 3000);
+  }
+}
+
+live.on("job.progress", (event) => {
+  if (!job || event.job !== job.id || !ACTIVE.has(job.status)) return;
+  if (job.status === "queued") {
+    job.status = "running";
+    state.textContent = stateText(job);
+  }
+  setProgress(event.progress);
+});
+
+live.on("job.status", (event) => {
+  if (!job || event.job !== job.id) return;
+  if (ACTIVE.has(event.status)) {
+    job = { ...job, status: event.status, progress: event.progress, attempts: event.attempts };
+    render();
+  } else refresh(); // finished: read the job for its draft URLs or its error
+});
+
+live.onOpen(() => refresh({ quiet: true }));
+
+// The draft's URL is signed and expires (an hour): if it no longer loads, read the job again for a fresh one.
+draftVideo.addEventListener("error", () => {
+  if (!job || draftVideo.dataset.retried === String(job.id)) {
+    showAlert("The draft could not be played. Reload the page to try again.");
+    return;
+  }
+  draftVideo.dataset.retried = String(job.id);
+  draftVideo.removeAttribute("data-job");
+  refresh();
+});
+
+form.addEventListener("input", () => { key = null; });
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  clearAlert();
+  const data = form.elements;
+  const prompt = data.prompt.value.trim();
+  if (!prompt) {
+    showAlert("Write a prompt: describe the clip you want.");
+    data.prompt.focus();
+    return;
+  }
+  const body = {
+    prompt,
+    duration_s: Number(data.duration_s.value),
+    aspect: data.aspect.value,
+    cameos: [...form.querySelectorAll('input[name="cameos"]:checked')].map((box) => Number(box.value)),
+    prompt_public: !data.prompt_private.checked,
+    idempotency_key: (key = key || requestKey()),
+  };
+  if (data.remix_of.value) body.remix_of = Number(data.remix_of.value);
+  if (data.seed.value !== "") body.seed = Number(data.seed.value);
+  const button = $("generate");
+  button.disabled = true;
+  button.textContent = "Starting…";
+  try {
+    job = await api("/api/generations", { method: "POST", body });
+    key = null;
+    watchedLive = true;
+    shown = 0;
+    draftVideo.removeAttribute("data-job");
+    history.replaceState(null, "", `/create/?job=${job.id}`);
+    form.reset();
+    render();
+  } catch (err) {
+    showAlert(err.message);
+  } finally {
+    button.disabled = false;
+    button.textContent = "Generate";
+  }
+});
+
+cancelButton.addEventListener("click", async () => {
+  cancelButton.disabled = true;
+  try {
+    job = await api(`/api/generations/${job.id}/cancel`, { method: "POST" });
+    render();
+  } catch (err) {
+    cancelButton.disabled = false;
+    showAlert(err.message);
+    refresh();
+  }
+});
+
+publishForm.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  clearAlert();
+  const button = $("publish");
+  button.disabled = true;
+  try {
+    const post = await api(`/api/generations/${job.id}/publish`, {
+      method: "POST",
+      body: { caption: publishForm.elements.caption.value.trim(), visibility: publishForm.elements.visibility.value },
+    });
+    location.assign(`/posts/${post.id}/`);
+  } catch (err) {
+    button.disabled = false;
+    showAlert(err.message);
+    refresh();
+  }
+});
+
+$("discard").addEventListener("click", async () => {
+  if (!confirm("Discard this draft? It is deleted for good.")) return;
+  try {
+    await api(`/api/generations/${job.id}`, { method: "DELETE" });
+    draftVideo.removeAttribute("src");
+    draftVideo.load();
+    await refresh();
+  } catch (err) {
+    showAlert(err.message);
+  }
+});
+
+render();

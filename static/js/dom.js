@@ -1,0 +1,89 @@
+// Small DOM helpers shared by every page: element building, counts, relative times, the toast and the alert.
+
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value == null || value === false) continue;
+    if (key === "class") el.className = value;
+    else if (key === "text") el.textContent = value;
+    else el.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child != null && child !== false) el.append(child instanceof Node ? child : String(child));
+  }
+  return el;
+}
+
+export function slot(root, name) {
+  return root.querySelector(`[data-slot="${name}"]`);
+}
+
+export function compact(value) {
+  const n = Number(value) || 0;
+  if (n < 1000) return String(n);
+  const [div, suffix] = n >= 1e6 ? [1e6, "M"] : [1e3, "K"];
+  const short = n / div;
+  return (short < 10 ? short.toFixed(1).replace(/\.0$/, "") : Math.floor(short)) + suffix;
+}
+
+export function ago(iso) {
+  const seconds = (Date.now() - new Date(iso).getTime()) / 1000;
+  if (!Number.isFinite(seconds)) return "";
+  if (seconds < 60) return "just now";
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
+  if (seconds < 86400) return `${Math.floor(seconds / 3600)} h ago`;
+  if (seconds < 7 * 86400) return `${Math.floor(seconds / 86400)} d ago`;
+  return new Date(iso).toLocaleDateString(undefined, { day: "numeric", month: "short", year: "numeric" });
+}
+
+export function profileUrl(username) {
+  return `/u/${encodeURIComponent(username)}/`;
+}
+
+let toastTimer = 0;
+
+export function toast(message, ms = 3500) {
+  const el = document.getElementById("toast");
+  if (!el) return;
+  el.textContent = message;
+  el.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { el.hidden = true; el.textContent = ""; }, ms);
+}
+
+// Every failure a person should know about goes to a role="alert" region: the page's own, or the one under the top bar.
+export function showAlert(message, region = document.getElementById("alert")) {
+  if (!region) return;
+  region.textContent = message;
+  region.hidden = false;
+}
+
+export function clearAlert(region = document.getElementById("alert")) {
+  if (!region) return;
+  region.textContent = "";
+  region.hidden = true;
+}
+
+// What a notification says when the service stored no sentence for it (same table as feed/templatetags/riff_ui.py).
+const NOTIFICATION_TEXT = {
+  follow: "{actor} followed you.",
+  like: "{actor} liked your clip.",
+  comment: "{actor} commented on your clip.",
+  remix: "{actor} remixed your clip.",
+  cameo_use: "{actor} used your cameo.",
+  cameo_request: "{actor} asked to use your cameo.",
+  cameo_approved: "{actor} approved you to use their cameo.",
+};
+
+// Notifications from the API carry the actor as an object, websocket events as a username.
+export function notificationActor(n) {
+  if (!n.actor) return null;
+  return typeof n.actor === "object" ? n.actor : { username: n.actor, avatar_url: "" };
+}
+
+export function notificationText(n) {
+  if (n.text) return n.text;
+  const actor = notificationActor(n);
+  const who = actor ? `@${actor.username}` : "Someone";
+  return (NOTIFICATION_TEXT[n.kind] || "You have a new notification.").replace("{actor}", who);
+}

@@ -1,0 +1,119 @@
+// Drafts: your private clips. Generations in progress update live; a ready draft can be published or deleted.
+import { api } from "./api.js";
+import * as live from "./live.js";
+import { h, showAlert, slot, toast } from "./dom.js";
+
+const list = document.getElementById("drafts");
+const empty = document.getElementById("drafts-empty");
+const more = document.getElementById("drafts-more");
+const template = document.getElementById("draft-template");
+const HIDDEN_DRAFTS = new Set(["published", "discarded"]);
+
+function listed(job) {
+  return !HIDDEN_DRAFTS.has(job.draft) && job.status !== "cancelled";
+}
+
+function stateText(job, progress = job.progress) {
+  switch (job.status) {
+    case "succeeded": return `Ready · ${Math.round(job.duration_s)} s · ${job.aspect}`;
+    case "failed": return `Failed: ${job.error}`;
+    case "running": return `Generating… ${Math.round(progress * 100)} %`;
+    default: return "Waiting in line…";
+  }
+}
+
+function short(text, length) {
+  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
+}
+
+function fill(item, job) {
+  item.dataset.job = job.id;
+  item.dataset.status = job.status;
+  item.dataset.draft = job.draft;
+  const open = slot(item, "open");
+  open.href = `/drafts/${job.id}/`;
+  open.replaceChildren(job.poster_url
+    ? h("img", { src: job.poster_url, alt: "", width: 90, height: 160 })
+    : h("span", { class: "thumb-empty", "aria-hidden": "true" }));
+  const prompt = slot(item, "prompt");
+  prompt.href = `/drafts/${job.id}/`;
+  prompt.textContent = short(job.prompt, 120);
+  slot(item, "state").textContent = stateText(job);
+  slot(item, "actions").hidden = job.draft !== "ready";
+  return item;
+}
+
+function itemFor(id) {
+  return list.querySelector(`li[data-job="${id}"]`);
+}
+
+function updateEmpty() {
+  empty.hidden = list.children.length > 0;
+}
+
+async function reload(id) {
+  try {
+    const job = await api(`/api/generations/${id}`);
+    const item = itemFor(id);
+    if (!listed(job)) item?.remove();
+    else if (item) fill(item, job);
+    else list.prepend(fill(template.content.firstElementChild.cloneNode(true), job));
+    updateEmpty();
+  } catch (err) {
+    showAlert(err.message);
+  }
+}
+
+live.on("job.progress", (event) => {
+  const item = itemFor(event.job);
+  if (!item || item.dataset.status === "succeeded") return;
+  item.dataset.status = "running";
+  slot(item, "state").textContent = `Generating… ${Math.round(event.progress * 100)} %`;
+});
+live.on("job.status", (event) => reload(event.job));
+
+list.addEventListener("click", async (event) => {
+  const button = event.target.closest("button[data-action]");
+  if (!button) return;
+  const item = button.closest("li.draft");
+  const id = item.dataset.job;
+  button.disabled = true;
+  try {
+    if (button.dataset.action === "publish") {
+      const post = await api(`/api/generations/${id}/publish`, { method: "POST", body: { caption: "" } });
+      location.assign(`/posts/${post.id}/`);
+      return;
+    }
+    if (!confirm("Delete this draft? It is deleted for good.")) return;
+    await api(`/api/generations/${id}`, { method: "DELETE" });
+    item.remove();
+    updateEmpty();
+    toast("Draft deleted");
+  } catch (err) {
+    showAlert(err.message);
+  } finally {
+    button.disabled = false;
+  }
+});
+
+more.addEventListener("click", async () => {
+  more.disabled = true;
+  try {
+    const page = await api(`/api/generations?page_size=20&cursor=${encodeURIComponent(list.dataset.next)}`);
+    for (const job of page.results) {
+      if (listed(job) && !itemFor(job.id)) list.append(fill(template.content.firstElementChild.cloneNode(true), job));
+    }
+    list.dataset.next = page.next || "";
+    more.hidden = !page.next;
+    updateEmpty();
+  } catch (err) {
+    showAlert(err.message);
+  } finally {
+    more.disabled = false;
+  }
+});
+
+// After a (re)connection, anything that was in progress is read again: events may have been missed meanwhile.
+live.onOpen(() => {
+  for (const item of list.querySelectorAll('li[data-status="queued"], li[data-status="running"]')) reload(item.dataset.job);
+});

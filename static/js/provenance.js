@@ -1,0 +1,99 @@
+// Check a clip: upload it to POST /api/provenance/verify, wait for the worker's report (polling the check when it
+// takes longer than the request), and show what the manifest and the watermark say.
+import { api } from "./api.js";
+import { clearAlert, h, showAlert } from "./dom.js";
+
+const form = document.getElementById("provenance-form");
+const status = document.getElementById("provenance-status");
+const report = document.getElementById("report");
+const $ = (id) => document.getElementById(id);
+
+const C2PA_STATES = {
+  trusted: "Signed and intact. The signer is trusted by this Riff server.",
+  valid: "Signed and intact, by a signer this server does not know.",
+  invalid: "Present, but it does not validate: the file was changed after it was signed.",
+  none: "None in this file.",
+};
+
+const SOURCE_TYPES = {
+  trainedAlgorithmicMedia: "made by a generative model",
+  compositeWithTrainedAlgorithmicMedia: "edited with a generative model",
+  algorithmicMedia: "made by an algorithm",
+};
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function actionText(action) {
+  const name = (action.action || "").replace(/^c2pa\./, "");
+  const source = (action.digitalSourceType || "").split("/").pop();
+  const parts = [name || "an action"];
+  if (SOURCE_TYPES[source]) parts.push(`(${SOURCE_TYPES[source]})`);
+  if (action.description) parts.push(`: ${action.description}`);
+  return parts.join(" ");
+}
+
+function ingredientText(item) {
+  const post = item.riff && item.riff.post_id;
+  const what = item.title || "another file";
+  const relation = item.relationship === "parentOf" ? "Remixed from" : "Uses";
+  return post ? h("span", {}, `${relation} `, h("a", { href: `/posts/${post}/`, text: `a Riff clip (post ${post})` })) : `${relation} ${what}`;
+}
+
+function show(check) {
+  const r = check.report || {};
+  if (check.status === "failed") {
+    showAlert(r.detail || "The clip could not be read.");
+    report.hidden = true;
+    return;
+  }
+  $("report-summary").textContent = r.summary || "No provenance found.";
+  const post = $("report-post");
+  post.hidden = !r.post;
+  if (r.post) post.replaceChildren(h("a", { class: "button primary", href: r.post.url, text: `Open the clip by @${r.post.author}` }));
+  const c2pa = r.c2pa || {};
+  $("report-c2pa").textContent = C2PA_STATES[c2pa.state] || c2pa.state || "Unknown.";
+  $("report-generator").textContent = c2pa.generator || "Not stated.";
+  const actions = c2pa.actions || [];
+  $("report-actions").replaceChildren(actions.length ? h("ul", {}, actions.map((a) => h("li", { text: actionText(a) }))) : "Not stated.");
+  const ingredients = c2pa.ingredients || [];
+  $("report-ingredients").replaceChildren(ingredients.length ? h("ul", {}, ingredients.map((i) => h("li", {}, ingredientText(i)))) : "Nothing: an original.");
+  const mark = r.watermark || {};
+  $("report-watermark").textContent = mark.found
+    ? r.riff_clip ? "Found: it identifies a clip made on Riff." : "Found, but it matches no clip on this server."
+    : "Not found.";
+  report.hidden = false;
+  report.scrollIntoView({ block: "start", behavior: "smooth" });
+}
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  clearAlert();
+  report.hidden = true;
+  const file = form.elements.file.files[0];
+  if (!file) {
+    showAlert("Choose a video file to check.");
+    return;
+  }
+  const button = $("provenance-submit");
+  button.disabled = true;
+  status.textContent = "Uploading and reading the clip…";
+  try {
+    const body = new FormData();
+    body.append("file", file);
+    let check = await api("/api/provenance/verify", { method: "POST", form: body });
+    while (check.status === "pending") {
+      status.textContent = "Reading the watermark…";
+      await sleep(1500);
+      check = await api(`/api/provenance/checks/${check.id}`);
+    }
+    status.textContent = "";
+    show(check);
+  } catch (err) {
+    status.textContent = "";
+    showAlert(err.message);
+  } finally {
+    button.disabled = false;
+  }
+});

@@ -1,0 +1,107 @@
+"""The cameo web pages: create with photos, the owner's page (verification, permission, approvals, uses with
+Remove), and what others see."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from cameos.models import Cameo, CameoApproval, CameoUse
+from generation.models import GenerationJob
+
+from .conftest import astronaut, jpeg, upload
+
+pytestmark = pytest.mark.django_db
+
+
+def _browser(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_create_a_cameo_from_the_page(make_user):
+    olivia = make_user("olivia")
+    page = _browser(olivia)
+    assert page.get("/cameos/").status_code == 200
+    response = page.post(
+        "/cameos/",
+        {
+            "name": "Olivia",
+            "kind": "person",
+            "permission": "approved",
+            "restrictions": "no politics",
+            "reference": [upload("me.jpg", jpeg(astronaut()))],
+        },
+    )
+    cameo = Cameo.objects.get(owner=olivia)
+    assert response.status_code == 302 and response["Location"] == f"/cameos/{cameo.pk}/"
+    assert (cameo.name, cameo.permission, cameo.restrictions, cameo.reference_state) == (
+        "Olivia",
+        "approved",
+        "no politics",
+        "pending",
+    )
+    detail = page.get(response["Location"]).content.decode()
+    assert "The photos are being checked." in detail
+
+
+def test_a_bad_photo_shows_the_reason_on_the_page(make_user):
+    page = _browser(make_user("olivia"))
+    response = page.post(
+        "/cameos/", {"name": "Olivia", "kind": "person", "reference": [upload("x.jpg", b"plain text")]}
+    )
+    assert response.status_code == 400
+    assert "is not an image Riff can read" in response.content.decode()
+    assert not Cameo.objects.exists()
+
+
+def test_the_owners_page_lists_uses_and_removes_them(make_user, make_cameo, client_for):
+    olivia = make_user("olivia")
+    cameo = make_cameo(olivia, permission="everyone", name="Olivia", verified=False)
+    Cameo.objects.filter(pk=cameo.pk).update(verified_at=None, verification_state="none")
+    job_id = (
+        client_for(olivia)
+        .post("/api/generations", {"prompt": "my own walk", "cameos": [cameo.pk]}, format="json")
+        .json()["id"]
+    )
+    page = _browser(olivia)
+
+    html = page.get(f"/cameos/{cameo.pk}/").content.decode()
+    assert 'id="verify"' in html and "js/cameos.js" in html  # camera verification for an unverified person
+    assert "my own walk" in html and "Remove" in html and "Reference photo 1" in html
+
+    use = CameoUse.objects.get(job_id=job_id)
+    response = page.post(f"/cameos/{cameo.pk}/action", {"action": "remove_use", "use": use.pk})
+    assert response.status_code == 302
+    assert GenerationJob.objects.get(pk=job_id).status == "cancelled"
+    assert "Use removed." in page.get(f"/cameos/{cameo.pk}/").content.decode()
+
+
+def test_permission_and_approvals_from_the_page(make_user, make_cameo):
+    olivia, ana = make_user("olivia"), make_user("ana")
+    cameo = make_cameo(olivia, permission="everyone")
+    page = _browser(olivia)
+    page.post(
+        f"/cameos/{cameo.pk}/action", {"action": "update", "name": "Liv", "permission": "approved", "restrictions": ""}
+    )
+    page.post(f"/cameos/{cameo.pk}/action", {"action": "approve", "username": "ana"})
+    cameo.refresh_from_db()
+    assert (cameo.name, cameo.permission) == ("Liv", "approved")
+    assert CameoApproval.objects.filter(cameo=cameo, user=ana).exists()
+    response = page.post(f"/cameos/{cameo.pk}/action", {"action": "approve", "username": "nobody"})
+    assert "No account with that handle." in page.get(response["Location"]).content.decode()
+
+
+def test_others_see_the_avatar_and_can_ask(make_user, make_cameo):
+    olivia, ana = make_user("olivia"), make_user("ana")
+    cameo = make_cameo(olivia, permission="approved")
+    page = _browser(ana)
+    html = page.get(f"/cameos/{cameo.pk}/").content.decode()
+    assert "Ask to use it" in html and "Reference photo" not in html and "Every use" not in html
+    page.post(f"/cameos/{cameo.pk}/action", {"action": "request", "message": "please"})
+    assert "Your request is waiting for @olivia." in page.get(f"/cameos/{cameo.pk}/").content.decode()
+    assert page.post(f"/cameos/{cameo.pk}/action", {"action": "delete"}).status_code == 302
+    assert Cameo.objects.filter(pk=cameo.pk).exists()
+    private = make_cameo(olivia, permission="only_me")
+    assert page.get(f"/cameos/{private.pk}/").status_code == 404
