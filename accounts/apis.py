@@ -30,6 +30,7 @@ class ProfileOutputSerializer(UserSummarySerializer):
     bio = serializers.CharField()
     follower_count = serializers.IntegerField()
     following_count = serializers.IntegerField()
+    post_count = serializers.IntegerField()
     followed_by_me = serializers.BooleanField(required=False)
     blocked_by_me = serializers.BooleanField(required=False)
     created_at = serializers.DateTimeField()

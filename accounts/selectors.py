@@ -1,14 +1,25 @@
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from .models import Block, Follow, User
 
 
+def _count(queryset, field: str):
+    """A correlated COUNT subquery (several of them do not multiply rows the way joined COUNTs do)."""
+    counted = queryset.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def user_with_counts() -> QuerySet[User]:
+    from feed.models import Post
+
+    public_posts = Post.objects.filter(state=Post.State.PUBLISHED, visibility=Post.Visibility.PUBLIC)
     return User.objects.filter(is_active=True).annotate(
-        follower_count=Count("follower_set", distinct=True),
-        following_count=Count("following_set", distinct=True),
+        follower_count=_count(Follow.objects.all(), "followee"),
+        following_count=_count(Follow.objects.all(), "follower"),
+        post_count=_count(public_posts, "author"),
     )
 
 

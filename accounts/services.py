@@ -67,7 +67,7 @@ def follow_create(*, follower: User, followee: User) -> bool:
     if created:
         from feed.services import notification_create  # feed depends on accounts, not the reverse at import time
 
-        notification_create(recipient=followee, actor=follower, kind="follow")
+        notification_create(recipient=followee, actor=follower, kind="follow", text=f"@{follower.username} started following you.")
     return created
 
 

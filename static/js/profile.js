@@ -68,6 +68,30 @@ if (form) {
   });
 }
 
+const avatarForm = document.getElementById("avatar-form");
+if (avatarForm) {
+  avatarForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const file = avatarForm.elements.avatar.files[0];
+    if (!file) {
+      showAlert("Choose a photo first.");
+      return;
+    }
+    const button = avatarForm.querySelector("button[type=submit]");
+    button.disabled = true;
+    const data = new FormData();
+    data.append("avatar", file);
+    try {
+      await api("/api/me/avatar", { method: "PUT", form: data });
+      location.reload(); // the new photo appears everywhere the avatar is drawn
+    } catch (err) {
+      showAlert(err.message);
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
+
 const grid = document.getElementById("grid");
 const more = document.getElementById("grid-more");
 
