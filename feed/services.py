@@ -70,7 +70,7 @@ def _send_counts(post_id: int) -> None:
 
 def _enqueue(task, *args) -> None:
     try:
-        task.apply_async(args=list(args), queue="generation")
+        task.apply_async(args=list(args), queue="default")
     except Exception:
         logger.warning("could not queue %s%s", task.name, tuple(args), exc_info=True)
 

@@ -185,7 +185,11 @@ def _describe(container: Any) -> dict[str, Any]:
     if not container.streams.video:
         raise MediaError("This file has no video in it.")
     video = container.streams.video[0]
+    if video.codec_context is None:  # a stream FFmpeg has no decoder for (e.g. an SVG document)
+        raise MediaError("This file could not be read as a video.")
     audio = container.streams.audio[0] if container.streams.audio else None
+    if audio is not None and audio.codec_context is None:
+        audio = None
     fps = float(video.average_rate or video.guessed_rate or 0)
     frame_count = int(video.frames or 0)
     duration = _duration_s(container, video)

@@ -145,7 +145,18 @@ def job_create(
     cameo_ids = list(dict.fromkeys(cameo_ids or []))
     if len(cameo_ids) > MAX_CAMEOS:
         raise ApiError(f"A clip can use at most {MAX_CAMEOS} cameos.", code="too_many_cameos")
-    cameos_and_bases = cameos_check_for_job(user=user, cameo_ids=cameo_ids, prompt=prompt)
+    if parent is not None and parent.job_id:
+        # A remix carries the likenesses of the clip it starts from: their owners must allow this use too.
+        inherited = [cid for cid in parent.job.cameos.values_list("id", flat=True) if cid not in cameo_ids]
+        if len(cameo_ids) + len(inherited) > MAX_CAMEOS:
+            raise ApiError(
+                f"A clip can use at most {MAX_CAMEOS} cameos, and the clip you remix already features {len(inherited)}.",
+                code="too_many_cameos",
+            )
+    else:
+        inherited = []
+    cameos_and_bases = cameos_check_for_job(user=user, cameo_ids=cameo_ids, prompt=prompt, inherited_ids=inherited)
+    cameo_ids = [cameo.pk for cameo, _ in cameos_and_bases]
 
     if kind is None:
         kind = GenerationJob.Kind.REMIX if parent else (GenerationJob.Kind.CAMEO if cameo_ids else GenerationJob.Kind.TEXT)

@@ -190,16 +190,15 @@ def run_job(job: GenerationJob, wid: str) -> None:
     """Run one claimed job to a final state (or back to the queue on a transient error)."""
     from cameos.services import cameos_consent_problem
 
-    problem = cameos_consent_problem(job=job)
-    if problem:
-        services.job_mark_cancelled(job_id=job.pk, worker_id=wid, reason=problem)
-        return
     heartbeat = Heartbeat(job.pk, wid)
-    heartbeat.start()
+    heartbeat.start()  # before anything slow (the consent check may load the embedding model)
     reporter = ProgressReporter(job, wid, heartbeat)
     workdir = Path(tempfile.mkdtemp(prefix=f"riff-job-{job.pk}-"))
     stored: list[str] = []
     try:
+        problem = cameos_consent_problem(job=job)
+        if problem:
+            raise JobCancelled(problem)
         backend = get_backend()
         request = build_request(job, workdir)
         clip = backend.generate(request, reporter)

@@ -81,14 +81,14 @@ def storage_delete(names: list[str]) -> None:
 
 
 def enqueue(task_name: str, arg: int) -> None:
-    """Send a cameo check to the worker queue (after commit; the web process never runs it)."""
+    """Send a cameo check to the CPU work queue (after commit; the web process never runs it)."""
     from .. import tasks
 
     task = getattr(tasks, task_name)
 
     def send() -> None:
         try:
-            task.apply_async(args=[arg], queue="generation")
+            task.apply_async(args=[arg], queue="default")
         except Exception:
             logger.warning("could not queue %s(%s)", task_name, arg, exc_info=True)
 

@@ -63,15 +63,20 @@ def _refuse_restricted(*, cameo: Cameo, user, prompt: str) -> None:
         )
 
 
-def cameos_check_for_job(*, user, cameo_ids: list[int], prompt: str) -> list[tuple[Cameo, str]]:
+def cameos_check_for_job(
+    *, user, cameo_ids: list[int], prompt: str, inherited_ids: list[int] | tuple[int, ...] = ()
+) -> list[tuple[Cameo, str]]:
     """Consent at job creation: every cameo must be one this user can see, allowed for them now, and the prompt
     must respect the owner's restrictions (phrases here; the meaning is checked by the worker). Returns
-    [(cameo, basis)]."""
-    if not cameo_ids:
+    [(cameo, basis)]. ``inherited_ids`` are the cameos of the clip being remixed: the user sees them in that clip,
+    so they need no other visibility, but their owners' consent all the same."""
+    inherited_ids = [cid for cid in inherited_ids if cid not in cameo_ids]
+    if not cameo_ids and not inherited_ids:
         return []
     visible = {c.pk: c for c in cameos_visible_to(user=user).filter(pk__in=cameo_ids)}
+    visible.update({c.pk: c for c in Cameo.objects.select_related("owner").filter(pk__in=inherited_ids)})
     result = []
-    for cameo_id in cameo_ids:
+    for cameo_id in [*cameo_ids, *inherited_ids]:
         cameo = visible.get(cameo_id)
         if cameo is None:
             raise ApiError(
@@ -81,8 +86,9 @@ def cameos_check_for_job(*, user, cameo_ids: list[int], prompt: str) -> list[tup
             )
         decision = cameo_use_decision(cameo=cameo, user=user)
         if not decision.allowed:
+            prefix = "The clip you are remixing features a cameo. " if cameo_id in inherited_ids else ""
             raise ApiError(
-                decision.reason,
+                prefix + decision.reason,
                 code="cameo_not_allowed",
                 status_code=status.HTTP_403_FORBIDDEN,
                 extra={"cameo": cameo.pk},
