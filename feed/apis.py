@@ -224,9 +224,9 @@ class PostDetailApi(_PublicReadApi):
 
     @extend_schema(request=UpdateSerializer, responses={200: PostOutputSerializer})
     def patch(self, request, post_id: int):
+        post = selectors.post_get_visible(post_id=post_id, user=request.user)  # 404 before any validation
         data = self.UpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        post = selectors.post_get_visible(post_id=post_id, user=request.user)
         services.post_update(user=request.user, post=post, caption=data.validated_data["caption"])
         return Response(post_representation(post, viewer=request.user))
 
@@ -305,9 +305,9 @@ class PostCommentsApi(_PublicReadApi):
 
     @extend_schema(request=InputSerializer, responses={201: CommentOutputSerializer})
     def post(self, request, post_id: int):
+        post = selectors.post_get_visible(post_id=post_id, user=request.user)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        post = selectors.post_get_visible(post_id=post_id, user=request.user)
         comment = services.comment_create(
             user=request.user, post=post, text=data.validated_data["text"], parent_id=data.validated_data.get("parent")
         )
@@ -384,9 +384,9 @@ class PostViewApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={200: OutputSerializer})
     def post(self, request, post_id: int):
+        post = selectors.post_get_visible(post_id=post_id, user=request.user)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        post = selectors.post_get_visible(post_id=post_id, user=request.user)
         view = services.view_record(user=request.user, post=post, **data.validated_data)
         view_count = Post.objects.filter(pk=post.pk).values_list("view_count", flat=True).first() or 0
         return Response({"watch_s": view.watch_s, "completed": view.completed, "view_count": view_count})
@@ -408,9 +408,9 @@ class PostReportApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={201: OutputSerializer})
     def post(self, request, post_id: int):
+        post = selectors.post_get_visible(post_id=post_id, user=request.user)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        post = selectors.post_get_visible(post_id=post_id, user=request.user)
         report = services.report_create(
             user=request.user,
             post=post,

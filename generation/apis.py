@@ -152,9 +152,10 @@ class JobPublishApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={201: inline_serializer("PublishedPost", {"id": serializers.IntegerField()})})
     def post(self, request, job_id: int):
+        job = _owned(request, job_id)  # 404 before any validation
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        post = services.job_publish(user=request.user, job=_owned(request, job_id), **data.validated_data)
+        post = services.job_publish(user=request.user, job=job, **data.validated_data)
         from feed.apis import post_representation
 
         return Response(post_representation(post, viewer=request.user), status=status.HTTP_201_CREATED)
