@@ -40,17 +40,14 @@ def percentile(values, q):
     return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))]
 
 
-def setup_environment(var_dir: Path) -> tuple[dict, object]:
-    from config.topology import Topology
-
-    topology = Topology(var_dir / "topology")
+def setup_environment(var_dir: Path, topology) -> dict:
     env = dict(os.environ)
     env.update(topology.up())
     env.update({"RIFF_VAR_DIR": str(var_dir), "PATH": f"{ROOT / '.venv' / 'bin'}:{env.get('PATH', '')}",
                 "THROTTLE_AUTH": "100000/min", "THROTTLE_GENERATION": "100000/min", "GENERATION_MAX_ACTIVE_PER_USER": "100",
                 "GENERATION_DAILY_QUOTA": "100000", "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost", "LOG_LEVEL": "WARNING"})
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=env, check=True, capture_output=True)
-    return env, topology
+    return env
 
 
 SEED = r"""
@@ -181,9 +178,13 @@ async def run_load(base: str, tokens: list[str]) -> dict:
 
 def main() -> None:
     var_dir = Path(tempfile.mkdtemp(prefix="riff-load-"))
-    env, topology = setup_environment(var_dir)
+    var_dir.chmod(0o755)  # PostgreSQL runs as its own user and must reach its data directory inside
+    from config.topology import Topology
+
+    topology = Topology(var_dir / "topology")
     procs = []
     try:
+        env = setup_environment(var_dir, topology)
         tokens = seed(env)
         procs = start_processes(env, var_dir)
         base = f"http://127.0.0.1:{PORT}"

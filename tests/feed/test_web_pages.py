@@ -88,7 +88,7 @@ def test_the_notifications_page_lists_them_with_words_for_every_kind(make_user, 
     follow_create(follower=ben, followee=ana)
     like_create(user=ben, post=post)
     html = _as(ana).get("/notifications/").content.decode()
-    assert '<a href="/u/ben/">@ben followed you.</a>' in html  # stored without text: the page words it
+    assert '<a href="/u/ben/">@ben started following you.</a>' in html
     assert f'<a href="/posts/{post.pk}/">@ben liked your clip.</a>' in html
     assert html.count('class="notification unread"') == 2
     assert 'id="notif-badge" data-count="2"' in html
