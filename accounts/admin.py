@@ -1,12 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import Block, Follow, User
+from .models import Block, Follow, Guardianship, User
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = BaseUserAdmin.fieldsets + (("Profile", {"fields": ("display_name", "bio", "avatar", "birth_date")}),)
+    fieldsets = BaseUserAdmin.fieldsets + (
+        ("Profile", {"fields": ("display_name", "bio", "avatar", "birth_date")}),
+        ("Moderation and limits", {"fields": ("suspended_until", "suspension_reason", "teen_watch_limit_min", "teen_cameo_use")}),
+    )
     list_display = ("username", "display_name", "email", "is_staff", "date_joined")
 
 
@@ -20,3 +23,10 @@ class FollowAdmin(admin.ModelAdmin):
 class BlockAdmin(admin.ModelAdmin):
     list_display = ("blocker", "blocked", "created_at")
     raw_id_fields = ("blocker", "blocked")
+
+
+@admin.register(Guardianship)
+class GuardianshipAdmin(admin.ModelAdmin):
+    list_display = ("teen", "guardian", "state", "created_at", "accepted_at", "ended_at")
+    list_filter = ("state",)
+    raw_id_fields = ("teen", "guardian")

@@ -13,7 +13,7 @@ from config.media import public_url
 
 from . import services
 from .models import User
-from .selectors import user_get_profile
+from .selectors import guardianship_of, teen_limits_get, user_get_profile, user_is_teen, user_suspended_until
 
 
 class UserSummarySerializer(serializers.Serializer):
@@ -47,7 +47,10 @@ class SignupApi(APIView):
         password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
         email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
         display_name = serializers.CharField(required=False, allow_blank=True, max_length=50)
-        birth_date = serializers.DateField(required=False, allow_null=True)
+        # Required (the service says so together with the other fields' problems); null for the same message.
+        birth_date = serializers.DateField(
+            required=False, allow_null=True, error_messages={"invalid": "Write the birth date as YYYY-MM-DD."}
+        )
 
     class OutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()
@@ -58,7 +61,7 @@ class SignupApi(APIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = services.user_signup(**data.validated_data)
+        user = services.user_signup(**data.validated_data, require_birth_date=True)
         token = services.user_token(user=user)
         return Response({"id": user.pk, "username": user.username, "token": token}, status=status.HTTP_201_CREATED)
 
@@ -94,6 +97,15 @@ class MeApi(APIView):
     class OutputSerializer(ProfileOutputSerializer):
         email = serializers.CharField()
         is_staff = serializers.BooleanField()
+        is_teen = serializers.SerializerMethodField()
+        suspended_until = serializers.SerializerMethodField()
+
+        def get_is_teen(self, user) -> bool:
+            return user_is_teen(user)
+
+        def get_suspended_until(self, user) -> str | None:
+            until = user_suspended_until(user)
+            return until.isoformat() if until else None
 
     @extend_schema(responses={200: OutputSerializer})
     def get(self, request):
@@ -176,3 +188,98 @@ class BlockApi(APIView):
     def delete(self, request, username: str):
         services.block_delete(blocker=request.user, blocked=_target(username))
         return Response({"blocked": False})
+
+
+# --- members under 18 and their guardians ------------------------------------------------------------------------
+
+
+class GuardianshipOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    teen = serializers.CharField(source="teen.username")
+    guardian = serializers.CharField(source="guardian.username")
+    state = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    accepted_at = serializers.DateTimeField(allow_null=True)
+
+
+class MyGuardianApi(APIView):
+    """A member under 18 invites a parent's or guardian's account (``POST {username}``), sees the link (``GET``)
+    or withdraws an invitation not yet accepted (``DELETE``)."""
+
+    class InputSerializer(serializers.Serializer):
+        username = serializers.CharField(max_length=150)
+
+    @extend_schema(responses={200: GuardianshipOutputSerializer})
+    def get(self, request):
+        link = guardianship_of(teen=request.user)
+        if link is None:
+            raise ApiError("You have no guardian link.", code="no_guardian", status_code=status.HTTP_404_NOT_FOUND)
+        return Response(GuardianshipOutputSerializer(link).data)
+
+    @extend_schema(request=InputSerializer, responses={201: GuardianshipOutputSerializer})
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        link = services.guardian_invite(teen=request.user, username=data.validated_data["username"])
+        return Response(GuardianshipOutputSerializer(link).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request):
+        services.guardian_end(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TeenGuardianApi(APIView):
+    """The invited guardian accepts (``POST``), or declines or ends the link (``DELETE``)."""
+
+    @extend_schema(request=None, responses={200: GuardianshipOutputSerializer})
+    def post(self, request, username: str):
+        link = services.guardian_accept(guardian=request.user, teen_username=username)
+        return Response(GuardianshipOutputSerializer(link).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, username: str):
+        services.guardian_end(user=request.user, teen_username=username)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TeenLimitsApi(APIView):
+    """A linked guardian sees the limits of a member under 18 and may lower them: the daily watch time after
+    which the feed suggests a break (never above the default) and who may use the member's cameos."""
+
+    class InputSerializer(serializers.Serializer):
+        daily_watch_limit_min = serializers.IntegerField(required=False)
+        cameo_use = serializers.ChoiceField(choices=["approved", "only_me"], required=False)
+
+    class OutputSerializer(serializers.Serializer):
+        username = serializers.CharField()
+        is_teen = serializers.BooleanField()
+        daily_watch_limit_min = serializers.IntegerField()
+        default_daily_watch_limit_min = serializers.IntegerField()
+        cameo_use = serializers.CharField()
+        watched_today_min = serializers.FloatField()
+        guardian = serializers.CharField(allow_null=True)
+
+    def _teen(self, request, username: str) -> User:
+        from .models import Guardianship
+
+        link = (
+            Guardianship.objects.select_related("teen")
+            .filter(guardian=request.user, teen__username__iexact=username, state=Guardianship.State.ACTIVE)
+            .first()
+        )
+        if link is None:
+            raise ApiError(f"You are not the guardian of @{username}.", code="not_guardian", status_code=status.HTTP_404_NOT_FOUND)
+        return link.teen
+
+    @extend_schema(responses={200: OutputSerializer})
+    def get(self, request, username: str):
+        return Response(self.OutputSerializer(teen_limits_get(teen=self._teen(request, username))).data)
+
+    @extend_schema(request=InputSerializer, responses={200: OutputSerializer})
+    def patch(self, request, username: str):
+        self._teen(request, username)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        teen = services.teen_limits_update(guardian=request.user, teen_username=username, **data.validated_data)
+        return Response(self.OutputSerializer(teen_limits_get(teen=teen)).data)

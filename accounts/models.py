@@ -26,9 +26,20 @@ class User(AbstractUser):
     avatar = models.FileField(upload_to="avatars/", blank=True, max_length=200)
     birth_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Moderation: no generating, publishing or commenting until this time (feed.moderation).
+    suspended_until = models.DateTimeField(null=True, blank=True)
+    suspension_reason = models.CharField(max_length=500, blank=True)
+    # Members under 18: the limits a linked guardian may lower (never above the defaults in settings).
+    teen_watch_limit_min = models.PositiveSmallIntegerField(null=True, blank=True)
+    teen_cameo_use = models.CharField(
+        max_length=10, choices=[("approved", "approved people"), ("only_me", "only me")], default="approved"
+    )
 
     class Meta:
         ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(teen_cameo_use__in=["approved", "only_me"]), name="user_teen_cameo_use_valid"),
+        ]
 
     def __str__(self) -> str:
         return f"@{self.username}"
@@ -60,4 +71,34 @@ class Block(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["blocker", "blocked"], name="block_once"),
             models.CheckConstraint(condition=~Q(blocker=F("blocked")), name="block_not_self"),
+        ]
+
+
+class Guardianship(models.Model):
+    """A parent or guardian linked to a member under 18: the member invites, the guardian accepts, and then sees
+    and may lower the member's limits."""
+
+    class State(models.TextChoices):
+        PENDING = "pending"
+        ACTIVE = "active"
+        ENDED = "ended"
+
+    teen = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="guardianships")
+    guardian = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="wards")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One guardian link in force (pending or active) per member.
+            models.UniqueConstraint(
+                fields=["teen"], condition=Q(state__in=["pending", "active"]), name="guardianship_one_per_teen"
+            ),
+            models.CheckConstraint(condition=~Q(teen=F("guardian")), name="guardianship_not_self"),
+            models.CheckConstraint(
+                condition=~Q(state="active") | Q(accepted_at__isnull=False), name="guardianship_active_accepted"
+            ),
         ]

@@ -1,9 +1,16 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.conf import settings
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from .models import Block, Follow, User
+from .models import Block, Follow, Guardianship, User
+
+ADULT_AGE = 18
 
 
 def _count(queryset, field: str):
@@ -57,3 +64,76 @@ def is_following(*, follower_id: int, followee_id: int) -> bool:
 
 def are_mutuals(a_id: int, b_id: int) -> bool:
     return is_following(follower_id=a_id, followee_id=b_id) and is_following(follower_id=b_id, followee_id=a_id)
+
+
+# --- age, suspension, guardians ------------------------------------------------------------------------------
+
+
+def age_on(*, birth_date: date, day: date) -> int:
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def user_is_teen(user, *, day: date | None = None) -> bool:
+    """Under 18 by the birth date given at sign-up. Accounts without one (made before it was asked) are adults."""
+    birth_date = getattr(user, "birth_date", None)
+    if birth_date is None:
+        return False
+    return age_on(birth_date=birth_date, day=day or timezone.localdate()) < ADULT_AGE
+
+
+def teen_birth_date_after(*, day: date | None = None) -> date:
+    """Members born after this date are under 18 (the SQL form of ``user_is_teen``)."""
+    day = day or timezone.localdate()
+    try:
+        return day.replace(year=day.year - ADULT_AGE)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - ADULT_AGE, day=28)
+
+
+def user_suspended_until(user, *, now: datetime | None = None) -> datetime | None:
+    """The end of the member's suspension, if one is in force now."""
+    until = getattr(user, "suspended_until", None)
+    if until is None or until <= (now or timezone.now()):
+        return None
+    return until
+
+
+def guardianship_of(*, teen) -> Guardianship | None:
+    """The guardian link in force (pending or active) of this member."""
+    return (
+        Guardianship.objects.select_related("guardian", "teen")
+        .filter(teen_id=teen.pk, state__in=[Guardianship.State.PENDING, Guardianship.State.ACTIVE])
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class TeenLimits:
+    username: str
+    is_teen: bool
+    daily_watch_limit_min: int
+    default_daily_watch_limit_min: int
+    cameo_use: str  # approved | only_me
+    watched_today_min: float
+    guardian: str | None
+
+
+def teen_watch_limit_min(user) -> int:
+    default = settings.TEEN_DAILY_WATCH_LIMIT_MIN
+    own = getattr(user, "teen_watch_limit_min", None)
+    return min(own, default) if own else default
+
+
+def teen_limits_get(*, teen) -> TeenLimits:
+    from feed.wellbeing import watched_today_s
+
+    link = guardianship_of(teen=teen)
+    return TeenLimits(
+        username=teen.username,
+        is_teen=user_is_teen(teen),
+        daily_watch_limit_min=teen_watch_limit_min(teen),
+        default_daily_watch_limit_min=settings.TEEN_DAILY_WATCH_LIMIT_MIN,
+        cameo_use=teen.teen_cameo_use,
+        watched_today_min=round(watched_today_s(user=teen) / 60, 1),
+        guardian=link.guardian.username if link is not None and link.state == Guardianship.State.ACTIVE else None,
+    )

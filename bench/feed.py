@@ -392,6 +392,8 @@ def main() -> None:
                 f"{labels[name]:42}: {s['rps']:7.1f} req/s   p50 {s['p50_ms']:7.1f} ms   p99 {s['p99_ms']:7.1f} ms"
                 f"   ({s['requests']} requests)"
             )
+        for name in ("health", "for_you"):
+            print(f"  {name} rounds: " + ", ".join(f"{r['rps']:.1f}" for r in results[name]) + " req/s")
         ratio = summary["for_you"]["rps"] / summary["health"]["rps"]
         print(f"for_you first-page throughput / trivial view throughput = {ratio:.2f} (target >= 0.3)")
     finally:

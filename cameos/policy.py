@@ -17,36 +17,23 @@ low edge.
 
 from __future__ import annotations
 
-import re
-
-import numpy as np
-
 from .restrictions import prohibitions
 
 SEMANTIC_THRESHOLD = 0.28
 SUBJECT_TEMPLATE = "a clip about {}"
-_SENTENCES = re.compile(r"[.!?;\n]+")
-
-
-def prompt_parts(prompt: str) -> list[str]:
-    parts = [prompt.strip()]
-    sentences = [s.strip() for s in _SENTENCES.split(prompt) if len(s.strip()) > 2]
-    if len(sentences) > 1:
-        parts.extend(sentences)
-    return parts
 
 
 def restriction_similarities(*, restrictions: str, prompt: str) -> list[tuple[str, float]]:
-    """[(clause as written, highest cosine similarity with any part of the prompt)] for every prohibition."""
+    """[(clause as written, highest cosine similarity with any part of the prompt)] for every prohibition. The
+    prompt is split and embedded by the prompt policy's semantic check (generation.safety.semantic)."""
     rules = prohibitions(restrictions)
     if not rules or not prompt.strip():
         return []
-    from feed.embeddings import embed_texts
+    from generation.safety.semantic import max_similarities, sentence_parts
 
-    parts = prompt_parts(prompt)
-    vectors = embed_texts(parts + [SUBJECT_TEMPLATE.format(subject) for _, subject in rules])
-    prompt_vectors, subject_vectors = vectors[: len(parts)], vectors[len(parts) :]
-    similarity = np.asarray(prompt_vectors @ subject_vectors.T).max(axis=0)
+    similarity = max_similarities(
+        texts=sentence_parts(prompt), targets=[SUBJECT_TEMPLATE.format(subject) for _, subject in rules]
+    )
     return [(clause, float(score)) for (clause, _), score in zip(rules, similarity)]
 
 

@@ -1,36 +1,24 @@
 """Owner restrictions on a cameo ("no politics; always wearing a hat"), enforced on prompts.
 
 Each clause separated by ';', ',' or a new line is one rule. Prohibitions ("no X", "never X", "don't X",
-"not X") are refused when the prompt mentions X. Phrase matching is done here; the semantic check with the
-sentence-embedding model lives in the worker-side policy module and uses the same clauses.
+"not X") are refused when the prompt mentions X. Phrase matching is done here with the prompt policy's own text
+machinery (generation.safety.text: the same normalisation, plurals, possessives and misspellings as the policy's
+phrases); the semantic check with the sentence-embedding model lives in the worker-side policy module and uses
+the same clauses.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from generation.safety.categories import SINGLE_WORD_FUZZY_MIN
+from generation.safety.text import normalise, tokens, word_matches, words
 
 _SPLIT = re.compile(r"[;\n,]+")
 _PROHIBITION = re.compile(
     r"^(?:no|never|don'?t|do not|not|nothing|without)\b\s*(?:with\s+|in\s+|about\s+|show(?:ing)?\s+|use\s+)?(.+)$", re.I
 )
-_WORD = re.compile(r"[a-z0-9']+")
 _STOP = {"a", "an", "the", "me", "my", "of", "in", "on", "any", "anything", "as", "at", "to", "be", "being"}
-
-
-def normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-
-
-def _stem(word: str) -> str:
-    word = word.strip("'")
-    if word.endswith("'s"):
-        word = word[:-2]
-    for suffix in ("ies", "es", "s"):
-        if len(word) > 4 and word.endswith(suffix):
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
-    return word
 
 
 def clauses(restrictions: str) -> list[str]:
@@ -48,10 +36,13 @@ def prohibitions(restrictions: str) -> list[tuple[str, str]]:
 
 
 def restriction_violated(*, restrictions: str, prompt: str) -> str | None:
-    """The first clause the prompt breaks (as the owner wrote it), or None."""
-    prompt_words = {_stem(w) for w in _WORD.findall(normalise(prompt))}
+    """The first clause the prompt breaks (as the owner wrote it), or None: every word of the prohibited subject
+    occurs in the prompt (in any order)."""
+    prompt_tokens = tokens(prompt)
     for clause, subject in prohibitions(restrictions):
-        words = [_stem(w) for w in _WORD.findall(subject) if w not in _STOP]
-        if words and all(w in prompt_words for w in words):
+        subject_words = [w for w in words(subject) if w not in _STOP]
+        if subject_words and all(
+            any(word_matches(t, w, fuzzy_min=SINGLE_WORD_FUZZY_MIN) for t in prompt_tokens) for w in subject_words
+        ):
             return clause
     return None

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from accounts.models import Follow, User
-from accounts.selectors import are_mutuals, blocked_user_ids, is_blocked_between
+from accounts.selectors import are_mutuals, blocked_user_ids, is_blocked_between, teen_birth_date_after, user_is_teen
 
 from .models import Cameo, CameoApproval, CameoRequest, CameoUse
 
@@ -47,6 +47,17 @@ def cameo_use_decision(*, cameo: Cameo, user) -> UseDecision:
         return UseDecision(False, reason=f"You cannot use the cameo “{cameo.name}”.")
     if cameo.kind == Cameo.Kind.PERSON and cameo.verified_at is None:
         return UseDecision(False, reason=f"The cameo “{cameo.name}” is not verified yet, so only its owner can use it.")
+    if user_is_teen(cameo.owner):
+        # A member under 18: only people they approved, whatever the level (and nobody if their guardian chose so).
+        if cameo.owner.teen_cameo_use == "only_me":
+            return UseDecision(False, reason=f"Only @{cameo.owner.username} can use the cameo “{cameo.name}”.")
+        if CameoApproval.objects.filter(cameo_id=cameo.pk, user_id=user.pk).exists():
+            return UseDecision(True, CameoUse.Basis.APPROVED)
+        return UseDecision(
+            False,
+            reason=f"The cameo “{cameo.name}” belongs to a member under 18: only people @{cameo.owner.username} "
+            "approved can use it.",
+        )
     level = cameo.permission
     if level == Cameo.Permission.EVERYONE:
         return UseDecision(True, CameoUse.Basis.EVERYONE)
@@ -91,6 +102,9 @@ def cameo_usable_q(user) -> Q:
         | (Q(permission=Cameo.Permission.MUTUALS) & (mutual | approved))
         | (Q(permission=Cameo.Permission.APPROVED) & approved)
     )
+    # Members under 18: approved people only, whatever the level; nobody when their guardian chose "only me".
+    teen_owner = Q(owner__birth_date__gt=teen_birth_date_after())
+    by_level = (~teen_owner & by_level) | (teen_owner & ~Q(owner__teen_cameo_use="only_me") & approved)
     return Q(owner_id=user.pk, reference_state=Cameo.ReferenceState.READY) | (_open_to_others_q(user) & by_level)
 
 

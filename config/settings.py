@@ -266,6 +266,18 @@ GENERATION_HEARTBEAT_S = env_float("GENERATION_HEARTBEAT_S", 2.0)
 GENERATION_LEASE_S = env_float("GENERATION_LEASE_S", 30.0)
 GENERATION_PROGRESS_INTERVAL_S = env_float("GENERATION_PROGRESS_INTERVAL_S", 0.25)
 
+# --- Safety (generation/safety, feed/moderation.py; README "Safety and moderation") ---------------------------
+# Overridable prompt-policy categories an operator allows for adults (e.g. "graphic_violence" for a horror site).
+# Sexual content involving minors never can be; members under 18 always get every category.
+POLICY_ALLOWED_CATEGORIES = env_list("POLICY_ALLOWED_CATEGORIES", "")
+# A member refused this many times within the window must wait until the window clears (429).
+POLICY_SLOWDOWN_REFUSALS = env_int("POLICY_SLOWDOWN_REFUSALS", 5)
+POLICY_SLOWDOWN_WINDOW_MIN = env_int("POLICY_SLOWDOWN_WINDOW_MIN", 10)
+# Members under 18: the feed shows a break reminder after this much watching in a day (UTC); a guardian may lower it.
+TEEN_DAILY_WATCH_LIMIT_MIN = env_int("TEEN_DAILY_WATCH_LIMIT_MIN", 60)
+MIN_SIGNUP_AGE = env_int("MIN_SIGNUP_AGE", 13)
+MAX_SUSPENSION_DAYS = env_int("MAX_SUSPENSION_DAYS", 365)
+
 # --- Feed ranking (feed/ranking.py documents the formula) -------------------------------------------------------
 # For you: score = follow·[you follow the author] + trending·D/(D + trending_midpoint)
 #   + taste·sim(post, your taste) + remix_of_engaged·[remix of a clip you liked or finished]

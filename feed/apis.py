@@ -14,6 +14,7 @@ from config.media import public_url
 from config.pagination import keyset_page, page_size
 
 from . import selectors, services
+from .wellbeing import break_reminder
 from .models import Post, Report
 
 TABS = ("for_you", "following", "latest")
@@ -153,7 +154,16 @@ class FeedApi(APIView):
             OpenApiParameter("cursor", str),
             OpenApiParameter("page_size", int),
         ],
-        responses={200: _page_schema("FeedPage", FeedItemSerializer)},
+        responses={
+            200: inline_serializer(
+                "FeedPage",
+                {
+                    "results": FeedItemSerializer(many=True),
+                    "next": serializers.CharField(allow_null=True),
+                    "break_reminder": serializers.DictField(allow_null=True),
+                },
+            )
+        },
     )
     def get(self, request):
         tab = request.query_params.get("tab") or "for_you"
@@ -172,7 +182,14 @@ class FeedApi(APIView):
             posts, next_cursor = keyset_page(selectors.feed_latest(user=request.user), request=request)
             reasons = {}
         context = {"viewer": request.user, "reasons": reasons}
-        return Response({"results": FeedItemSerializer(posts, many=True, context=context).data, "next": next_cursor})
+        return Response(
+            {
+                "results": FeedItemSerializer(posts, many=True, context=context).data,
+                "next": next_cursor,
+                # Members under 18: {due, watched_today_min, limit_min}; null for adults (feed.wellbeing).
+                "break_reminder": break_reminder(user=request.user),
+            }
+        )
 
 
 class FeedPreferenceApi(APIView):

@@ -102,4 +102,8 @@ def feed_preference_embed(*, user_id: int) -> bool:
         more_topics=list(dict.fromkeys(topics)),
         vectors_at=timezone.now(),
     )
+    if stored:
+        from .services import feed_signals_changed
+
+        feed_signals_changed(user_ids=[user_id])
     return bool(stored)

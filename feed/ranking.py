@@ -25,6 +25,28 @@ For a candidate post p seen by user u at the snapshot time t::
 
 Then, in score order, a post is placed only if it does not make three in a row from the same author or the same
 remix family (root); posts that cannot be placed that way are left out of this ranking.
+
+Serving (feed.selectors.feed_for_you). Computing a ranking (candidates, taste, scores) costs several times what
+serving a page of it does, so a computed ranking is kept in the cache (Redis) as columns (``Stored``), with the
+snapshot time it is as of and the user's *signals version*, and:
+
+- a first page reuses the user's latest ranking while it is fresh: its snapshot is at most ``RANKING_FRESH_S``
+  old and the user's signals version is still the one it was computed from. The version is a token in the cache
+  that every change to what the ranking reads about the user replaces (``signals_changed``: likes, views, follows,
+  blocks, steering text and its vectors), so such a change is seen on the very next first page. Otherwise the
+  ranking is computed again, as of now;
+- the next pages are slices of the ranking their cursor's snapshot names (kept ``RANKING_CACHE_S``; computed
+  again for that snapshot when the cache no longer has it), so paging is stable whatever happens meanwhile;
+- every page, first or not, drops posts whose author the user blocked or was blocked by, from the block set read
+  at that request (a block takes effect at once, even on a ranking computed before it), and reads its posts
+  through the same visibility rule as every list (deleted, taken-down or no longer visible posts drop out).
+
+The trade-off of the freshness window: what the ranking reads about *other* people moves it up to
+RANKING_FRESH_S late: a post published in the meantime (even by someone the user follows: the Following and
+Latest tabs show it at once) joins For you on the first page after the window, and the trending term uses the
+engagement counts as of the snapshot. The counts shown with each post are read with the page, so they are live.
+If the cache is down, every page computes its ranking (the feed works, more slowly); if a version bump is lost
+(the cache was unreachable at that moment), the change shows within RANKING_FRESH_S.
 """
 
 from __future__ import annotations
@@ -92,6 +114,10 @@ def counters_update(*, created_at: datetime, like: int = 0, comment: int = 0, re
 
 def vectors(blobs: list, dim: int) -> tuple[np.ndarray, np.ndarray]:
     """Stack stored float32 embeddings into a matrix; rows without one are zero. Returns (matrix, has_vector)."""
+    width = dim * 4
+    if blobs and all(blob is not None and len(blob) == width for blob in blobs):  # the usual case, in one go
+        matrix = np.frombuffer(b"".join(bytes(blob) for blob in blobs), dtype=np.float32).reshape(len(blobs), dim)
+        return matrix, np.ones(len(blobs), dtype=bool)
     matrix = np.zeros((len(blobs), dim), dtype=np.float32)
     present = np.zeros(len(blobs), dtype=bool)
     for i, blob in enumerate(blobs):
@@ -237,8 +263,7 @@ def diversify(order: list[int], authors: np.ndarray, roots: np.ndarray) -> list[
 
 
 class Entry(NamedTuple):
-    """One ranked post and what its score was made of (weighted), enough to explain it later (a tuple: rankings
-    are cached and small pickles matter)."""
+    """One ranked post and what its score was made of (weighted), enough to explain it later."""
 
     post_id: int
     follow: float
@@ -253,28 +278,104 @@ class Entry(NamedTuple):
     age_s: float
 
 
-def entries(ranked: Ranked, c: Candidates, steering: Steering) -> list[Entry]:
-    """The ranked posts, best first, each with the parts of its score that reasons are made of."""
-    p = ranked.parts
-    result = []
-    for row in ranked.order:
-        best = int(ranked.more_best[row])
-        result.append(
-            Entry(
-                post_id=int(c.ids[row]),
-                follow=float(p["follow"][row]),
-                cameo=float(p["cameo"][row]),
-                cameo_owner=c.cameo_owner[row],
-                remix=float(p["remix"][row]),
-                remix_liked=bool(c.remix_of_engaged[row] >= 1),
-                taste=float(p["taste"][row]),
-                more=float(p["more"][row]),
-                more_term=steering.more_terms[best] if 0 <= best < len(steering.more_terms) else None,
-                trending=float(p["trending"][row]),
-                age_s=float(c.age_s[row]),
-            )
+VERSION_CACHE_S = 7 * 24 * 3600  # a signals version outlives the rankings made from it
+
+_shared_cache: tuple = (None, None)
+
+
+def ranking_cache():
+    """The cache that keeps rankings and signals versions, as one object per process. ``django.core.cache.cache``
+    is one object per request under ASGI (each request runs in a context of its own), so each request opened a
+    Redis connection of its own: more than a millisecond per page (redis-py reads its package metadata for every
+    new connection). A Redis client and its connection pool are thread-safe, so one per process serves every
+    request; other backends are used as Django hands them out."""
+    from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+    from django.core.cache.backends.redis import RedisCache
+
+    global _shared_cache
+    configured, instance = _shared_cache
+    if configured is not caches.settings:  # first use, or the CACHES setting changed (tests)
+        created = caches.create_connection(DEFAULT_CACHE_ALIAS)
+        instance = created if isinstance(created, RedisCache) else None
+        _shared_cache = (caches.settings, instance)
+    return instance if instance is not None else cache
+
+
+
+def cache_key(user_id: int, *, snapshot: float | None = None) -> str:
+    """Where the user's latest ranking is kept, or (with a snapshot) one recomputed for an older cursor."""
+    return f"feed:fy1:{user_id}" if snapshot is None else f"feed:fy1:{user_id}:{snapshot!r}"
+
+
+def version_key(user_id: int) -> str:
+    return f"feed:fy1:{user_id}:version"
+
+
+_STORED_PARTS = ("follow", "cameo", "remix", "taste", "more", "trending")
+
+
+@dataclass
+class Stored:
+    """A computed ranking as the cache keeps it, best first: columns rather than one object per post (a page
+    decodes it in microseconds; a list of 500 tuples took a fifth of a millisecond to unpickle)."""
+
+    snapshot: float  # the unix time it is as of (the cursor carries it)
+    version: str  # the user's signals version it was computed from (see the module docstring)
+    ids: np.ndarray  # int64 post ids
+    authors: np.ndarray  # int64 author ids: a page drops those blocked since
+    parts: np.ndarray  # n x 7 float64: the weighted follow, cameo, remix, taste, more, trending terms, then age_s
+    remix_liked: np.ndarray  # bool
+    cameo_owner: list  # str | None per post
+    more_term: list  # str | None per post
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def entry(self, row: int) -> Entry:
+        follow, cameo, remix, taste, more, trending, age_s = self.parts[row].tolist()
+        return Entry(
+            post_id=int(self.ids[row]),
+            follow=follow,
+            cameo=cameo,
+            cameo_owner=self.cameo_owner[row],
+            remix=remix,
+            remix_liked=bool(self.remix_liked[row]),
+            taste=taste,
+            more=more,
+            more_term=self.more_term[row],
+            trending=trending,
+            age_s=age_s,
         )
-    return result
+
+    def page(self, *, offset: int, size: int, blocked: set[int]) -> tuple[list[int], int | None]:
+        """The rows of the page that starts at ``offset``, skipping posts by ``blocked`` authors (so the page is
+        full), and the offset of the next page, or None when nothing is left."""
+        n = len(self.ids)
+        if not blocked:
+            end = offset + size
+            return list(range(offset, min(end, n))), end if end < n else None
+        kept = np.flatnonzero(~np.isin(self.authors, np.fromiter(blocked, dtype=np.int64, count=len(blocked))))
+        start = int(np.searchsorted(kept, offset))
+        rows = kept[start : start + size].tolist()
+        return rows, rows[-1] + 1 if start + size < len(kept) else None
+
+
+def stored(ranked: Ranked, c: Candidates, steering: Steering, *, snapshot: float, version: str) -> Stored:
+    """The ranked posts, best first, with the parts of their scores that reasons are made of."""
+    order = np.asarray(ranked.order, dtype=np.int64)
+    columns = [np.asarray(ranked.parts[name], dtype=np.float64)[order] for name in _STORED_PARTS]
+    columns.append(np.asarray(c.age_s, dtype=np.float64)[order])
+    terms = steering.more_terms
+    return Stored(
+        snapshot=snapshot,
+        version=version,
+        ids=np.asarray(c.ids, dtype=np.int64)[order],
+        authors=np.asarray(c.authors, dtype=np.int64)[order],
+        parts=np.column_stack(columns) if len(order) else np.zeros((0, len(columns))),
+        remix_liked=np.asarray(c.remix_of_engaged)[order] >= 1,
+        cameo_owner=[c.cameo_owner[row] for row in order.tolist()],
+        more_term=[terms[b] if 0 <= b < len(terms) else None for b in ranked.more_best[order].tolist()],
+    )
 
 
 def reasons(entry: Entry, *, author: str) -> list[str]:

@@ -6,26 +6,28 @@ never fetched per item).
 
 from __future__ import annotations
 
+import functools
 import logging
+import secrets
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from datetime import timezone as dt_timezone
 
 import numpy as np
-from django.core.cache import cache
+from django.db import connection
 from django.db.models import Case, CharField, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from rest_framework import status
 
 from accounts.models import Follow, User
-from accounts.selectors import blocked_user_ids, following_ids
+from accounts.selectors import blocked_user_ids
 from config.api import ApiError
 from config.pagination import decode_cursor, encode_cursor
 
 from . import ranking
-from .candidates import candidate_rows, engaged_rows
+from .candidates import Preference, blocked_ids, candidate_rows, engaged_rows, preference_row
 from .embeddings import DIM
 from .models import Comment, FeedPreference, Like, Notification, Post
 from .topics import topic_for_term
@@ -33,7 +35,8 @@ from .topics import topic_for_term
 logger = logging.getLogger(__name__)
 
 MAX_FOR_YOU_OFFSET = 1000
-RANKING_CACHE_S = 600
+RANKING_CACHE_S = 600  # a computed ranking is kept this long for the pages after the first
+RANKING_FRESH_S = 90  # and reused by first pages while its snapshot is at most this old (feed.ranking, "Serving")
 INLINE_REPLIES = 3
 LINEAGE_MAX_DEPTH = 5
 LINEAGE_LEVEL_CAP = 30  # descendants shown per level of the lineage tree
@@ -123,22 +126,21 @@ class FeedItem:
     reasons: list[str]
 
 
-def _for_you_cursor(cursor: str | None) -> tuple[int, datetime]:
+def _for_you_cursor(cursor: str) -> tuple[int, float]:
+    """(offset, snapshot unix time) from a For-you cursor."""
     data = decode_cursor(cursor)
-    if data is None:
-        return 0, timezone.now()
     try:
         offset, stamp = data["fy"]
-        offset = int(offset)
-        snapshot = datetime.fromtimestamp(float(stamp), tz=dt_timezone.utc)
+        offset, stamp = int(offset), float(stamp)
+        datetime.fromtimestamp(stamp, tz=dt_timezone.utc)
         if not 0 <= offset <= MAX_FOR_YOU_OFFSET:
             raise ValueError(offset)
     except (TypeError, KeyError, ValueError, OverflowError, OSError):
         raise ApiError("The page cursor is not valid. Start again from the first page.", code="bad_cursor")
-    return offset, snapshot
+    return offset, stamp
 
 
-def _steering(preference: FeedPreference | None) -> ranking.Steering:
+def _steering(preference: FeedPreference | Preference | None) -> ranking.Steering:
     if preference is None:
         return ranking.Steering()
     steering = ranking.Steering(more_terms=list(preference.more_terms), less_terms=list(preference.less_terms))
@@ -163,61 +165,50 @@ def _taste(*, user, snapshot: datetime, history: int) -> tuple[np.ndarray | None
 
 
 def _candidates(
-    *, user, snapshot: datetime, topics: list[int], engaged: dict[int, float], with_text: bool, following: set[int], blocked: set[int]
+    *, user, snapshot: datetime, topics: list[int], engaged: dict[int, float], with_text: bool, blocked: set[int]
 ) -> ranking.Candidates:
     """The candidate rows as column arrays, keeping only posts the user may see (the same rule as
-    posts_visible_to, applied to the rows; the page itself is read through posts_visible_to)."""
-    rows = [
-        row
-        for row in candidate_rows(
-            user=user, snapshot=snapshot, topics=topics, engaged_ids=list(engaged), pools=ranking.weights(), with_text=with_text
-        )
-        if row.state == Post.State.PUBLISHED
-        and row.author_id not in blocked
-        and (
-            row.visibility == Post.Visibility.PUBLIC
-            or (row.visibility == Post.Visibility.FOLLOWERS and row.author_id in following)
-        )
-    ]
-    n = len(rows)
-    w = ranking.weights()
-    snap = snapshot.timestamp()
-
-    def column(values, dtype):
-        return np.fromiter(values, dtype=dtype, count=n)
-
-    engagement = column(
-        (
-            float(w["engagement_like"]) * r.like_count
-            + float(w["engagement_comment"]) * r.comment_count
-            + float(w["engagement_remix"]) * r.remix_count
-            + float(w["engagement_view"]) * r.view_count
-            for r in rows
-        ),
-        np.float64,
+    posts_visible_to, applied to the rows; the page itself is read with that rule again)."""
+    table = candidate_rows(
+        user=user, snapshot=snapshot, topics=topics, engaged_ids=list(engaged), pools=ranking.weights(), with_text=with_text
     )
-    matrix, present = ranking.vectors([r.embedding for r in rows], DIM)
+    visible = table.published & (
+        (table.visibility == Post.Visibility.PUBLIC) | ((table.visibility == Post.Visibility.FOLLOWERS) & table.followed)
+    )
+    if blocked:
+        visible &= ~np.isin(table.author_ids, np.fromiter(blocked, dtype=np.int64, count=len(blocked)))
+    table = table.take(np.flatnonzero(visible))
+    w = ranking.weights()
+    engagement = (
+        float(w["engagement_like"]) * table.like_count
+        + float(w["engagement_comment"]) * table.comment_count
+        + float(w["engagement_remix"]) * table.remix_count
+        + float(w["engagement_view"]) * table.view_count
+    )
+    matrix, present = ranking.vectors(table.embeddings, DIM)
+    remix_of_engaged = np.zeros(len(table), dtype=np.float32)
+    if engaged:
+        for i, (parent, root) in enumerate(zip(table.remix_of_ids, table.root_ids)):
+            remix_of_engaged[i] = max(engaged.get(parent, 0.0), engaged.get(root, 0.0))
     return ranking.Candidates(
-        ids=column((r.id for r in rows), np.int64),
-        authors=column((r.author_id for r in rows), np.int64),
-        roots=column((r.root_id or r.id for r in rows), np.int64),
-        age_s=np.maximum(column((snap - r.created_ts for r in rows), np.float64), 0.0),
-        engagement=engagement,
-        followed=column((r.author_id in following for r in rows), np.float32),
-        seen=column((r.viewed or r.liked for r in rows), np.float32),
-        completed=column((r.completed for r in rows), np.float32),
-        remix_of_engaged=column(
-            (max(engaged.get(r.remix_of_id, 0.0), engaged.get(r.root_id, 0.0)) for r in rows), np.float32
-        ),
-        cameo_owner=[r.cameo_owner for r in rows],
+        ids=table.ids,
+        authors=table.author_ids,
+        roots=np.fromiter((root or own for root, own in zip(table.root_ids, table.ids.tolist())), dtype=np.int64, count=len(table)),
+        age_s=np.maximum(snapshot.timestamp() - table.created_ts, 0.0),
+        engagement=engagement.astype(np.float64),
+        followed=table.followed.astype(np.float32),
+        seen=(table.viewed | table.liked).astype(np.float32),
+        completed=table.completed.astype(np.float32),
+        remix_of_engaged=remix_of_engaged,
+        cameo_owner=table.cameo_owner,
         embeddings=matrix,
         has_embedding=present,
-        texts=[r.text for r in rows],
+        texts=table.texts,
     )
 
 
-def _for_you_ranking(*, user, snapshot: datetime, blocked: set[int]) -> list[ranking.Entry]:
-    preference = FeedPreference.objects.filter(user_id=user.pk).first()
+def _for_you_ranking(*, user, snapshot: datetime, blocked: set[int], version: str) -> ranking.Stored:
+    preference = preference_row(user_id=user.pk)
     steering = _steering(preference)
     taste, topics, engaged = _taste(user=user, snapshot=snapshot, history=int(ranking.weights()["taste_history"]))
     if preference is not None:
@@ -229,50 +220,164 @@ def _for_you_ranking(*, user, snapshot: datetime, blocked: set[int]) -> list[ran
         topics=topics,
         engaged=engaged,
         with_text=bool(steering.more_terms or steering.less_terms),
-        following=following_ids(user_id=user.pk),
         blocked=blocked,
     )
-    return ranking.entries(ranking.rank(candidates, taste=taste, steering=steering), candidates, steering)
+    ranked = ranking.rank(candidates, taste=taste, steering=steering)
+    return ranking.stored(ranked, candidates, steering, snapshot=snapshot.timestamp(), version=version)
 
 
-def _cache_get(key: str):
+def _cache_get_many(keys: list[str]) -> dict:
     try:
-        return cache.get(key)
+        return ranking.ranking_cache().get_many(keys)
     except Exception as exc:  # the cache only saves work: without it the ranking is computed again
         logger.warning("feed cache unavailable: %s", exc)
-        return None
+        return {}
 
 
 def _cache_set(key: str, value) -> None:
     try:
-        cache.set(key, value, RANKING_CACHE_S)
+        ranking.ranking_cache().set(key, value, RANKING_CACHE_S)
     except Exception as exc:
         logger.warning("feed cache unavailable: %s", exc)
 
 
+def _signals_version(user_id: int) -> str:
+    """The user's signals version when it has none in the cache (new, expired, or just replaced by
+    feed.services.feed_signals_changed): a new one, unless another request made one first."""
+    key = ranking.version_key(user_id)
+    token = secrets.token_hex(8)
+    try:
+        shared = ranking.ranking_cache()
+        if shared.add(key, token, ranking.VERSION_CACHE_S):
+            return token
+        return shared.get(key) or token
+    except Exception as exc:
+        logger.warning("feed cache unavailable: %s", exc)
+        return token
+
+
+def _for_you_stored(*, user, stamp: float | None, blocked: set[int]) -> ranking.Stored:
+    """The ranking a page is cut from: for a first page, the user's latest one while it is fresh (see
+    feed.ranking, "Serving"), else a new one as of now; for the next pages, the one their snapshot names."""
+    latest_key = ranking.cache_key(user.pk)
+    if stamp is None:
+        version_key = ranking.version_key(user.pk)
+        found = _cache_get_many([latest_key, version_key])
+        latest, version = found.get(latest_key), found.get(version_key)
+        now = timezone.now()
+        if (
+            isinstance(latest, ranking.Stored)
+            and version is not None
+            and latest.version == version
+            and 0 <= now.timestamp() - latest.snapshot <= RANKING_FRESH_S
+        ):
+            return latest
+        if version is None:
+            version = _signals_version(user.pk)
+        latest = _for_you_ranking(user=user, snapshot=now, blocked=blocked, version=version)
+        _cache_set(latest_key, latest)
+        return latest
+    snapshot = datetime.fromtimestamp(stamp, tz=dt_timezone.utc)
+    older_key = ranking.cache_key(user.pk, snapshot=stamp)
+    found = _cache_get_many([latest_key, older_key])
+    for key in (latest_key, older_key):
+        stored = found.get(key)
+        if isinstance(stored, ranking.Stored) and stored.snapshot == stamp:
+            return stored
+    # Not kept any more (expired, the cache was down, or a newer first page replaced the user's latest one):
+    # the same ranking again, computed for the same snapshot, kept beside the latest one.
+    stored = _for_you_ranking(user=user, snapshot=snapshot, blocked=blocked, version="")
+    stored.snapshot = stamp  # exactly the cursor's (the datetime rounds to microseconds)
+    _cache_set(older_key, stored)
+    return stored
+
+
 def feed_for_you(*, user, cursor: str | None, size: int) -> tuple[list[FeedItem], str | None]:
-    """One page of the ranked For-you feed. The ranking is computed from a bounded candidate set as of the
-    snapshot time carried by the cursor (posts, likes and views after it do not move it) and kept in the cache
-    (Redis) for RANKING_CACHE_S, so the next pages are slices of the same list; where the cache does not have it
-    (expired, or the cache is down) it is computed again for the same snapshot."""
-    offset, snapshot = _for_you_cursor(cursor)
-    key = f"feed:for_you:{user.pk}:{snapshot.timestamp():.6f}"
-    blocked = blocked_user_ids(user_id=user.pk)
-    ranked = _cache_get(key) if offset else None
-    if ranked is None:
-        ranked = _for_you_ranking(user=user, snapshot=snapshot, blocked=blocked)
-        _cache_set(key, ranked)
-    page = ranked[offset : offset + size]
-    visible = posts_for_display(viewer=user, blocked=blocked).filter(pk__in=[e.post_id for e in page])
-    posts = {post.pk: post for post in visible}
+    """One page of the ranked For-you feed: a slice of a ranking computed from a bounded candidate set as of a
+    snapshot time (posts, likes and views after it do not move it), kept in the cache (Redis) so that the next
+    pages, and the next first pages while it is fresh, are served from it (feed.ranking, "Serving")."""
+    offset, stamp = _for_you_cursor(cursor) if cursor else (0, None)
+    blocked = blocked_ids(user_id=user.pk)
+    stored = _for_you_stored(user=user, stamp=stamp, blocked=blocked)
+    rows, end = stored.page(offset=offset, size=size, blocked=blocked)
+    entries = [stored.entry(row) for row in rows]
+    posts = for_you_page_posts(viewer=user, post_ids=[entry.post_id for entry in entries], blocked=blocked)
     items = [
         FeedItem(posts[entry.post_id], ranking.reasons(entry, author=posts[entry.post_id].author.username))
-        for entry in page
-        if entry.post_id in posts  # not deleted, taken down or blocked since the snapshot
+        for entry in entries
+        if entry.post_id in posts  # not deleted, taken down or no longer visible since the snapshot
     ]
-    end = offset + size
-    next_cursor = encode_cursor({"fy": [end, snapshot.timestamp()]}) if end < len(ranked) and end <= MAX_FOR_YOU_OFFSET else None
+    next_cursor = None
+    if end is not None and end <= MAX_FOR_YOU_OFFSET:
+        next_cursor = encode_cursor({"fy": [end, stored.snapshot]})
     return items, next_cursor
+
+
+_PAGE_POST_FIELDS = {
+    "id", "author_id", "caption", "prompt", "prompt_public", "video", "poster", "remix_of_id", "root_id", "depth",
+    "visibility", "state", "duration_s", "width", "height", "like_count", "comment_count", "remix_count",
+    "descendant_count", "view_count", "created_at",
+}  # fmt: skip
+_PAGE_AUTHOR_FIELDS = {"id", "username", "display_name", "avatar"}
+
+
+@functools.cache
+def _page_columns() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The post and author columns a page reads, in model order (Model.from_db takes the values in that order)."""
+    post = tuple(f.attname for f in Post._meta.concrete_fields if f.attname in _PAGE_POST_FIELDS)
+    author = tuple(f.attname for f in User._meta.concrete_fields if f.attname in _PAGE_AUTHOR_FIELDS)
+    return post, author
+
+
+def for_you_page_posts(*, viewer, post_ids: list[int], blocked: set[int]) -> dict[int, Post]:
+    """The page's posts that the viewer may see, with what their representation needs (the author, the parent's
+    author, whether the viewer liked each one) in one statement: the For-you page read, which runs on every
+    request, so it is written out rather than composed with the ORM (composing posts_for_display cost more than
+    running it). The WHERE clause is posts_visible_to's rule (tests/feed check the two agree)."""
+    if not post_ids:
+        return {}
+    post, users, follow, like = Post._meta.db_table, User._meta.db_table, Follow._meta.db_table, Like._meta.db_table
+    post_fields, author_fields = _page_columns()
+    columns = ", ".join([*(f"p.{name}" for name in post_fields), *(f"a.{name}" for name in author_fields)])
+    id_marks = ", ".join(["%s"] * len(post_ids))
+    blocked_clause = f"AND p.author_id NOT IN ({', '.join(['%s'] * len(blocked))}) " if blocked else ""
+    sql = (
+        f"SELECT {columns}, CASE WHEN r.state = %s THEN ra.username END, "
+        f"EXISTS(SELECT 1 FROM {like} l WHERE l.user_id = %s AND l.post_id = p.id) "
+        f"FROM {post} p INNER JOIN {users} a ON a.id = p.author_id "
+        f"LEFT OUTER JOIN {post} r ON r.id = p.remix_of_id LEFT OUTER JOIN {users} ra ON ra.id = r.author_id "
+        f"WHERE p.id IN ({id_marks}) AND p.state = %s "
+        f"AND (p.visibility = %s OR p.author_id = %s OR (p.visibility = %s AND EXISTS("
+        f"SELECT 1 FROM {follow} f WHERE f.follower_id = %s AND f.followee_id = p.author_id))) "
+        f"{blocked_clause}"
+    )
+    published = Post.State.PUBLISHED
+    params = [
+        published, viewer.pk, *post_ids, published, Post.Visibility.PUBLIC, viewer.pk, Post.Visibility.FOLLOWERS,
+        viewer.pk, *blocked,
+    ]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        raw = cursor.fetchall()
+    db = connection.alias
+    n_post, n_author = len(post_fields), len(author_fields)
+    created_at = post_fields.index("created_at")
+    cache_author = Post.author.field.set_cached_value
+    posts = {}
+    for row in raw:
+        values = list(row[:n_post])
+        created = values[created_at]
+        if isinstance(created, str):  # SQLite without its converters: the stored text
+            created = datetime.fromisoformat(created)
+        if created.tzinfo is None:
+            created = created.replace(tzinfo=dt_timezone.utc)
+        values[created_at] = created
+        item = Post.from_db(db, post_fields, values)
+        cache_author(item, User.from_db(db, author_fields, row[n_post : n_post + n_author]))
+        item.remix_of_author = row[-2]
+        item.liked_by_me = bool(row[-1])
+        posts[item.pk] = item
+    return posts
 
 
 # --- remixes and lineage -------------------------------------------------------------------------------------

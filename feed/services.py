@@ -12,11 +12,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from rest_framework import status
 
+from accounts.selectors import user_is_teen
 from config.api import ApiError
 from config.events import post_group, send_on_commit, send_to_user, send_to_users
 
 from . import ranking
-from .models import Comment, FeedPreference, Like, Notification, Post, Report, View
+from .models import Comment, FeedPreference, Like, Notification, Post, Report, View, WatchDay
 from .selectors import ancestor_ids, comments_visible_to, post_visible_to
 from .steering import MAX_TEXT, steering_parse
 from .topics import topic_for_term
@@ -27,6 +28,26 @@ MAX_CAPTION = 500
 MAX_COMMENT = 1000
 MAX_REPORT = 1000
 MAX_WATCH_S = 3600.0
+
+
+def feed_signals_changed(*, user_ids) -> None:
+    """What the For-you ranking reads about these users changed (a like, a view, a follow, a block, the steering
+    text or its vectors): their next first page computes a new ranking instead of reusing the one in the cache
+    (feed.ranking, "Serving"). Done at once and again after commit, so that a ranking computed in between, from
+    rows not committed yet, is not reused either."""
+    keys = [ranking.version_key(user_id) for user_id in set(user_ids)]
+    if not keys:
+        return
+
+    def forget() -> None:
+        try:
+            ranking.ranking_cache().delete_many(keys)
+        except Exception as exc:  # the cache only saves work; a ranking kept there is stale within a minute or two
+            logger.warning("feed cache unavailable: %s", exc)
+
+    forget()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(forget)
 
 
 def notification_create(*, recipient, kind: str, actor=None, post=None, text: str = "", data: dict | None = None) -> Notification | None:
@@ -222,14 +243,38 @@ def post_delete(*, user, post: Post) -> None:
         raise ApiError("There is no such post.", code="not_found", status_code=status.HTTP_404_NOT_FOUND)
 
 
-def post_take_down(*, post: Post, reason: str) -> bool:
+def post_take_down(*, post: Post, reason: str, data: dict | None = None) -> bool:
     """Hide a post everywhere (a moderator's decision, or a cameo owner removing a use of their likeness)."""
     taken = _post_remove(post=post, state=Post.State.TAKEN_DOWN, reason=reason)
     if taken:
         notification_create(
-            recipient=post.author, kind=Notification.Kind.MODERATION, post=post, text=f"Your clip was taken down: {reason}"
+            recipient=post.author,
+            kind=Notification.Kind.MODERATION,
+            post=post,
+            text=f"Your clip was taken down: {reason}"[:300],
+            data=data or {},
         )
     return taken
+
+
+def post_restore(*, post: Post) -> bool:
+    """taken_down -> published (an appeal was granted): the counts the take-down removed are given back."""
+    with transaction.atomic():
+        changed = Post.objects.filter(pk=post.pk, state=Post.State.TAKEN_DOWN).update(
+            state=Post.State.PUBLISHED, state_reason=""
+        )
+        if not changed:
+            return False
+        if post.remix_of_id is not None:
+            parent_created = Post.objects.filter(pk=post.remix_of_id).values_list("created_at", flat=True).first()
+            if parent_created is not None:
+                Post.objects.filter(pk=post.remix_of_id).update(
+                    **ranking.counters_update(created_at=parent_created, remix=1)
+                )
+                _send_counts(post.remix_of_id)
+            Post.objects.filter(pk__in=post.ancestors).update(descendant_count=F("descendant_count") + 1)
+    post.state = Post.State.PUBLISHED
+    return True
 
 
 # --- likes, comments, views, reports ---------------------------------------------------------------------------
@@ -253,6 +298,7 @@ def like_create(*, user, post: Post) -> bool:
                 )
     except IntegrityError:
         return False
+    feed_signals_changed(user_ids=[user.pk])
     return True
 
 
@@ -263,12 +309,17 @@ def like_delete(*, user, post: Post) -> bool:
         if deleted:
             Post.objects.filter(pk=post.pk, like_count__gt=0).update(**ranking.counters_update(created_at=post.created_at, like=-1))
             _send_counts(post.pk)
+    if deleted:
+        feed_signals_changed(user_ids=[user.pk])
     return bool(deleted)
 
 
 def comment_create(*, user, post: Post, text: str, parent_id: int | None = None) -> Comment:
     """Comment on a post, or reply to a comment. Replies are one level deep: a reply to a reply is attached to the
     top-level comment of that thread (the person replied to is still notified)."""
+    from accounts.services import user_check_not_suspended
+
+    user_check_not_suspended(user=user)
     text = (text or "").strip()
     if not text:
         raise ApiError("Write something first: the comment is empty.", code="comment_empty")
@@ -320,8 +371,20 @@ def view_record(*, user, post: Post, watch_s: float, completed: bool = False) ->
         View.objects.filter(pk=view.pk).update(**changes)
         if created:
             Post.objects.filter(pk=post.pk).update(**ranking.counters_update(created_at=post.created_at, view=1))
+        if watch_s > 0 and user_is_teen(user):
+            _watch_day_add(user=user, watch_s=watch_s)
+    if created or (completed and not view.completed):  # seen, or watched to the end, for the first time
+        feed_signals_changed(user_ids=[user.pk])
     view.refresh_from_db()
     return view
+
+
+def _watch_day_add(*, user, watch_s: float) -> None:
+    """Today's watch time of a member under 18 (the break reminder, feed.wellbeing)."""
+    from .wellbeing import today_utc
+
+    day, _ = WatchDay.objects.get_or_create(user=user, day=today_utc())
+    WatchDay.objects.filter(pk=day.pk).update(watch_s=F("watch_s") + watch_s)
 
 
 def report_create(*, user, post: Post, reason: str, kind: str = Report.Kind.POST, comment_id: int | None = None) -> Report:
@@ -337,7 +400,7 @@ def report_create(*, user, post: Post, reason: str, kind: str = Report.Kind.POST
     _check_visible(post=post, user=user)
     comment = None
     if comment_id is not None:
-        comment = Comment.objects.filter(pk=comment_id, post_id=post.pk).first()
+        comment = comments_visible_to(post=post, viewer=user).filter(pk=comment_id).first()
         if comment is None:
             raise ApiError("That comment is not on this clip.", code="comment_not_found", status_code=404)
         if kind == Report.Kind.POST:
@@ -350,7 +413,9 @@ def report_create(*, user, post: Post, reason: str, kind: str = Report.Kind.POST
         ).first()
         if existing is not None:
             return existing
-        return Report.objects.create(reporter=user, post=post, comment=comment, kind=kind, reason=reason)
+        return Report.objects.create(
+            reporter=user, post=post, comment=comment, comment_text=comment.text if comment else "", kind=kind, reason=reason
+        )
 
 
 # --- steering ----------------------------------------------------------------------------------------------------
@@ -381,4 +446,5 @@ def feed_preference_set(*, user, text: str) -> FeedPreference:
         )
         if more or less:
             transaction.on_commit(lambda: _enqueue(embed_preference, user.pk))
+    feed_signals_changed(user_ids=[user.pk])
     return preference

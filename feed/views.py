@@ -55,6 +55,7 @@ def feed_page(request):
             "next": page.get("next") if status == 200 else None,
             "feed_error": page.get("detail") if status != 200 else "",
             "preference": preference if isinstance(preference, dict) else {},
+            "break_reminder": page.get("break_reminder") if status == 200 else None,
             "page_size": FIRST_PAGE,
         },
     )

@@ -116,3 +116,88 @@ class ProvenanceCheck(models.Model):
     report = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+
+class PublicFigure(models.Model):
+    """A well-known real person, added by staff in the admin. These rows are merged with the shipped list
+    (generation/safety/data/public_figures.json) when the policy loads it: a row with the same name as a shipped
+    entry adds its aliases, links its verified account, or (``active`` off) takes the name off the list.
+
+    ``user`` is the person's own account, checked by staff before they set it: that account's cameos are the only
+    way a prompt may name this person."""
+
+    class Field(models.TextChoices):
+        POLITICS = "politics"
+        ENTERTAINMENT = "entertainment"
+        SPORTS = "sports"
+        BUSINESS = "business"
+        OTHER = "other"
+
+    name = models.CharField(max_length=120, unique=True)
+    aliases = models.TextField(
+        blank=True, help_text="Other names and common misspellings, one per line (matched like the name)."
+    )
+    field = models.CharField(max_length=20, choices=Field.choices, default=Field.OTHER)
+    active = models.BooleanField(default=True, help_text="Off: prompts may name this person (also for shipped names).")
+    user = models.OneToOneField(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="public_figure",
+        help_text="The person's own account, verified by staff: prompts may name them with this account's cameo.",
+    )
+    added_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def alias_list(self) -> list[str]:
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+
+class PolicyRefusal(models.Model):
+    """One refusal by the prompt policy (or by a cameo owner's restrictions): who, what, which rule. Moderators
+    read these; a burst of them slows the member down (settings.POLICY_SLOWDOWN_*)."""
+
+    class Context(models.TextChoices):
+        PROMPT = "prompt"
+        REMIX = "remix"
+        DIALOGUE = "dialogue"
+        CAPTION = "caption"
+
+    class Stage(models.TextChoices):
+        CREATE = "create"  # the web process, when the job was asked for (phrases and names)
+        WORKER = "worker"  # the worker, when it started the job (meaning, with the sentence-embedding model)
+        PUBLISH = "publish"  # the web process, when a draft was published (the caption)
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="policy_refusals")
+    text = models.TextField(max_length=2000)
+    rule = models.CharField(max_length=60)
+    category = models.CharField(max_length=40)
+    context = models.CharField(max_length=10, choices=Context.choices, default=Context.PROMPT)
+    stage = models.CharField(max_length=10, choices=Stage.choices, default=Stage.CREATE)
+    method = models.CharField(max_length=20, blank=True)  # name | phrase | combination | semantic | restriction
+    detail = models.CharField(max_length=300, blank=True)  # what matched (a name, the words, a description)
+    score = models.FloatField(null=True, blank=True)  # the cosine similarity, for semantic refusals
+    job = models.ForeignKey(
+        "generation.GenerationJob", on_delete=models.SET_NULL, null=True, blank=True, related_name="policy_refusals"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="refusal_user_recent")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(context__in=["prompt", "remix", "dialogue", "caption"]), name="refusal_context_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"refusal {self.rule} for {self.user_id}"

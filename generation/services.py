@@ -127,15 +127,24 @@ def job_create(
     publish_caption: str = "",
     enforce_limits: bool = True,
 ) -> tuple[GenerationJob, bool]:
-    """Queue a generation. Returns (job, created); the same idempotency key returns the first job unchanged."""
-    from cameos.services import cameo_uses_record_for_job, cameos_check_for_job
+    """Queue a generation. Returns (job, created); the same idempotency key returns the first job unchanged.
+
+    Before anything is written: a suspended member is refused (403), a member refused by the prompt policy again
+    and again is slowed down (429), and the prompt policy's names and phrases are checked (422 naming the rule,
+    logged for moderators). The worker checks the prompt's meaning when it starts the job."""
+    from accounts.services import user_check_not_suspended
+    from cameos.services import cameo_uses_record_for_job
     from feed.selectors import posts_visible_to
+
+    from .safety.services import policy_check_slowdown, policy_enforce
 
     if idempotency_key:
         existing = GenerationJob.objects.filter(user=user, idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing, False
+    user_check_not_suspended(user=user)
     prompt = _validate(prompt=prompt, duration_s=duration_s, aspect=aspect, seed=seed, strength=strength)
+    policy_check_slowdown(user=user)
 
     parent = None
     if remix_of_id is not None:
@@ -155,7 +164,11 @@ def job_create(
             )
     else:
         inherited = []
-    cameos_and_bases = cameos_check_for_job(user=user, cameo_ids=cameo_ids, prompt=prompt, inherited_ids=inherited)
+    context = "remix" if parent is not None else "prompt"
+    policy_enforce(user=user, text=prompt, context=context, cameo_ids=[*cameo_ids, *inherited])
+    cameos_and_bases = _cameos_checked(
+        user=user, cameo_ids=cameo_ids, inherited_ids=inherited, prompt=prompt, context=context
+    )
     cameo_ids = [cameo.pk for cameo, _ in cameos_and_bases]
 
     if kind is None:
@@ -195,6 +208,23 @@ def job_create(
         _notify_status(job)
         transaction.on_commit(wake_workers)
     return job, True
+
+
+def _cameos_checked(*, user: User, cameo_ids: list[int], inherited_ids: list[int], prompt: str, context: str):
+    """Consent for the cameos (cameos.services); a refusal by an owner's restriction is logged with the policy's
+    refusals."""
+    from cameos.services import cameos_check_for_job
+
+    from .safety.services import policy_restriction_refusal_create
+
+    try:
+        return cameos_check_for_job(user=user, cameo_ids=cameo_ids, prompt=prompt, inherited_ids=inherited_ids)
+    except ApiError as exc:
+        if exc.get_codes() == "cameo_restriction":
+            policy_restriction_refusal_create(
+                user=user, text=prompt, detail=str(exc.extra.get("restriction", "")), context=context, stage="create"
+            )
+        raise
 
 
 # --- the worker's side ----------------------------------------------------------------------------------------
@@ -447,14 +477,23 @@ def storage_delete(names: list[str]) -> None:
 
 
 def job_publish(*, user: User, job: GenerationJob, caption: str = "", visibility: str = "public"):
-    """Turn a draft into a post (once). Consent for every cameo is checked again at this moment."""
+    """Turn a draft into a post (once). Consent for every cameo is checked again at this moment, and the caption
+    by the prompt policy's names and phrases (the web process loads no model: a caption's meaning is not checked)."""
+    from accounts.services import user_check_not_suspended
     from cameos.services import cameos_recheck_for_publish
     from feed.services import post_create_from_job
 
+    from .safety.services import policy_enforce
+
     if job.user_id != user.pk:
         raise ApiError("Not found.", code="not_found", status_code=404)
+    user_check_not_suspended(user=user)
     if len(caption) > 500:
         raise ApiError("The caption is too long (at most 500 characters).", code="caption_too_long")
+    if caption.strip():
+        policy_enforce(
+            user=user, text=caption, context="caption", cameo_ids=list(job.cameos.values_list("pk", flat=True)), stage="publish"
+        )
     with transaction.atomic():
         job = GenerationJob.objects.select_for_update().get(pk=job.pk)
         if job.status != Status.SUCCEEDED:

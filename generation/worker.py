@@ -186,19 +186,78 @@ def build_request(job: GenerationJob, workdir: Path) -> GenerationRequest:
     )
 
 
+class PolicyCheckFailed(Exception):
+    """The prompt policy's check by meaning could not run (the sentence-embedding model did not load)."""
+
+
+def policy_check_job(job: GenerationJob):
+    """The prompt policy again, now with the check by meaning (sentence embeddings: worker only), and with the
+    public-figure list and the member's age as they are now. A refusal is logged; the caller ends the job with
+    it (failed, the readable refusal, no draft)."""
+    from .safety.policy import prompt_check
+    from .safety.services import policy_refusal_create
+
+    context = "remix" if job.remix_of_id else "prompt"
+    cameo_ids = list(job.cameos.values_list("pk", flat=True))
+    try:
+        verdict = prompt_check(text=job.prompt, user=job.user, cameo_ids=cameo_ids, context=context, semantic=True)
+    except Exception as exc:
+        logger.exception("job %s: the prompt policy could not run", job.pk)
+        raise PolicyCheckFailed(f"The content check could not run ({type(exc).__name__}); the job will be retried.") from exc
+    if not verdict.allowed:
+        policy_refusal_create(user=job.user, text=job.prompt, verdict=verdict, stage="worker", job=job)
+    return verdict
+
+
+def _log_restriction_refusal(job: GenerationJob) -> None:
+    """The worker's consent re-check stopped the job: when an owner's restriction is why, log it with the
+    policy's refusals (the consent check says why only in words)."""
+    from cameos.policy import restriction_violated_semantically
+    from cameos.restrictions import restriction_violated
+
+    from .safety.services import policy_restriction_refusal_create
+
+    for cameo in job.cameos.all():
+        if cameo.owner_id == job.user_id or not cameo.restrictions:
+            continue
+        clause = restriction_violated(restrictions=cameo.restrictions, prompt=job.prompt)
+        if clause is None:
+            try:
+                clause = restriction_violated_semantically(restrictions=cameo.restrictions, prompt=job.prompt)
+            except Exception:
+                logger.warning("job %s: could not tell which restriction stopped it", job.pk, exc_info=True)
+                return
+        if clause:
+            policy_restriction_refusal_create(
+                user=job.user,
+                text=job.prompt,
+                detail=clause,
+                context="remix" if job.remix_of_id else "prompt",
+                stage="worker",
+                job=job,
+            )
+            return
+
+
 def run_job(job: GenerationJob, wid: str) -> None:
-    """Run one claimed job to a final state (or back to the queue on a transient error)."""
+    """Run one claimed job to a final state (or back to the queue on a transient error). Consent for its cameos
+    and the prompt policy (with the check by meaning) come first: either can end it before anything is made."""
     from cameos.services import cameos_consent_problem
 
     heartbeat = Heartbeat(job.pk, wid)
-    heartbeat.start()  # before anything slow (the consent check may load the embedding model)
+    heartbeat.start()  # before anything slow (the consent and policy checks may load the embedding model)
     reporter = ProgressReporter(job, wid, heartbeat)
     workdir = Path(tempfile.mkdtemp(prefix=f"riff-job-{job.pk}-"))
     stored: list[str] = []
     try:
         problem = cameos_consent_problem(job=job)
         if problem:
+            _log_restriction_refusal(job)
             raise JobCancelled(problem)
+        verdict = policy_check_job(job)
+        if not verdict.allowed:
+            services.job_fail(job_id=job.pk, worker_id=wid, message=verdict.message, transient=False)
+            return
         backend = get_backend()
         request = build_request(job, workdir)
         clip = backend.generate(request, reporter)
@@ -229,6 +288,8 @@ def run_job(job: GenerationJob, wid: str) -> None:
     except LeaseLost:
         services.storage_delete(stored)
         logger.warning("job %s: lease lost, another worker has it", job.pk)
+    except PolicyCheckFailed as exc:
+        services.job_fail(job_id=job.pk, worker_id=wid, message=str(exc), transient=True)
     except BackendError as exc:
         services.storage_delete(stored)
         services.job_fail(job_id=job.pk, worker_id=wid, message=str(exc), transient=exc.transient)

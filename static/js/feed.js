@@ -34,6 +34,22 @@ function fetchPage(cursor) {
   return api(`/api/feed?${params}`);
 }
 
+// Members under 18: the feed answers with break_reminder once today's watching reaches their daily limit.
+const breakBanner = document.getElementById("break-reminder");
+let breakDismissed = false;
+
+function showBreak(reminder) {
+  if (!reminder || !reminder.due || breakDismissed) return;
+  breakBanner.querySelector("[data-slot='watched']").textContent = String(Math.round(reminder.watched_today_min));
+  breakBanner.hidden = false;
+}
+
+breakBanner.addEventListener("click", (event) => {
+  if (!event.target.closest("[data-action='dismiss-break']")) return;
+  breakDismissed = true;
+  breakBanner.hidden = true;
+});
+
 function append(posts) {
   const known = new Set([...articles()].map((a) => a.dataset.post));
   for (const post of posts) {
@@ -53,6 +69,7 @@ async function loadMore() {
   try {
     const page = await fetchPage(next);
     if (mine !== generation) return;
+    showBreak(page.break_reminder);
     append(page.results);
     next = page.next;
   } catch (err) {
@@ -77,6 +94,7 @@ async function showTab(name, { push = false } = {}) {
   try {
     const page = await fetchPage(null);
     if (mine !== generation) return;
+    showBreak(page.break_reminder);
     clearAlert();
     player.reset();
     articles().forEach((article) => article.remove());

@@ -42,6 +42,29 @@ post.addEventListener("click", async (event) => {
   }
 });
 
+// Reporting the clip (POST /api/posts/<id>/report); the outcome arrives as a notification.
+const reportForm = document.getElementById("report-form");
+if (reportForm) {
+  reportForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const status = document.getElementById("report-status");
+    const button = reportForm.querySelector("button[type=submit]");
+    button.disabled = true;
+    try {
+      await api(`/api/posts/${postId}/report`, {
+        method: "POST",
+        body: { kind: reportForm.elements.kind.value, reason: reportForm.elements.reason.value },
+      });
+      reportForm.elements.reason.value = "";
+      status.textContent = "Thank you. A moderator will look at it, and you will be told the outcome.";
+    } catch (err) {
+      status.textContent = err.message;
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
+
 new Comments(post.querySelector("[data-comments]")).open(postId);
 
 const lineage = document.getElementById("lineage");

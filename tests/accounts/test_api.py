@@ -6,7 +6,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_signup_returns_token_that_authenticates(api):
-    r = api.post("/api/auth/signup", {"username": "ana", "password": "a-long-secret-9", "email": "ana@example.com"}, format="json")
+    r = api.post(
+        "/api/auth/signup",
+        {"username": "ana", "password": "a-long-secret-9", "email": "ana@example.com", "birth_date": "1990-05-01"},
+        format="json",
+    )
     assert r.status_code == 201, r.content
     body = r.json()
     assert body["username"] == "ana" and body["token"] and body["id"]
@@ -34,7 +38,7 @@ def test_signup_returns_token_that_authenticates(api):
 def test_signup_errors_are_json_with_a_message_and_create_nothing(api, make_user, payload, field, fragment):
     make_user("taken")
     before = User.objects.count()
-    r = api.post("/api/auth/signup", payload, format="json")
+    r = api.post("/api/auth/signup", {"birth_date": "1990-05-01", **payload}, format="json")
     assert r.status_code == 400
     body = r.json()
     assert fragment in body["detail"].lower()

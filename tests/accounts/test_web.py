@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 
 def test_signup_page_creates_account_and_logs_in():
     c = Client()
-    r = c.post("/signup/", {"username": "ana", "password": "a-long-secret-9", "display_name": "Ana"})
+    r = c.post("/signup/", {"username": "ana", "password": "a-long-secret-9", "display_name": "Ana", "birth_date": "1990-05-01"})
     assert r.status_code == 302 and r["Location"] == "/"
     assert c.get("/").status_code == 200
     assert User.objects.get(username="ana").display_name == "Ana"

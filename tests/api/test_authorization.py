@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from cameos.models import Cameo, CameoUse
+from feed.models import Appeal, ModerationAction
 from generation import services
 from generation.models import GenerationJob, ProvenanceCheck
 
@@ -57,7 +58,10 @@ def owned(make_user):
                                  reference_state="ready", verification_state="not_required")
     use = CameoUse.objects.create(cameo=cameo, user=owner, job=job, basis="owner")
     check = ProvenanceCheck.objects.create(requester=owner, filename="secret-check.mp4", status="done", report={"summary": "SECRET-CAPTION"})
-    values = {"job_id": job.pk, "post_id": post.pk, "cameo_id": cameo.pk, "use_id": use.pk, "check_id": check.pk, "username": owner.username}
+    warning = ModerationAction.objects.create(target=owner, action="warn", reason="a warning")
+    appeal = Appeal.objects.create(action=warning, author=owner, text="an appeal")
+    values = {"job_id": job.pk, "post_id": post.pk, "cameo_id": cameo.pk, "use_id": use.pk, "check_id": check.pk,
+              "username": owner.username, "action_id": warning.pk, "appeal_id": appeal.pk}
     return owner, other, values
 
 
@@ -91,6 +95,7 @@ def test_every_object_endpoint_refuses_another_users_objects(owned, client_for):
     assert owner.posts.filter(state="published").count() == 1
     assert Cameo.objects.filter(owner=owner, permission="only_me").count() == 1
     assert CameoUse.objects.filter(removed_at__isnull=True).count() == 1
+    assert Appeal.objects.get().status == "pending"
 
 
 def test_private_media_urls_expire_and_cannot_be_forged(owned, client_for, tmp_path):

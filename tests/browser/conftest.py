@@ -204,6 +204,7 @@ def make_post(transactional_db, tmp_path):
 def sign_up(page, base_url: str, username: str, password: str = PASSWORD) -> None:
     page.goto(base_url + "/signup/")
     page.get_by_label("Handle").fill(username)
+    page.get_by_label("Birth date").fill("1990-05-01")
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Create account").click()
     page.wait_for_url(base_url + "/")
