@@ -122,7 +122,7 @@ def test_generate_publish_follow_like_remix_and_lineage(live_web, start_worker, 
     ana.get_by_role("link", name="Notifications").click()
     expect(ana.get_by_text("@ben remixed your clip.")).to_be_visible()
     expect(ana.get_by_text("@ben liked your clip.")).to_be_visible()
-    expect(ana.get_by_role("link", name="@ben followed you.")).to_have_attribute("href", "/u/ben/")
+    expect(ana.get_by_role("link", name="@ben started following you.")).to_have_attribute("href", "/u/ben/")
     expect(badge).to_be_hidden()
     shot(ana, "notifications")
     ana.reload()
