@@ -217,6 +217,25 @@ def queries_per_page(token: str) -> dict:
     return counts
 
 
+def _server_cpu_s(server: subprocess.Popen) -> float:
+    """User + system CPU seconds of the server process and its workers so far (0 where /proc is not there)."""
+    total = 0.0
+    pids = [server.pid]
+    try:
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    pids += [int(pid) for pid in children]
+    ticks = os.sysconf("SC_CLK_TCK")
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -369,10 +388,19 @@ def main() -> None:
         asyncio.run(_load(port, "/api/feed?tab=for_you", tokens, args.concurrency, 3.0))
         feed = "/api/feed?tab=for_you"
         results: dict[str, list[dict]] = {"health": [], "for_you": [], "scroll": []}
+
+        def measured(*load_args, **load_kwargs) -> dict:
+            """A load round, with the CPU time the server processes spent on it (a figure that other work on a
+            shared machine disturbs far less than throughput)."""
+            before = _server_cpu_s(server)
+            result = asyncio.run(_load(*load_args, **load_kwargs))
+            result["cpu_ms"] = 1000 * (_server_cpu_s(server) - before) / max(result["requests"], 1)
+            return result
+
         for _ in range(args.rounds):
-            results["health"].append(asyncio.run(_load(port, "/api/health", [], args.concurrency, args.seconds)))
-            results["for_you"].append(asyncio.run(_load(port, feed, tokens, args.concurrency, args.seconds)))
-        results["scroll"].append(asyncio.run(_load(port, feed, tokens, args.concurrency, args.seconds, pages=3)))
+            results["health"].append(measured(port, "/api/health", [], args.concurrency, args.seconds))
+            results["for_you"].append(measured(port, feed, tokens, args.concurrency, args.seconds))
+        results["scroll"].append(measured(port, feed, tokens, args.concurrency, args.seconds, pages=3))
         summary = {}
         for name, runs in results.items():
             summary[name] = {
@@ -392,8 +420,13 @@ def main() -> None:
                 f"{labels[name]:42}: {s['rps']:7.1f} req/s   p50 {s['p50_ms']:7.1f} ms   p99 {s['p99_ms']:7.1f} ms"
                 f"   ({s['requests']} requests)"
             )
-        for name in ("health", "for_you"):
-            print(f"  {name} rounds: " + ", ".join(f"{r['rps']:.1f}" for r in results[name]) + " req/s")
+        for name in ("health", "for_you", "scroll"):
+            print(
+                f"  {name:8} rounds: " + ", ".join(f"{r['rps']:.1f}" for r in results[name]) + " req/s; server CPU per request: "
+                + ", ".join(f"{r['cpu_ms']:.2f}" for r in results[name]) + " ms"
+            )
+        cpu = {name: sum(r["cpu_ms"] * r["requests"] for r in runs) / sum(r["requests"] for r in runs) for name, runs in results.items()}
+        print(f"  server CPU per request, trivial view / for_you first page = {cpu['health'] / cpu['for_you']:.2f}")
         ratio = summary["for_you"]["rps"] / summary["health"]["rps"]
         print(f"for_you first-page throughput / trivial view throughput = {ratio:.2f} (target >= 0.3)")
     finally:

@@ -64,8 +64,12 @@ def _clean_until(until: datetime | None, now: datetime) -> datetime:
     return until
 
 
-def _reporter_outcome(action: str, *, author: User, until: datetime | None, reason: str, comment: bool) -> str:
+def _reporter_outcome(
+    action: str, *, author: User, until: datetime | None, reason: str, comment: bool, whole_post: bool = False
+) -> str:
     what = "comment" if comment else "clip"
+    if whole_post and comment:  # a comment report closed because its clip was taken down
+        return f"The clip the comment you reported was on was taken down: {reason}"
     if action == Action.DISMISS:
         return f"We reviewed the {what} you reported and found that it does not break the rules: {reason}"
     if action == Action.TAKE_DOWN:
@@ -75,9 +79,12 @@ def _reporter_outcome(action: str, *, author: User, until: datetime | None, reas
     return f"We reviewed the {what} you reported and suspended @{author.username} until {until:%Y-%m-%d}: {reason}"
 
 
-def _open_reports(*, post: Post | None, comment: Comment | None, report_ids: list[int] | None) -> list[Report]:
-    """The open reports this decision answers, locked (ordered by id). Given ids must be open and about the same
-    post (and comment)."""
+def _open_reports(
+    *, post: Post | None, comment: Comment | None, report_ids: list[int] | None, whole_post: bool = False
+) -> list[Report]:
+    """The open reports this decision answers, locked (ordered by id): the given ids (open, and about the same post
+    and comment), or those about the comment, or those about the post itself — and, when the whole post is taken
+    down, those about its comments too. A decision on a post leaves its comments' reports open otherwise."""
     qs = Report.objects.select_for_update().filter(status=Report.Status.OPEN).order_by("pk")
     if report_ids:
         ids = sorted(set(report_ids))
@@ -92,7 +99,11 @@ def _open_reports(*, post: Post | None, comment: Comment | None, report_ids: lis
     if post is None:
         return []
     qs = qs.filter(post_id=post.pk)
-    return list(qs.filter(comment_id=comment.pk) if comment is not None else qs.filter(comment__isnull=True))
+    if comment is not None:
+        return list(qs.filter(comment_id=comment.pk))
+    if whole_post:
+        return list(qs)
+    return list(qs.filter(comment__isnull=True))
 
 
 def _stop_jobs(*, user: User, reason: str) -> None:
@@ -152,7 +163,8 @@ def moderation_act(
         if target.pk == moderator.pk and action != Action.DISMISS:
             raise ApiError("You cannot act on your own account or posts.", code="own_content", status_code=status.HTTP_403_FORBIDDEN)
 
-        reports = _open_reports(post=post, comment=comment, report_ids=report_ids)
+        whole_post = action == Action.TAKE_DOWN and comment is None and not report_ids
+        reports = _open_reports(post=post, comment=comment, report_ids=report_ids, whole_post=whole_post)
         if action == Action.DISMISS and not reports:
             raise ApiError("There are no open reports to dismiss here.", code="nothing_to_dismiss", status_code=status.HTTP_409_CONFLICT)
         if action == Action.TAKE_DOWN:
@@ -201,16 +213,23 @@ def moderation_act(
                 text=f"Your account is suspended until {until:%Y-%m-%d %H:%M} UTC: {reason}"[:300], data=data,
             )
 
-        if reports:
-            outcome = _reporter_outcome(action, author=target, until=until, reason=reason, comment=comment is not None)
-            closed = Report.Status.DISMISSED if action == Action.DISMISS else Report.Status.ACTIONED
-            Report.objects.filter(pk__in=[r.pk for r in reports]).update(
-                status=closed, outcome=outcome[:300], resolved_at=now
-            )
-            for reporter in User.objects.filter(pk__in={r.reporter_id for r in reports}).order_by("pk"):
+        closed = Report.Status.DISMISSED if action == Action.DISMISS else Report.Status.ACTIONED
+        told: set[int] = set()
+        reporters = {u.pk: u for u in User.objects.filter(pk__in={r.reporter_id for r in reports})}
+        for report in reports:
+            about_comment = report.kind == Report.Kind.COMMENT or report.comment_id is not None
+            outcome = _reporter_outcome(
+                action, author=target, until=until, reason=reason, comment=about_comment, whole_post=whole_post
+            )[:300]
+            Report.objects.filter(pk=report.pk).update(status=closed, outcome=outcome, resolved_at=now)
+            if report.reporter_id not in told:  # one notification per reporter and decision
+                told.add(report.reporter_id)
                 notification_create(
-                    recipient=reporter, kind=Notification.Kind.MODERATION, post=post if action != Action.TAKE_DOWN else None,
-                    text=outcome[:300], data={"action": record.pk, "reports": [r.pk for r in reports if r.reporter_id == reporter.pk]},
+                    recipient=reporters[report.reporter_id],
+                    kind=Notification.Kind.MODERATION,
+                    post=post if action != Action.TAKE_DOWN else None,
+                    text=outcome,
+                    data={"action": record.pk, "reports": [r.pk for r in reports if r.reporter_id == report.reporter_id]},
                 )
     return record
 

@@ -31,10 +31,11 @@ serving a page of it does, so a computed ranking is kept in the cache (Redis) as
 snapshot time it is as of and the user's *signals version*, and:
 
 - a first page reuses the user's latest ranking while it is fresh: its snapshot is at most ``RANKING_FRESH_S``
-  old and the user's signals version is still the one it was computed from. The version is a token in the cache
-  that every change to what the ranking reads about the user replaces (``signals_changed``: likes, views, follows,
-  blocks, steering text and its vectors), so such a change is seen on the very next first page. Otherwise the
-  ranking is computed again, as of now;
+  (feed.selectors) old and the user's signals version is still the one it was computed from. The version is a
+  token in the cache that every change to what the ranking reads about the user drops
+  (feed.services.feed_signals_changed, called by the services for likes, first views and completions, follows,
+  blocks, the steering text and the worker's vectors for it), so such a change shows on the very next first
+  page. Otherwise the ranking is computed again, as of now;
 - the next pages are slices of the ranking their cursor's snapshot names (kept ``RANKING_CACHE_S``; computed
   again for that snapshot when the cache no longer has it), so paging is stable whatever happens meanwhile;
 - every page, first or not, drops posts whose author the user blocked or was blocked by, from the block set read

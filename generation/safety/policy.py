@@ -124,7 +124,7 @@ def category_refusal(
     category: Category, *, context: str, method: str, detail: str, score: float | None = None
 ) -> Verdict:
     subject = CONTEXT_SUBJECT.get(context, "This text")
-    never = "" if category.overridable else " This is never allowed."
+    never = " This is never allowed." if not category.overridable and category.audience == "everyone" else ""
     return Verdict(
         allowed=False,
         rule=category.key,

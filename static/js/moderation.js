@@ -55,7 +55,10 @@ async function act(button) {
       if (!group.querySelector(".mod-reports li")) leave(group, queue, "queue-empty");
     } else {
       toast(DONE[action]);
-      leave(group, queue, "queue-empty");
+      // A take-down answers every report of the clip; other decisions leave the reports of its comments open.
+      if (action !== "take_down") group.querySelectorAll(".mod-reports li:not([data-kind='comment'])").forEach((li) => li.remove());
+      if (action === "take_down" || !group.querySelector(".mod-reports li")) leave(group, queue, "queue-empty");
+      else say(form, DONE[action]);
     }
   } catch (err) {
     say(form, err.message);

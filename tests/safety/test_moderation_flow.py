@@ -91,9 +91,12 @@ def test_report_queue_take_down_and_everyone_is_told(reported, client_for):
 def test_dismiss_and_warn(reported, client_for):
     r = reported
     _report(client_for(r["rita"]), r["post"].pk, "I do not like it.")
+    comment = Comment.objects.create(post=r["post"], author=r["ben"], text="rude words")
+    on_comment = _report(client_for(r["sam"]), r["post"].pk, "Rude.", comment=comment.pk).json()["id"]
     mod = client_for(r["moderator"])
     assert _act(mod, action="dismiss", post=r["post"].pk, reason="Disliking a clip is not a rule.").status_code == 201
-    assert Report.objects.get().status == "dismissed"
+    assert Report.objects.get(reporter=r["rita"]).status == "dismissed"
+    assert Report.objects.get(pk=on_comment).status == "open"  # a decision on the clip leaves its comments' reports
     [note] = _notifications(r["rita"])
     assert "does not break the rules: Disliking a clip is not a rule." in note.text
     assert Post.objects.get(pk=r["post"].pk).state == "published"
@@ -105,6 +108,10 @@ def test_dismiss_and_warn(reported, client_for):
     assert note.text == "You received a warning: Please credit the clips you remix."
     mine = client_for(r["author"]).get("/api/me/moderation").json()["results"]
     assert [(d["action"], d["appealable"]) for d in mine] == [("warn", True)]
+    # Taking the clip down answers the reports of its comments too.
+    assert _act(mod, action="take_down", post=r["post"].pk, reason="Gore.").status_code == 201
+    closed = Report.objects.get(pk=on_comment)
+    assert (closed.status, closed.outcome) == ("actioned", "The clip the comment you reported was on was taken down: Gore.")
 
 
 def test_a_suspended_member_gets_403_with_the_date(reported, client_for, purge_queues):
@@ -288,3 +295,32 @@ def test_bad_moderation_input_is_4xx_and_changes_nothing(reported, client_for):
     stranger = client_for(r["sam"]).post(f"/api/moderation/actions/{action_id}/appeal", {"text": "mine?"}, format="json")
     assert stranger.status_code == 404
     assert not Appeal.objects.exists()
+
+
+def test_the_queue_reads_a_fixed_number_of_queries_whatever_its_length(make_user, make_post, make_cameo, client_for, staff):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    mod = client_for(staff())
+    reporters = [make_user(f"reporter{n}") for n in range(3)]
+
+    def add_groups(n: int) -> None:
+        for i in range(n):
+            author = make_user()
+            post = make_post(author)
+            CameoUse.objects.create(cameo=make_cameo(author, name=f"C{i}"), user=author, post=post, basis="owner")
+            PolicyRefusal.objects.create(user=author, text="x", rule="hate", category="hate")
+            for reporter in reporters:
+                Report.objects.create(reporter=reporter, post=post, reason="bad")
+
+    def count() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            response = mod.get("/api/moderation/queue?page_size=50")
+        return len(response.json()["results"]), len(captured)
+
+    add_groups(2)
+    few = count()
+    add_groups(6)
+    many = count()
+    assert (few[0], many[0]) == (2, 8)
+    assert many[1] == few[1], (few, many)
