@@ -18,11 +18,24 @@ from feed.consumers import EventsConsumer  # noqa: E402
 
 websocket_urlpatterns = [path("ws/", EventsConsumer.as_asgi())]
 
+
+
+async def lifespan(scope, receive, send):
+    """The server's start and stop: log the active stack once when a web process starts serving."""
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            logging.getLogger("riff.web").info("web ready: %s", describe_stack())
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
+
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(SessionOrTokenAuthMiddleware(URLRouter(websocket_urlpatterns))),
+        "lifespan": lifespan,
     }
 )
-
-logging.getLogger("riff.web").info("web ready: %s", describe_stack())
