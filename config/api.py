@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError as DjangoValidationError
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.permissions import SAFE_METHODS
@@ -56,7 +56,7 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound("Not found.")
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or "You do not have permission to do that.")
-    elif isinstance(exc, (OperationalError, InterfaceError, DatabaseError)):
+    elif isinstance(exc, (OperationalError, InterfaceError)):  # the database is away; other errors are bugs (500)
         logger.exception("database unavailable")
         return Response(
             {"detail": "The service is temporarily unavailable. Please try again in a moment.", "code": "unavailable"},

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 
 logger = logging.getLogger(__name__)
@@ -59,9 +59,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, (OperationalError, InterfaceError)) and not (
-            isinstance(exception, DatabaseError) and "connection" in str(exception).lower()
-        ):
+        if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
         logger.warning("database unavailable: %s", exception)
         if request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):

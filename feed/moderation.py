@@ -289,7 +289,7 @@ def appeal_decide(*, moderator: User, appeal_id: int, decision: str, reason: str
         raise ApiError("The decision must be grant or deny.", code="decision_invalid")
     reason = _clean_reason(reason)
     with transaction.atomic():
-        appeal = Appeal.objects.select_for_update().select_related("action__target", "action__post").filter(pk=appeal_id).first()
+        appeal = Appeal.objects.select_for_update(of=("self",)).select_related("action__target", "action__post").filter(pk=appeal_id).first()
         if appeal is None:
             raise ApiError("There is no such appeal.", code="not_found", status_code=status.HTTP_404_NOT_FOUND)
         if appeal.status != Appeal.Status.PENDING:
