@@ -195,10 +195,11 @@ CELERY_TASK_ROUTES = {"generation.tasks.run_next_job": {"queue": "generation"}}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+GENERATION_REAP_INTERVAL_S = env_float("GENERATION_REAP_INTERVAL_S", 15.0)
 CELERY_BEAT_SCHEDULE = {
     "reap-stale-jobs": {
         "task": "generation.tasks.reap_stale_jobs",
-        "schedule": env_float("GENERATION_REAP_INTERVAL_S", 15.0),
+        "schedule": GENERATION_REAP_INTERVAL_S,
         "options": {"queue": "default", "expires": 60},
     },
 }

@@ -392,7 +392,13 @@ def job_reap_stale(*, lease_s: float | None = None) -> list[int]:
             job.save(update_fields=["errors", "worker_id", "status", "finished_at", "error", "progress"])
             _notify_status(job)
             reaped.append(job_id)
-    if GenerationJob.objects.filter(status=Status.QUEUED).exists():
+    # The safety net for lost wake-ups and ended retry backoffs: wake the workers when something was requeued or a
+    # claimable job has been waiting longer than one reaper interval.
+    overdue = now - timedelta(seconds=settings.GENERATION_REAP_INTERVAL_S)
+    waiting = GenerationJob.objects.filter(status=Status.QUEUED, created_at__lt=overdue).filter(
+        Q(not_before__isnull=True) | Q(not_before__lte=now)
+    )
+    if reaped or waiting.exists():
         wake_workers()
     return reaped
 

@@ -3,11 +3,13 @@ the worker picks the next job from the database in fair order, so any worker ser
 message loses nothing."""
 
 import logging
+import time
 
 from celery import shared_task
 from celery.signals import worker_init, worker_ready
 
 logger = logging.getLogger("riff.worker")
+_command_line_worker = False  # set in a `celery worker` process (not in in-process test workers)
 
 
 @shared_task(name="generation.tasks.run_next_job", acks_late=True, ignore_result=True)
@@ -36,6 +38,8 @@ def _load_backend_at_start(sender=None, **_kwargs) -> None:
 
     if not isinstance(sender, Worker):
         return
+    global _command_line_worker
+    _command_line_worker = True
 
     try:
         get_backend()
@@ -46,14 +50,31 @@ def _load_backend_at_start(sender=None, **_kwargs) -> None:
 
 
 @worker_ready.connect
-def _recover_at_start(**_kwargs) -> None:
-    """Jobs left running by a crashed worker go back to the queue as soon as their lease is stale."""
+def _recover_at_start(sender=None, **_kwargs) -> None:
+    """Jobs left running by a crashed worker go back to the queue as soon as their lease is stale: once now, then
+    from a small thread in every worker process. A worker busy with a long job cannot take the beat's reaper task
+    from the queue, so each worker also reaps on its own (the reaper is a compare-and-set, safe to run anywhere)."""
+    import threading
+
+    from django.conf import settings
+    from django.db import close_old_connections
+
     from .services import job_reap_stale
 
-    try:
-        job_reap_stale()
-    except Exception:
-        logger.warning("could not reap stale jobs at start", exc_info=True)
+    if not _command_line_worker:
+        return
+
+    def reap_forever() -> None:
+        while True:
+            try:
+                job_reap_stale()
+            except Exception:
+                logger.warning("could not reap stale jobs", exc_info=True)
+            finally:
+                close_old_connections()
+            time.sleep(settings.GENERATION_REAP_INTERVAL_S)
+
+    threading.Thread(target=reap_forever, name="reaper", daemon=True).start()
 
 
 @shared_task(name="generation.tasks.read_provenance", ignore_result=True)
