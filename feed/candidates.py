@@ -13,8 +13,11 @@ Sources, each an index scan with a LIMIT (sizes in ``settings.FEED_WEIGHTS``):
 - remixes: remixes of, or in the family of, the posts the user liked or watched to the end;
 - cameos: the newest posts featuring a cameo owned by someone the user follows.
 
-The rows carry what ranking needs; whether the user may see each post is decided by the caller (and again, as
-the authority, by ``posts_visible_to`` when the page is read).
+The rows carry what ranking needs (whether the user follows each author included, so no separate follow query),
+as columns (``CandidateTable``) that ranking turns into numpy arrays without a Python object per post; whether
+the user may see each post is decided by the caller (and again, as the authority, by ``posts_visible_to``'s rule
+when the page is read). The other reads of a ranking (the user's steering, what they engaged with) and the block
+set every page reads are plain statements here too.
 """
 
 from __future__ import annotations
