@@ -10,8 +10,10 @@ alternating rounds:
 
 and once more a scrolling session per member (page 1, then pages 2 and 3 through ``next``; pages 2-3 timed).
 
-Prints the throughput of each, the ratio for_you / health (target >= 0.3), p50/p99 latency and the SQL queries
-one page runs (for 5, 20 and 40 items). PostgreSQL when DATABASE_URL is set (an empty database; it is
+Prints the throughput of each, the ratio for_you / health (target >= 0.3), p50/p99 latency, the SQL queries
+one page runs (for 5, 20 and 40 items; For you both when it ranks and when it is served from the ranking it
+cached), and per round the throughput and the server processes' CPU time per request (the steadier figure on a
+machine that is doing other work: throughput moves with whatever else runs there). PostgreSQL when DATABASE_URL is set (an empty database; it is
 migrated), else SQLite in a temporary directory; REDIS_URL, else an embedded Valkey (the feed caches each
 member's ranking there for the next pages).
 
@@ -201,17 +203,25 @@ def seed(*, users: int, posts: int, likes: int, views: int, follows_per_user: in
 
 
 def queries_per_page(token: str) -> dict:
+    """SQL statements per page for each tab and page size; For you twice: a first page that ranks (after a
+    signals change, as a like makes) and one served from the ranking it cached."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
+
+    from feed.services import feed_signals_changed
 
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    user_id = Token.objects.get(key=token).user_id
     counts = {}
-    for tab in ("for_you", "following", "latest"):
+    for tab in ("for_you (ranking)", "for_you (cached)", "following", "latest"):
         for size in (5, 20, 40):
+            if tab == "for_you (ranking)":
+                feed_signals_changed(user_ids=[user_id])
             with CaptureQueriesContext(connection) as captured:
-                response = client.get("/api/feed", {"tab": tab, "page_size": size}, HTTP_HOST="127.0.0.1")
+                response = client.get("/api/feed", {"tab": tab.split()[0], "page_size": size}, HTTP_HOST="127.0.0.1")
             assert response.status_code == 200, response.content[:300]
             counts[(tab, size)] = len(captured)
     return counts
@@ -375,8 +385,8 @@ def main() -> None:
         )
         tokens = seeded["tokens"]
         counts = queries_per_page(random.Random(args.seed).choice(tokens))
-        for tab in ("for_you", "following", "latest"):
-            print(f"queries per page, {tab:9}: " + ", ".join(f"{size} items: {counts[(tab, size)]}" for size in (5, 20, 40)))
+        for tab in ("for_you (ranking)", "for_you (cached)", "following", "latest"):
+            print(f"queries per page, {tab:17}: " + ", ".join(f"{size} items: {counts[(tab, size)]}" for size in (5, 20, 40)))
 
         from django.db import connections
 
