@@ -57,6 +57,17 @@ def _signed_path(name: str, exp: int, secret: str) -> str:
     return f"{quote(name, safe=_PATH_SAFE)}?exp={exp}&sig={_signature(name, exp, secret)}"
 
 
+def storage_delete(names) -> None:
+    """Delete stored files, best effort: a file that cannot be deleted is logged, never an error for the caller."""
+    import logging
+
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except Exception:
+            logging.getLogger(__name__).warning("could not delete %s", name, exc_info=True)
+
+
 def signed_url(name: str, *, ttl: int | None = None) -> str:
     """A URL for a stored file that works for ``ttl`` seconds (at least), then stops working."""
     if not name:

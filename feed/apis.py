@@ -9,6 +9,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.apis import UserSummarySerializer
 from config.api import ApiError
 from config.media import public_url
 from config.pagination import keyset_page, page_size
@@ -21,18 +22,9 @@ TABS = ("for_you", "following", "latest")
 _DATETIME = serializers.DateTimeField()
 
 
-class AuthorSerializer(serializers.Serializer):
-    username = serializers.CharField()
-    display_name = serializers.CharField()
-    avatar_url = serializers.SerializerMethodField()
-
-    def get_avatar_url(self, user) -> str:
-        return public_url(user.avatar.name) if user.avatar else ""
-
-
 class PostOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    author = AuthorSerializer()
+    author = UserSummarySerializer()
     caption = serializers.CharField()
     prompt = serializers.SerializerMethodField()
     video_url = serializers.SerializerMethodField()
@@ -277,7 +269,7 @@ class PostLikeApi(APIView):
 
 class CommentOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    author = AuthorSerializer()
+    author = UserSummarySerializer()
     text = serializers.CharField()
     parent = serializers.IntegerField(source="parent_id", allow_null=True)
     created_at = serializers.DateTimeField()
@@ -454,7 +446,7 @@ class NotificationOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
     text = serializers.CharField()
-    actor = AuthorSerializer(allow_null=True)
+    actor = UserSummarySerializer(allow_null=True)
     post = serializers.IntegerField(source="post_id", allow_null=True)
     data = serializers.DictField()
     read = serializers.SerializerMethodField()

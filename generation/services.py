@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -20,7 +19,8 @@ from rest_framework import status
 
 from accounts.models import User
 from config.api import ApiError
-from config.events import send_now, send_on_commit, user_group
+from config.events import send_on_commit, user_group
+from config.media import storage_delete
 
 from .models import GenerationJob
 
@@ -472,14 +472,6 @@ def job_discard(*, user: User, job: GenerationJob) -> None:
     if job.draft != GenerationJob.Draft.READY:
         raise ApiError("There is no unpublished draft to discard.", code="no_draft", status_code=status.HTTP_409_CONFLICT)
     job_delete_draft(job=job)
-
-
-def storage_delete(names: list[str]) -> None:
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except Exception:
-            logger.warning("could not delete %s", name, exc_info=True)
 
 
 def job_publish(*, user: User, job: GenerationJob, caption: str = "", visibility: str = "public"):

@@ -20,6 +20,7 @@ from django.core.files.storage import default_storage
 from django.db import close_old_connections, connection
 
 from config.events import send_now, user_group
+from config.media import storage_delete
 
 from . import services
 from .backends.base import BackendError, CameoRef, GenerationRequest, JobCancelled, ParentClip
@@ -278,24 +279,24 @@ def run_job(job: GenerationJob, wid: str) -> None:
             meta=result.meta,
         )
         if done is None:
-            services.storage_delete(stored)
+            storage_delete(stored)
             services.job_mark_cancelled(job_id=job.pk, worker_id=wid)
         else:
             _delete_other_attempts(job, keep=base)
     except JobCancelled as exc:
-        services.storage_delete(stored)
+        storage_delete(stored)
         services.job_mark_cancelled(job_id=job.pk, worker_id=wid, reason=exc.reason)
     except LeaseLost:
-        services.storage_delete(stored)
+        storage_delete(stored)
         logger.warning("job %s: lease lost, another worker has it", job.pk)
     except PolicyCheckFailed as exc:
         services.job_fail(job_id=job.pk, worker_id=wid, message=str(exc), transient=True)
     except BackendError as exc:
-        services.storage_delete(stored)
+        storage_delete(stored)
         services.job_fail(job_id=job.pk, worker_id=wid, message=str(exc), transient=exc.transient)
     except Exception as exc:  # contained: the job fails with a message, the worker keeps serving
         logger.exception("job %s failed", job.pk)
-        services.storage_delete(stored)
+        storage_delete(stored)
         services.job_fail(
             job_id=job.pk, worker_id=wid, message=f"The generation failed: {type(exc).__name__}: {exc}"[:400], transient=True
         )
@@ -325,7 +326,7 @@ def _delete_other_attempts(job: GenerationJob, *, keep: str) -> None:
             _, files = default_storage.listdir(path)
         except (FileNotFoundError, OSError):
             continue
-        services.storage_delete([f"{path}/{f}" for f in files])
+        storage_delete([f"{path}/{f}" for f in files])
 
 
 def serve_queue(*, max_jobs: int | None = None) -> int:

@@ -7,12 +7,12 @@ import logging
 import secrets
 from datetime import timedelta
 
-from django.core.files.storage import default_storage
 from django.db import transaction
 from rest_framework import status
 
 from accounts.models import User
 from config.api import ApiError
+from config.media import storage_delete  # noqa: F401  (re-exported for the cameo services)
 
 from ..models import Cameo
 
@@ -70,14 +70,6 @@ def clean_restrictions(restrictions: str) -> str:
 
 def media_name(cameo_id: int, label: str, extension: str) -> str:
     return f"cameos/{cameo_id}/{label}-{secrets.token_hex(8)}.{extension}"
-
-
-def storage_delete(names: list[str]) -> None:
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except Exception:
-            logger.warning("could not delete %s", name, exc_info=True)
 
 
 def enqueue(task_name: str, arg: int) -> None:
