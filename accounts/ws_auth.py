@@ -12,12 +12,12 @@ from django.contrib.auth.models import AnonymousUser
 
 @database_sync_to_async
 def _user_for_token(key: str):
-    from rest_framework.authtoken.models import Token
+    from .authentication import user_for_token
 
-    token = Token.objects.select_related("user").filter(key=key).first()
-    if token is None or not token.user.is_active:
+    found = user_for_token(key)
+    if found is None or not found[0].is_active:
         return AnonymousUser()
-    return token.user
+    return found[0]
 
 
 class TokenHeaderAuthMiddleware:
