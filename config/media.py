@@ -68,19 +68,30 @@ def storage_delete(names) -> None:
             logging.getLogger(__name__).warning("could not delete %s", name, exc_info=True)
 
 
+def url_signer(ttl: int | None = None):
+    """``signed_url`` for many files at once (a page of posts): what does not depend on the file (the storage,
+    the script prefix, the expiry, the key) is read once, and the function returned signs each name."""
+    ttl = int(ttl or settings.MEDIA_URL_TTL_S)
+    storage = default_storage
+    if not isinstance(storage, FileSystemStorage):
+        return lambda name: storage.url(str(name), expire=ttl) if name else ""
+    exp = (int(time.time()) + ttl + _GRANULARITY_S - 1) // _GRANULARITY_S * _GRANULARITY_S
+    prefix, secret = _media_prefix(get_script_prefix()), settings.SECRET_KEY
+    return lambda name: prefix + _signed_path(str(name), exp, secret) if name else ""
+
+
 def signed_url(name: str, *, ttl: int | None = None) -> str:
     """A URL for a stored file that works for ``ttl`` seconds (at least), then stops working."""
-    if not name:
-        return ""
-    ttl = int(ttl or settings.MEDIA_URL_TTL_S)
-    if not isinstance(default_storage, FileSystemStorage):
-        return default_storage.url(name, expire=ttl)
-    exp = (int(time.time()) + ttl + _GRANULARITY_S - 1) // _GRANULARITY_S * _GRANULARITY_S
-    return _media_prefix(get_script_prefix()) + _signed_path(name, exp, settings.SECRET_KEY)
+    return url_signer(ttl)(name) if name else ""
 
 
 def public_url(name: str) -> str:
     return signed_url(name, ttl=settings.PUBLIC_MEDIA_URL_TTL_S)
+
+
+def public_url_signer():
+    """``public_url`` for many files at once (see url_signer)."""
+    return url_signer(settings.PUBLIC_MEDIA_URL_TTL_S)
 
 
 def _refuse(message: str, status: int = 403) -> JsonResponse:

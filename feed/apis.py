@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from django.utils import timezone
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -11,7 +12,7 @@ from rest_framework.views import APIView
 
 from accounts.apis import UserSummarySerializer
 from config.api import ApiError
-from config.media import public_url
+from config.media import public_url, public_url_signer
 from config.pagination import keyset_page, page_size
 
 from . import selectors, services
@@ -19,7 +20,6 @@ from .wellbeing import break_reminder
 from .models import Post, Report
 
 TABS = ("for_you", "following", "latest")
-_DATETIME = serializers.DateTimeField()
 
 
 class PostOutputSerializer(serializers.Serializer):
@@ -48,18 +48,21 @@ class PostOutputSerializer(serializers.Serializer):
     def to_representation(self, post) -> dict:
         """The declared fields, written out: the feed serializes many posts per request and the generic field
         machinery cost several times more than building the dict (tests check both agree)."""
+        sign, zone = self._page_tools()
         author = post.author
+        avatar = author.avatar  # a FieldFile, or the stored name (feed.selectors.PagePost)
+        created = post.created_at.astimezone(zone).isoformat()  # DRF's DateTimeField output, written out
         return {
             "id": post.pk,
             "author": {
                 "username": author.username,
                 "display_name": author.display_name,
-                "avatar_url": public_url(author.avatar.name) if author.avatar else "",
+                "avatar_url": sign(avatar),
             },
             "caption": post.caption,
             "prompt": self.get_prompt(post),
-            "video_url": public_url(post.video),
-            "poster_url": public_url(post.poster) if post.poster else "",
+            "video_url": sign(post.video),
+            "poster_url": sign(post.poster),
             "remix_of": post.remix_of_id,
             "remix_of_author": self.get_remix_of_author(post),
             "root": post.root_id,
@@ -74,8 +77,16 @@ class PostOutputSerializer(serializers.Serializer):
             "descendant_count": post.descendant_count,
             "view_count": post.view_count,
             "liked_by_me": self.get_liked_by_me(post),
-            "created_at": _DATETIME.to_representation(post.created_at),
+            "created_at": created[:-6] + "Z" if created.endswith("+00:00") else created,
         }
+
+    def _page_tools(self):
+        """The URL signer and the time zone, read once per serializer: a list serializer uses one child for every
+        item of the page."""
+        tools = self.__dict__.get("_tools")
+        if tools is None:
+            tools = self._tools = (public_url_signer(), timezone.get_current_timezone())
+        return tools
 
     def get_prompt(self, post) -> str | None:
         viewer = self.context.get("viewer")

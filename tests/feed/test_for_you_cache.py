@@ -136,6 +136,8 @@ def test_the_page_read_keeps_the_visibility_rule_of_every_list(make_user, make_p
 
     viewer, followed, stranger, blocker, blocked = (make_user(n) for n in ("viewer", "followed", "stranger", "blocker", "blocked"))
     follow_create(follower=viewer, followee=followed)
+    followed.avatar = "avatars/followed.png"
+    followed.save(update_fields=["avatar"])
     Block.objects.create(blocker=blocker, blocked=viewer)
     Block.objects.create(blocker=viewer, blocked=blocked)
     posts = []
@@ -158,6 +160,7 @@ def test_the_page_read_keeps_the_visibility_rule_of_every_list(make_user, make_p
     context = {"viewer": viewer, "reasons": {}}
     for post_id, post in fast.items():
         assert FeedItemSerializer(post, context=context).data == FeedItemSerializer(generic[post_id], context=context).data
+    assert any(FeedItemSerializer(post, context=context).data["author"]["avatar_url"] for post in fast.values())
     remix = fast[posts[-2].pk]
     assert remix.remix_of_author == "stranger" and FeedItemSerializer(remix, context=context).data["prompt"] is None
     assert fast[posts[-1].pk].remix_of_author is None and fast[posts[-1].pk].liked_by_me is True
