@@ -1,36 +1,59 @@
 """ASGI entry point: HTTP through Django, one websocket endpoint at /ws/."""
 
+import asyncio
 import logging
 import os
 from concurrent.futures import ThreadPoolExecutor
 
 import django
-from asgiref.sync import ThreadSensitiveContext
+from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from django.core.handlers.asgi import ASGIHandler
+from django.core.handlers.base import BaseHandler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup(set_prefix=False)
 
 
 class PooledThreadASGIHandler(ASGIHandler):
-    """Django's ASGI handler, with the request's synchronous work on a reused thread.
+    """Django's ASGI handler, tuned for synchronous views on a few threads.
 
-    Django runs each request's synchronous code (middleware, views) on a thread of its own, and its stock
-    handler makes a new thread for every request and joins it afterwards from yet another one. A new thread
-    also means a new database connection (Django keeps them per thread), so every request paid for a connect
-    and a disconnect. Here each request still has one thread to itself for as long as it runs, but the thread
-    comes from an idle list and goes back to it, so its connection lives on (``CONN_MAX_AGE`` and the health
-    checks decide when it is replaced, as under a threaded WSGI server). At most ``HTTP_IDLE_THREADS`` wait
-    idle; a burst makes more and the surplus is retired, closing its connections first. A thread runs its
-    calls in order, so a call the client abandoned (Django sends ``request_finished`` after it) is over
-    before the next request's first call starts there.
+    - The middleware chain and the view run as one synchronous call, as under WSGI. Django's ASGI handler builds
+      an asynchronous chain, and with synchronous middleware and views that meant four hops between the event
+      loop and the request's thread per request.
+    - At most ``HTTP_THREADS`` requests run that call at once in a process; the others wait on the event loop
+      (reading request bodies and sending responses, file streaming included, is not counted). Python runs one
+      thread at a time, and every thread beyond that contends for the interpreter lock: the SQLite driver
+      releases and takes it back for every row it reads, so sixteen threads made a feed page cost twice the CPU
+      time it costs on one, most of it spent in the kernel on that lock. Two keep the CPU busy while one waits on
+      the database or Redis; add processes, not threads, to use more cores.
+    - Each request still has one thread to itself while it runs, but the thread comes from an idle list and goes
+      back to it (Django's stock handler makes a new thread for every request and joins it from yet another
+      one), so its database connection lives on: ``CONN_MAX_AGE`` and the health checks decide when it is
+      replaced, as under a threaded WSGI server. At most ``HTTP_IDLE_THREADS`` wait idle; the surplus is
+      retired, closing its connections first. A thread runs its calls in order, so a call the client abandoned
+      (Django sends ``request_finished`` after it) is over before the next request's first call starts there.
     """
 
     idle_threads = int(os.environ.get("HTTP_IDLE_THREADS", "16"))
 
     def __init__(self):
-        super().__init__()
+        BaseHandler.__init__(self)  # not ASGIHandler's: it builds the asynchronous chain
+        self.load_middleware(is_async=False)
         self._idle: list[ThreadPoolExecutor] = []
+        self._running: tuple[asyncio.AbstractEventLoop | None, asyncio.Semaphore | None] = (None, None)
+
+    def _slots(self) -> asyncio.Semaphore:
+        """The HTTP_THREADS slots, one set per event loop (a semaphore belongs to the loop that first waits on it)."""
+        loop = asyncio.get_running_loop()
+        owner, slots = self._running
+        if owner is not loop or slots is None:
+            slots = asyncio.Semaphore(max(1, int(os.environ.get("HTTP_THREADS", "2"))))
+            self._running = (loop, slots)
+        return slots
+
+    async def get_response_async(self, request):
+        async with self._slots():
+            return await sync_to_async(self.get_response, thread_sensitive=True)(request)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
