@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
@@ -22,8 +22,24 @@ def _user_columns() -> tuple[str, ...]:
     return tuple(field.attname for field in User._meta.concrete_fields)
 
 
+def _converters(connection) -> list:
+    """(index, column, converters) for the user columns that have database converters, kept on the connection
+    (converters are bound to it)."""
+    found = connection.__dict__.get("_riff_user_converters")
+    if found is None:
+        found = []
+        for i, field in enumerate(User._meta.concrete_fields):
+            column = field.get_col(User._meta.db_table)
+            converters = [*connection.ops.get_db_converters(column), *column.get_db_converters(connection)]
+            if converters:
+                found.append((i, column, converters))
+        connection.__dict__["_riff_user_converters"] = found
+    return found
+
+
 def user_for_token(key: str) -> tuple[User, Token] | None:
     """The active or inactive user a token key belongs to, with the token; None for an unknown key."""
+    connection = connections[DEFAULT_DB_ALIAS]
     columns = _user_columns()
     sql = (
         f"SELECT t.created, {', '.join(f'u.{name}' for name in columns)} FROM {Token._meta.db_table} t "
@@ -37,9 +53,8 @@ def user_for_token(key: str) -> tuple[User, Token] | None:
     # Values go through the fields' database converters, as a queryset's would (SQLite returns datetimes as
     # text, booleans as integers).
     values = list(row[1:])
-    for i, field in enumerate(User._meta.concrete_fields):
-        column = field.get_col(User._meta.db_table)
-        for converter in [*connection.ops.get_db_converters(column), *column.get_db_converters(connection)]:
+    for i, column, converters in _converters(connection):
+        for converter in converters:
             values[i] = converter(values[i], column, connection)
     user = User.from_db(connection.alias, columns, values)
     token = Token(key=key, user_id=user.pk)

@@ -7,7 +7,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import django
 from asgiref.sync import ThreadSensitiveContext, sync_to_async
-from django.core.handlers.asgi import ASGIHandler
+from django.core import signals
+from django.core.exceptions import RequestAborted
+from django.core.handlers.asgi import ASGIHandler, get_script_prefix
+from django.http import FileResponse
+from django.urls import set_script_prefix
 from django.core.handlers.base import BaseHandler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -51,9 +55,53 @@ class PooledThreadASGIHandler(ASGIHandler):
             self._running = (loop, slots)
         return slots
 
+    async def handle(self, scope, receive, send):
+        """Django's ``ASGIHandler.handle``, with the request's synchronous steps in one call on its thread: the
+        ``request_started`` signal, building the request, the middleware and the view (Django makes one call for
+        the signal and another for the rest). A response whose body is in memory is also closed there
+        (``request_finished``) before the event loop sends it; a streamed one (files) is closed after it is sent,
+        as Django does. Django also watches for the client going away while the view runs,
+        to cancel an asynchronous view; a synchronous one runs to its end either way, and sending to a client that
+        left is a no-op."""
+        try:
+            body_file = await self.read_body(receive)
+        except RequestAborted:
+            return
+        set_script_prefix(get_script_prefix(scope))
+
+        def respond():
+            signals.request_started.send(sender=self.__class__, scope=scope)
+            request, error_response = self.create_request(scope, body_file)
+            if request is None:
+                return error_response
+            response = self.get_response(request)
+            response._handler_class = self.__class__
+            if isinstance(response, FileResponse):
+                response.block_size = self.chunk_size  # the ASGI server does the low-level chunking
+            if not response.streaming:
+                response.close()  # its body is in memory: nothing of the request is needed to send it
+            return response
+
+        try:
+            async with self._slots():
+                response = await sync_to_async(respond, thread_sensitive=True)()
+            try:
+                await self.send_response(response, send)
+            finally:
+                if response.streaming:
+                    await sync_to_async(response.close, thread_sensitive=True)()
+        finally:
+            body_file.close()
+
     async def get_response_async(self, request):
         async with self._slots():
             return await sync_to_async(self.get_response, thread_sensitive=True)(request)
+
+    def retire_idle_threads(self) -> None:
+        """End the idle request threads, closing their database connections (tests, before the test database
+        is dropped)."""
+        while self._idle:
+            _retire(self._idle.pop(), wait=True)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -71,12 +119,12 @@ class PooledThreadASGIHandler(ASGIHandler):
                 _retire(executor)
 
 
-def _retire(executor: ThreadPoolExecutor) -> None:
+def _retire(executor: ThreadPoolExecutor, *, wait: bool = False) -> None:
     """Close the thread's database connections after whatever it still runs, then let the thread end."""
     from django.db import connections
 
     executor.submit(connections.close_all)
-    executor.shutdown(wait=False)
+    executor.shutdown(wait=wait)
 
 
 django_asgi_app = PooledThreadASGIHandler()
