@@ -33,6 +33,32 @@ OWNERS = 5  # job owners; the sockets are spread over their groups
 PORT = 8765
 
 
+def _tree_cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a process and all its descendants (0 where /proc is not there)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(child) for child in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return total
+
+
+def _machine_cpu_s() -> float:
+    """CPU seconds the whole machine spent busy (all cores), from /proc/stat."""
+    try:
+        values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    except OSError:
+        return 0.0
+    idle = values[3] + values[4]
+    return (sum(values[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values, q):
     if not values:
         return float("nan")
@@ -108,7 +134,9 @@ async def run_load(base: str, tokens: list[str]) -> dict:
     import websockets
 
     stats = defaultdict(list)
-    errors = defaultdict(int)
+    errors = defaultdict(int)  # 5xx answers per endpoint
+    failures = defaultdict(int)  # no answer: "<endpoint>: <exception>" (client timeouts, refused connections)
+    socket_failures = defaultdict(int)
     deliveries: list[float] = []
     stop_at = time.monotonic() + DURATION
 
@@ -120,8 +148,8 @@ async def run_load(base: str, tokens: list[str]) -> dict:
             if response.status_code >= 500:
                 errors[name] += 1
             return response
-        except httpx.HTTPError:
-            errors[name] += 1
+        except httpx.HTTPError as exc:
+            failures[f"{name}: {type(exc).__name__}"] += 1
             return None
 
     async def person(token):
@@ -156,8 +184,9 @@ async def run_load(base: str, tokens: list[str]) -> dict:
                     event = json.loads(raw)
                     if event.get("type") == "job.progress" and event.get("sent_at"):
                         deliveries.append(time.time() - event["sent_at"])
-        except Exception:
-            errors["websocket"] += 1
+        except Exception as exc:
+            status = getattr(getattr(exc, "response", None), "status_code", None)
+            socket_failures[type(exc).__name__ + (f" {status}" if status else "")] += 1
 
     async def owner_jobs(token):
         async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Token {token}"}, timeout=30) as client:
@@ -173,7 +202,7 @@ async def run_load(base: str, tokens: list[str]) -> dict:
     tasks += [asyncio.create_task(owner_jobs(t)) for t in owners]
     tasks += [asyncio.create_task(person(t)) for t in tokens[:USERS]]
     await asyncio.gather(*tasks)
-    return {"stats": stats, "errors": errors, "deliveries": deliveries}
+    return {"stats": stats, "errors": errors, "failures": failures, "socket_failures": socket_failures, "deliveries": deliveries}
 
 
 def main() -> None:
@@ -191,12 +220,25 @@ def main() -> None:
         asyncio.run(wait_http(base))
         print(f"load: {USERS} people, {SOCKETS} websockets over {OWNERS} job owners, {DURATION:.0f} s; "
               "2 uvicorn workers, 2 generation workers, PostgreSQL + Redis + S3 on loopback")
+        groups = {"web (2 uvicorn workers)": [procs[0].pid], "generation workers": [p.pid for p in procs[1:]]}
+        before = {name: sum(_tree_cpu_s(pid) for pid in pids) for name, pids in groups.items()}
+        before["this load generator"] = time.process_time()
+        machine_before, started = _machine_cpu_s(), time.monotonic()
         result = asyncio.run(run_load(base, tokens))
-        total_5xx = sum(v for k, v in result["errors"].items() if k != "websocket")
-        print(f"\n5xx or failed requests: {total_5xx} (target 0); websocket failures: {result['errors'].get('websocket', 0)}")
+        elapsed = time.monotonic() - started
+        used = {name: sum(_tree_cpu_s(pid) for pid in pids) - before[name] for name, pids in groups.items()}
+        used["this load generator"] = time.process_time() - before["this load generator"]
+        used["PostgreSQL, Redis, S3 and the rest"] = _machine_cpu_s() - machine_before - sum(used.values())
+        print(f"\n5xx answers: {sum(result['errors'].values())} (target 0)")
+        for name, count in sorted(result["failures"].items()):
+            print(f"  no answer: {name} x{count}")
+        print(f"websocket clients that failed: {sum(result['socket_failures'].values())} of {SOCKETS} "
+              f"{dict(result['socket_failures']) or ''}")
         print(f"{'endpoint':34} {'requests':>8} {'p50 ms':>8} {'p99 ms':>8}")
         for name, values in sorted(result["stats"].items()):
             print(f"{name:34} {len(values):8d} {percentile(values, 50) * 1000:8.1f} {percentile(values, 99) * 1000:8.1f}")
+        print(f"\nCPU over the {elapsed:.0f} s ({os.cpu_count()} cores): " + "; ".join(
+            f"{name} {seconds / elapsed:.2f} cores" for name, seconds in used.items()))
         deliveries = result["deliveries"]
         print(f"\njob.progress events received: {len(deliveries)}; delay send -> socket p50 "
               f"{percentile(deliveries, 50) * 1000:.1f} ms, p99 {percentile(deliveries, 99) * 1000:.1f} ms")

@@ -164,7 +164,7 @@ REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6399/0")
 
 CHANNEL_LAYERS = {
     "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "BACKEND": "config.channel_layer.RedisChannelLayer",
         # channels_redis waits for messages with BZPOPMIN for 5 s; redis-py's default socket timeout is also 5 s,
         # so an idle socket's read could time out first and end the consumer. Give reads room beyond 5 s.
         "CONFIG": {

@@ -100,3 +100,21 @@ async def test_foreign_origin_is_refused():
     ws, connected, code = await _connect([(b"origin", b"https://evil.example"), (b"authorization", f"Token {token}".encode())])
     assert not connected
     await ws.disconnect()
+
+
+async def test_a_burst_of_sockets_all_connect_and_all_receive():
+    """Three hundred clients connecting at once (as after a restart): none is refused for want of a Redis
+    connection, and an event reaches every one of them."""
+    user, token = await _user_and_token("crowd")
+    headers = [ORIGIN, (b"authorization", f"Token {token}".encode())]
+    results = await asyncio.gather(*[_connect(headers) for _ in range(300)])
+    sockets = [ws for ws, connected, _ in results if connected]
+    try:
+        assert len(sockets) == 300
+        hellos = await asyncio.gather(*[ws.receive_json_from(timeout=20) for ws in sockets])
+        assert all(hello == {"type": "hello", "user": user.pk} for hello in hellos)
+        await _send_after_commit(user.pk, {"type": "notification", "text": "to everyone"})
+        events = await asyncio.gather(*[ws.receive_json_from(timeout=20) for ws in sockets])
+        assert all(event["text"] == "to everyone" for event in events)
+    finally:
+        await asyncio.gather(*[ws.disconnect() for ws in sockets])
