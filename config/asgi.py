@@ -19,26 +19,28 @@ django.setup(set_prefix=False)
 
 
 class PooledThreadASGIHandler(ASGIHandler):
-    """Django's ASGI handler, tuned for synchronous views on a few threads.
+    """Django's ASGI handler, tuned for synchronous views on a few reused threads.
 
-    - The middleware chain and the view run as one synchronous call, as under WSGI. Django's ASGI handler builds
-      an asynchronous chain, and with synchronous middleware and views that meant four hops between the event
-      loop and the request's thread per request.
+    - A request's synchronous steps (the ``request_started`` signal, building the request, the middleware and the
+      view) run as one call on a thread, as under WSGI. Django's ASGI handler builds an asynchronous middleware
+      chain and makes separate calls for the signal, the chain, the view and closing the response: with
+      synchronous middleware and views that was five hops between the event loop and a thread per request.
     - At most ``HTTP_THREADS`` requests run that call at once in a process; the others wait on the event loop
-      (reading request bodies and sending responses, file streaming included, is not counted). Python runs one
+      (reading request bodies and sending responses, file streaming included, are not counted). Python runs one
       thread at a time, and every thread beyond that contends for the interpreter lock: the SQLite driver
       releases and takes it back for every row it reads, so sixteen threads made a feed page cost twice the CPU
-      time it costs on one, most of it spent in the kernel on that lock. Two keep the CPU busy while one waits on
-      the database or Redis; add processes, not threads, to use more cores.
-    - Each request still has one thread to itself while it runs, but the thread comes from an idle list and goes
-      back to it (Django's stock handler makes a new thread for every request and joins it from yet another
-      one), so its database connection lives on: ``CONN_MAX_AGE`` and the health checks decide when it is
-      replaced, as under a threaded WSGI server. At most ``HTTP_IDLE_THREADS`` wait idle; the surplus is
-      retired, closing its connections first. A thread runs its calls in order, so a call the client abandoned
-      (Django sends ``request_finished`` after it) is over before the next request's first call starts there.
+      time it costs on one, most of it in the kernel. Two keep the CPU busy while one waits on the database or
+      Redis; add processes, not threads, to use more cores.
+    - The ``HTTP_THREADS`` threads are made once and reused (Django's handler makes a new thread for every
+      request and joins it from yet another one), so what a thread keeps lives on: its database connection
+      (``CONN_MAX_AGE`` and the health checks decide when it is replaced, as under a threaded WSGI server) and
+      the S3 client the storage keeps per thread (building one read botocore's JSON service models: tens of
+      milliseconds per request once requests came on new threads). A thread runs its calls in order.
+    - A response whose body is in memory is closed on its thread (``request_finished``) before the event loop
+      sends it. A streamed one (files) is sent and closed as Django's handler does it, on a thread of its own.
+      Django also watches for the client going away while the view runs, to cancel an asynchronous view; a
+      synchronous one runs to its end either way, and sending to a client that left is a no-op.
     """
-
-    idle_threads = int(os.environ.get("HTTP_IDLE_THREADS", "16"))
 
     def __init__(self):
         BaseHandler.__init__(self)  # not ASGIHandler's: it builds the asynchronous chain
@@ -55,14 +57,19 @@ class PooledThreadASGIHandler(ASGIHandler):
             self._running = (loop, slots)
         return slots
 
-    async def handle(self, scope, receive, send):
-        """Django's ``ASGIHandler.handle``, with the request's synchronous steps in one call on its thread: the
-        ``request_started`` signal, building the request, the middleware and the view (Django makes one call for
-        the signal and another for the rest). A response whose body is in memory is also closed there
-        (``request_finished``) before the event loop sends it; a streamed one (files) is closed after it is sent,
-        as Django does. Django also watches for the client going away while the view runs,
-        to cancel an asynchronous view; a synchronous one runs to its end either way, and sending to a client that
-        left is a no-op."""
+    async def _run(self, function):
+        """``function()`` on one of the reused threads, once a slot is free."""
+        async with self._slots():
+            executor = self._idle.pop() if self._idle else ThreadPoolExecutor(max_workers=1, thread_name_prefix="http")
+            try:
+                async with ThreadSensitiveContext(executor=executor):
+                    return await sync_to_async(function, thread_sensitive=True)()
+            finally:
+                self._idle.append(executor)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
         try:
             body_file = await self.read_body(receive)
         except RequestAborted:
@@ -83,40 +90,26 @@ class PooledThreadASGIHandler(ASGIHandler):
             return response
 
         try:
-            async with self._slots():
-                response = await sync_to_async(respond, thread_sensitive=True)()
-            try:
+            response = await self._run(respond)
+            if not response.streaming:
                 await self.send_response(response, send)
-            finally:
-                if response.streaming:
+                return
+            async with ThreadSensitiveContext():  # a thread of its own for reading the stream, as Django does
+                try:
+                    await self.send_response(response, send)
+                finally:
                     await sync_to_async(response.close, thread_sensitive=True)()
         finally:
             body_file.close()
 
     async def get_response_async(self, request):
-        async with self._slots():
-            return await sync_to_async(self.get_response, thread_sensitive=True)(request)
+        return await self._run(lambda: self.get_response(request))
 
     def retire_idle_threads(self) -> None:
         """End the idle request threads, closing their database connections (tests, before the test database
         is dropped)."""
         while self._idle:
             _retire(self._idle.pop(), wait=True)
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
-        executor = self._idle.pop() if self._idle else ThreadPoolExecutor(max_workers=1, thread_name_prefix="http")
-        finished = False
-        try:
-            async with ThreadSensitiveContext(executor=executor):
-                await self.handle(scope, receive, send)
-            finished = True
-        finally:
-            if finished and len(self._idle) < self.idle_threads:
-                self._idle.append(executor)
-            else:
-                _retire(executor)
 
 
 def _retire(executor: ThreadPoolExecutor, *, wait: bool = False) -> None:
