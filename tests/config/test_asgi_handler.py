@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 
 import pytest
 from django.core import signals
@@ -69,6 +70,7 @@ def test_requests_reuse_threads_and_connections_and_never_run_more_than_http_thr
             running += 1
             most = max(most, running)
             threads.add(threading.get_ident())
+        time.sleep(0.02)  # each request takes a while, so that twelve at once overlap
 
     def finished(**kwargs):
         nonlocal running
