@@ -198,6 +198,7 @@ CELERY_TASK_ROUTES = {"generation.tasks.run_next_job": {"queue": "generation"}}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+WORKER_NICE = env_int("WORKER_NICE", 10)  # CPU priority of `celery worker` processes below the web's (0: same)
 GENERATION_REAP_INTERVAL_S = env_float("GENERATION_REAP_INTERVAL_S", 15.0)
 CELERY_BEAT_SCHEDULE = {
     "reap-stale-jobs": {

@@ -40,6 +40,13 @@ def _load_backend_at_start(sender=None, **_kwargs) -> None:
         return
     global _command_line_worker
     _command_line_worker = True
+    from django.conf import settings
+
+    if settings.WORKER_NICE:
+        # Below the web's CPU priority: where workers share a machine with web processes (``make run``, a small
+        # server), people browsing are answered first and clips take the CPU time left. On a GPU host of its
+        # own a worker loses nothing by it.
+        os.nice(settings.WORKER_NICE)
 
     try:
         get_backend()
