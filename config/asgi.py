@@ -6,6 +6,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 
 import django
+from django.conf import settings
 from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from django.core import signals
 from django.core.exceptions import RequestAborted
@@ -29,8 +30,9 @@ class PooledThreadASGIHandler(ASGIHandler):
       (reading request bodies and sending responses, file streaming included, are not counted). Python runs one
       thread at a time, and every thread beyond that contends for the interpreter lock: the SQLite driver
       releases and takes it back for every row it reads, so sixteen threads made a feed page cost twice the CPU
-      time it costs on one, most of it in the kernel. Two keep the CPU busy while one waits on the database or
-      Redis; add processes, not threads, to use more cores.
+      time it costs on one, most of it in the kernel. Two keep the CPU busy while one waits on SQLite or Redis;
+      with PostgreSQL, where every query is a round trip, the default is four. Add processes, not threads, to
+      use more cores.
     - The ``HTTP_THREADS`` threads are made once and reused (Django's handler makes a new thread for every
       request and joins it from yet another one), so what a thread keeps lives on: its database connection
       (``CONN_MAX_AGE`` and the health checks decide when it is replaced, as under a threaded WSGI server) and
@@ -53,7 +55,7 @@ class PooledThreadASGIHandler(ASGIHandler):
         loop = asyncio.get_running_loop()
         owner, slots = self._running
         if owner is not loop or slots is None:
-            slots = asyncio.Semaphore(max(1, int(os.environ.get("HTTP_THREADS", "2"))))
+            slots = asyncio.Semaphore(max(1, settings.HTTP_THREADS))
             self._running = (loop, slots)
         return slots
 

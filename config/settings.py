@@ -115,6 +115,9 @@ TEMPLATES = [
 
 # --- Database: SQLite (WAL) under var/ by default, PostgreSQL with DATABASE_URL ---------------------------
 DATABASE_URL = env("DATABASE_URL")
+# Requests each web process runs at once (config/asgi.py): few, as Python runs one thread at a time; more with
+# PostgreSQL, whose queries are round trips that another request's thread can use.
+HTTP_THREADS = env_int("HTTP_THREADS", 4 if DATABASE_URL else 2)
 # Seconds a connection is reused across requests (web request threads are reused, see config/asgi.py).
 DATABASE_CONN_MAX_AGE = env_int("DATABASE_CONN_MAX_AGE", 60)
 if DATABASE_URL:

@@ -287,8 +287,6 @@ def like_create(*, user, post: Post) -> bool:
     try:
         with transaction.atomic():
             Like.objects.create(user=user, post=post)
-            Post.objects.filter(pk=post.pk).update(**ranking.counters_update(created_at=post.created_at, like=1))
-            _send_counts(post.pk)
             already_told = Notification.objects.filter(
                 recipient_id=post.author_id, actor_id=user.pk, kind=Notification.Kind.LIKE, post_id=post.pk
             ).exists()
@@ -296,6 +294,10 @@ def like_create(*, user, post: Post) -> bool:
                 notification_create(
                     recipient=post.author, actor=user, kind=Notification.Kind.LIKE, post=post, text=f"@{user.username} liked your clip."
                 )
+            # The post's row last: the counter update locks it until commit, and a popular post is liked by many
+            # people at once.
+            Post.objects.filter(pk=post.pk).update(**ranking.counters_update(created_at=post.created_at, like=1))
+            _send_counts(post.pk)
     except IntegrityError:
         return False
     feed_signals_changed(user_ids=[user.pk])

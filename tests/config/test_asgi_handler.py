@@ -58,8 +58,8 @@ async def _call(app, path: str, headers: list | None = None) -> tuple[int, dict,
     return start["status"], {k.decode().lower(): v.decode() for k, v in start["headers"]}, body
 
 
-def test_requests_reuse_threads_and_connections_and_never_run_more_than_http_threads(app, monkeypatch):
-    monkeypatch.setenv("HTTP_THREADS", "2")
+def test_requests_reuse_threads_and_connections_and_never_run_more_than_http_threads(app, settings):
+    settings.HTTP_THREADS = 2
     app._running = (None, None)  # read HTTP_THREADS again
     lock = threading.Lock()
     running, most, threads, connections_seen = 0, 0, set(), set()
