@@ -296,6 +296,17 @@ async def _get(reader, writer, path: str, token: str | None) -> tuple[bytes, byt
     return status_line, await reader.readexactly(length)
 
 
+async def _timed_get(reader, writer, url: str, token: str | None, failures: list, done: list) -> tuple[bytes | None, float]:
+    """One request: (body, seconds), or (None, 0) after recording a non-200 answer in ``failures``."""
+    started = time.perf_counter()
+    status_line, body = await _get(reader, writer, url, token)
+    if b" 200 " not in status_line:
+        failures.append(status_line)
+        return None, 0.0
+    done.append(1)
+    return body, time.perf_counter() - started
+
+
 async def _client(
     port: int, path: str, tokens: list[str], first: int, pages: int, stop_at: float, latencies: list, failures: list, done: list
 ) -> None:
@@ -309,14 +320,11 @@ async def _client(
             i += 7
             url = path
             for page in range(pages):
-                started = time.perf_counter()
-                status_line, body = await _get(reader, writer, url, token)
-                if b" 200 " not in status_line:
-                    failures.append(status_line)
+                body, seconds = await _timed_get(reader, writer, url, token, failures, done)
+                if body is None:
                     break
-                done.append(1)
                 if pages == 1 or page > 0:
-                    latencies.append(time.perf_counter() - started)
+                    latencies.append(seconds)
                 if pages > 1:
                     cursor = json.loads(body)["next"]
                     if not cursor:
@@ -331,14 +339,9 @@ async def _each_once(port: int, path: str, queue: list[str], latencies: list, fa
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
         while queue:
-            token = queue.pop()
-            started = time.perf_counter()
-            status_line, _ = await _get(reader, writer, path, token)
-            if b" 200 " not in status_line:
-                failures.append(status_line)
-                continue
-            done.append(1)
-            latencies.append(time.perf_counter() - started)
+            body, seconds = await _timed_get(reader, writer, path, queue.pop(), failures, done)
+            if body is not None:
+                latencies.append(seconds)
     finally:
         writer.close()
 
