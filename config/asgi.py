@@ -6,14 +6,14 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 
 import django
-from django.conf import settings
 from asgiref.sync import ThreadSensitiveContext, sync_to_async
+from django.conf import settings
 from django.core import signals
 from django.core.exceptions import RequestAborted
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
+from django.core.handlers.base import BaseHandler
 from django.http import FileResponse
 from django.urls import set_script_prefix
-from django.core.handlers.base import BaseHandler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup(set_prefix=False)
@@ -105,21 +105,19 @@ class PooledThreadASGIHandler(ASGIHandler):
             body_file.close()
 
     async def get_response_async(self, request):
+        """For callers of Django's API: the middleware chain here is synchronous, so Django's version (which
+        awaits it) would not work."""
         return await self._run(lambda: self.get_response(request))
 
     def retire_idle_threads(self) -> None:
         """End the idle request threads, closing their database connections (tests, before the test database
         is dropped)."""
+        from django.db import connections
+
         while self._idle:
-            _retire(self._idle.pop(), wait=True)
-
-
-def _retire(executor: ThreadPoolExecutor, *, wait: bool = False) -> None:
-    """Close the thread's database connections after whatever it still runs, then let the thread end."""
-    from django.db import connections
-
-    executor.submit(connections.close_all)
-    executor.shutdown(wait=wait)
+            executor = self._idle.pop()
+            executor.submit(connections.close_all)
+            executor.shutdown(wait=True)
 
 
 django_asgi_app = PooledThreadASGIHandler()
