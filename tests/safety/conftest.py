@@ -3,14 +3,12 @@ posts and reports."""
 
 from __future__ import annotations
 
-import itertools
 from datetime import date
 
 import pytest
 
 from tests.cameos.conftest import make_cameo  # noqa: F401  (the fixture, shared)
-
-_counter = itertools.count(1)
+from tests.feed.conftest import make_post  # noqa: F401  (the fixture, shared)
 
 
 @pytest.fixture(autouse=True)
@@ -52,17 +50,5 @@ def staff(make_user):
         user.is_staff = True
         user.save(update_fields=["is_staff"])
         return user
-
-    return make
-
-
-@pytest.fixture
-def make_post(db):
-    """A published post made directly (no generation job)."""
-    from feed.models import Post
-
-    def make(author, prompt: str = "a red ball bouncing in a park", caption: str = "", **fields):
-        n = next(_counter)
-        return Post.objects.create(author=author, video=f"clips/s{n}.mp4", poster=f"clips/s{n}.jpg", prompt=prompt, caption=caption, **fields)
 
     return make
