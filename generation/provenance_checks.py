@@ -62,7 +62,7 @@ def provenance_check_wait(*, check: ProvenanceCheck, timeout_s: float = 30.0) ->
 
 
 def provenance_check_run(*, check_id: int) -> None:
-    """Worker side: read the marks, match the post, write the report, delete the upload."""
+    """Worker side: read the marks, match the post, delete the upload, write the report."""
     from .media import decode_frames
     from .provenance import extract_payload, read_manifest
 
@@ -93,8 +93,10 @@ def provenance_check_run(*, check_id: int) -> None:
             os.rmdir(workdir)
         except OSError:
             pass
-    ProvenanceCheck.objects.filter(pk=check.pk).update(status=status_value, report=report, finished_at=timezone.now(), upload="")
-    default_storage.delete(check.upload)
+    # The report becomes visible only once the upload is gone: the delete runs inside the transaction that writes it.
+    with transaction.atomic():
+        ProvenanceCheck.objects.filter(pk=check.pk).update(status=status_value, report=report, finished_at=timezone.now(), upload="")
+        default_storage.delete(check.upload)
 
 
 def _trust_anchor() -> str | None:
