@@ -327,6 +327,10 @@ FEED_WEIGHTS = {
     # the taste vector is the mean embedding of this many recent likes and completed views
     "taste_history": 50,
 }
+# Each web process keeps the latest For-you ranking of this many members it served recently, besides the copy in
+# Redis every process shares (feed.ranking.LocalRankings): about 30 kB each (up to 500 posts), so ~30 MB for
+# 1000; 0 keeps none.
+FEED_RANKINGS_IN_PROCESS = env_int("FEED_RANKINGS_IN_PROCESS", 1000)
 if env("FEED_WEIGHTS_JSON"):
     import json
 

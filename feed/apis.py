@@ -48,23 +48,27 @@ class PostOutputSerializer(serializers.Serializer):
     def to_representation(self, post) -> dict:
         """The declared fields, written out: the feed serializes many posts per request and the generic field
         machinery cost several times more than building the dict (tests check both agree)."""
-        sign, zone = self._page_tools()
+        sign, zone, viewer_pk = self._page_tools()
         author = post.author
-        avatar = author.avatar  # a FieldFile, or the stored name (feed.selectors.PagePost)
         created = post.created_at.astimezone(zone).isoformat()  # DRF's DateTimeField output, written out
+        if hasattr(post, "remix_of_author"):  # annotated by feed.selectors.posts_for_display, or a PagePost
+            remix_of_author = post.remix_of_author
+        else:
+            remix_of_author = self.get_remix_of_author(post)
+        liked = post.liked_by_me if hasattr(post, "liked_by_me") else self.get_liked_by_me(post)
         return {
             "id": post.pk,
             "author": {
                 "username": author.username,
                 "display_name": author.display_name,
-                "avatar_url": sign(avatar),
+                "avatar_url": sign(author.avatar),  # a FieldFile, or the stored name (feed.selectors.PagePost)
             },
             "caption": post.caption,
-            "prompt": self.get_prompt(post),
+            "prompt": post.prompt if post.prompt_public or viewer_pk == post.author_id else None,
             "video_url": sign(post.video),
             "poster_url": sign(post.poster),
             "remix_of": post.remix_of_id,
-            "remix_of_author": self.get_remix_of_author(post),
+            "remix_of_author": remix_of_author,
             "root": post.root_id,
             "depth": post.depth,
             "visibility": post.visibility,
@@ -76,17 +80,25 @@ class PostOutputSerializer(serializers.Serializer):
             "remix_count": post.remix_count,
             "descendant_count": post.descendant_count,
             "view_count": post.view_count,
-            "liked_by_me": self.get_liked_by_me(post),
+            "liked_by_me": bool(liked),
             "created_at": created[:-6] + "Z" if created.endswith("+00:00") else created,
         }
 
     def _page_tools(self):
-        """The URL signer and the time zone, read once per serializer: a list serializer uses one child for every
-        item of the page."""
+        """The URL signer, the time zone and the viewer's id, read once per serializer: a list serializer uses one
+        child for every item of the page."""
         tools = self.__dict__.get("_tools")
         if tools is None:
-            tools = self._tools = (public_url_signer(), timezone.get_current_timezone())
+            viewer = self.context.get("viewer")
+            viewer_pk = viewer.pk if viewer is not None and viewer.is_authenticated else None
+            tools = self._tools = (public_url_signer(), timezone.get_current_timezone(), viewer_pk)
         return tools
+
+    @classmethod
+    def page_data(cls, posts, *, context: dict) -> list[dict]:
+        """``cls(posts, many=True, context=context).data`` for a page, without the list serializer around it."""
+        child = cls(context=context)
+        return [child.to_representation(post) for post in posts]
 
     def get_prompt(self, post) -> str | None:
         viewer = self.context.get("viewer")
@@ -124,7 +136,9 @@ class FeedItemSerializer(PostOutputSerializer):
         return self.context.get("reasons", {}).get(post.pk, [])
 
     def to_representation(self, post) -> dict:
-        return {**super().to_representation(post), "reasons": self.get_reasons(post)}
+        data = super().to_representation(post)
+        data["reasons"] = self.get_reasons(post)
+        return data
 
 
 def post_representation(post: Post, *, viewer) -> dict:
@@ -187,7 +201,7 @@ class FeedApi(APIView):
         context = {"viewer": request.user, "reasons": reasons}
         return Response(
             {
-                "results": FeedItemSerializer(posts, many=True, context=context).data,
+                "results": FeedItemSerializer.page_data(posts, context=context),
                 "next": next_cursor,
                 # Members under 18: {due, watched_today_min, limit_min}; null for adults (feed.wellbeing).
                 "break_reminder": break_reminder(user=request.user),

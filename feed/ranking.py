@@ -28,7 +28,8 @@ remix family (root); posts that cannot be placed that way are left out of this r
 
 Serving (feed.selectors.feed_for_you). Computing a ranking (candidates, taste, scores) costs several times what
 serving a page of it does, so a computed ranking is kept in the cache (Redis) as columns (``Stored``), with the
-snapshot time it is as of and the user's *signals version*, and:
+snapshot time it is as of and the user's *signals version* (and, in each web process, the latest ranking of the
+members it served recently: ``LocalRankings``, under the same rules), and:
 
 - a first page reuses the user's latest ranking while it is fresh: its snapshot is at most ``RANKING_FRESH_S``
   (feed.selectors) old and the user's signals version is still the one it was computed from. The version is a
@@ -38,9 +39,13 @@ snapshot time it is as of and the user's *signals version*, and:
   page. Otherwise the ranking is computed again, as of now;
 - the next pages are slices of the ranking their cursor's snapshot names (kept ``RANKING_CACHE_S``; computed
   again for that snapshot when the cache no longer has it), so paging is stable whatever happens meanwhile;
-- every page, first or not, drops posts whose author the user blocked or was blocked by, from the block set read
-  at that request (a block takes effect at once, even on a ranking computed before it), and reads its posts
-  through the same visibility rule as every list (deleted, taken-down or no longer visible posts drop out).
+- every page reads its posts through the same visibility rule as every list, blocks included: deleted,
+  taken-down or no longer visible posts, and posts whose author the user blocked or was blocked by, drop out (a
+  block takes effect at once, even on a ranking computed before it). A ranking computed by this request leaves
+  blocked authors out already; a next page is cut skipping the block set read at that request, so it stays
+  full; a first page served from a kept ranking does not read the block set (a block changes the version, so
+  that ranking is newer than the user's last block or unblock) unless a post of it drops out, and then it is
+  cut again skipping them.
 
 The trade-off of the freshness window: what the ranking reads about *other* people moves it up to
 RANKING_FRESH_S late: a post published in the meantime (even by someone the user follows: the Following and
@@ -53,6 +58,8 @@ If the cache is down, every page computes its ranking (the feed works, more slow
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 from datetime import timezone as dt_timezone
@@ -303,6 +310,52 @@ def ranking_cache():
 
 
 
+class LocalRankings:
+    """The latest ranking of each member this process served recently, least recently used dropped first: a
+    first page still asks the cache for the member's signals version (a few bytes) but not for the ranking itself
+    (tens of kilobytes to fetch and decode on every page), and the next pages of it ask the cache nothing. What
+    may be served from here is exactly what may be served from the cache (same version, same freshness window);
+    the cache stays the one every process shares. Thread-safe: a web process runs several requests at once."""
+
+    def __init__(self, capacity: int):
+        self.capacity = max(0, int(capacity))
+        self._items: OrderedDict[int, Stored] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, user_id: int) -> Stored | None:
+        with self._lock:
+            stored = self._items.get(user_id)
+            if stored is not None:
+                self._items.move_to_end(user_id)
+            return stored
+
+    def put(self, user_id: int, stored: Stored) -> None:
+        if not self.capacity:
+            return
+        with self._lock:
+            self._items[user_id] = stored
+            self._items.move_to_end(user_id)
+            while len(self._items) > self.capacity:
+                self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+_local: LocalRankings | None = None
+
+
+def local_rankings() -> LocalRankings:
+    """This process's LocalRankings, holding at most settings.FEED_RANKINGS_IN_PROCESS members' rankings (made
+    again, empty, when the setting changes)."""
+    global _local
+    capacity = int(getattr(settings, "FEED_RANKINGS_IN_PROCESS", 1000))
+    local = _local
+    if local is None or local.capacity != max(0, capacity):
+        local = _local = LocalRankings(capacity)
+    return local
+
+
 def cache_key(user_id: int, *, snapshot: float | None = None) -> str:
     """Where the user's latest ranking is kept, or (with a snapshot) one recomputed for an older cursor."""
     return f"feed:fy1:{user_id}" if snapshot is None else f"feed:fy1:{user_id}:{snapshot!r}"
@@ -324,7 +377,7 @@ class Stored:
     version: str  # the user's signals version it was computed from (see the module docstring)
     ids: np.ndarray  # int64 post ids
     authors: np.ndarray  # int64 author ids: a page drops those blocked since
-    parts: np.ndarray  # n x 7 float64: the weighted follow, cameo, remix, taste, more, trending terms, then age_s
+    parts: np.ndarray  # n x 7 float32: the weighted follow, cameo, remix, taste, more, trending terms, then age_s
     remix_liked: np.ndarray  # bool
     cameo_owner: list  # str | None per post
     more_term: list  # str | None per post
@@ -332,21 +385,26 @@ class Stored:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def entry(self, row: int) -> Entry:
-        follow, cameo, remix, taste, more, trending, age_s = self.parts[row].tolist()
-        return Entry(
-            post_id=int(self.ids[row]),
-            follow=follow,
-            cameo=cameo,
-            cameo_owner=self.cameo_owner[row],
-            remix=remix,
-            remix_liked=bool(self.remix_liked[row]),
-            taste=taste,
-            more=more,
-            more_term=self.more_term[row],
-            trending=trending,
-            age_s=age_s,
-        )
+    def entries(self, rows: list[int]) -> list[Entry]:
+        """The entries of these rows (a page), each column read once for all of them."""
+        return [
+            Entry(
+                post_id=post_id,
+                follow=follow,
+                cameo=cameo,
+                cameo_owner=self.cameo_owner[row],
+                remix=remix,
+                remix_liked=remix_liked,
+                taste=taste,
+                more=more,
+                more_term=self.more_term[row],
+                trending=trending,
+                age_s=age_s,
+            )
+            for row, post_id, (follow, cameo, remix, taste, more, trending, age_s), remix_liked in zip(
+                rows, self.ids[rows].tolist(), self.parts[rows].tolist(), self.remix_liked[rows].tolist()
+            )
+        ]
 
     def page(self, *, offset: int, size: int, blocked: set[int]) -> tuple[list[int], int | None]:
         """The rows of the page that starts at ``offset``, skipping posts by ``blocked`` authors (so the page is
@@ -372,7 +430,8 @@ def stored(ranked: Ranked, c: Candidates, steering: Steering, *, snapshot: float
         version=version,
         ids=np.asarray(c.ids, dtype=np.int64)[order],
         authors=np.asarray(c.authors, dtype=np.int64)[order],
-        parts=np.column_stack(columns) if len(order) else np.zeros((0, len(columns))),
+        # float32: what reasons need, at half the size (each web process keeps many: LocalRankings)
+        parts=np.column_stack(columns).astype(np.float32) if len(order) else np.zeros((0, len(columns)), np.float32),
         remix_liked=np.asarray(c.remix_of_engaged)[order] >= 1,
         cameo_owner=[c.cameo_owner[row] for row in order.tolist()],
         more_term=[terms[b] if 0 <= b < len(terms) else None for b in ranked.more_best[order].tolist()],

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from datetime import timezone as dt_timezone
+from functools import lru_cache
 
 import numpy as np
 from django.db import connection
@@ -20,7 +21,7 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from rest_framework import status
 
-from accounts.models import Follow, User
+from accounts.models import Block, Follow, User
 from accounts.selectors import blocked_user_ids
 from config.api import ApiError
 from config.pagination import decode_cursor, encode_cursor
@@ -255,40 +256,69 @@ def _signals_version(user_id: int) -> str:
         return token
 
 
-def _for_you_stored(*, user, stamp: float | None, blocked: set[int]) -> ranking.Stored:
-    """The ranking a page is cut from: for a first page, the user's latest one while it is fresh (see
-    feed.ranking, "Serving"), else a new one as of now; for the next pages, the one their snapshot names."""
+def _servable(stored, *, version, now: float) -> bool:
+    """Whether a kept ranking may serve a first page: computed from the user's current signals version, and fresh."""
+    return (
+        isinstance(stored, ranking.Stored)
+        and version is not None
+        and stored.version == version
+        and 0 <= now - stored.snapshot <= RANKING_FRESH_S
+    )
+
+
+def _for_you_stored(*, user, stamp: float | None) -> tuple[ranking.Stored, set[int] | None]:
+    """The ranking a page is cut from: for a first page, the user's latest one while it may serve (see
+    feed.ranking, "Serving"), else a new one as of now; for the next pages, the one their snapshot names. With
+    it, the user's block set when this request read it, or None for a first page served from a kept ranking:
+    a block changes the version, so that ranking was computed after the user's last block or unblock (and the
+    page read checks blocks itself: see feed_for_you)."""
+    local = ranking.local_rankings()
     latest_key = ranking.cache_key(user.pk)
+    kept = local.get(user.pk)
     if stamp is None:
         version_key = ranking.version_key(user.pk)
-        found = _cache_get_many([latest_key, version_key])
-        latest, version = found.get(latest_key), found.get(version_key)
         now = timezone.now()
-        if (
-            isinstance(latest, ranking.Stored)
-            and version is not None
-            and latest.version == version
-            and 0 <= now.timestamp() - latest.snapshot <= RANKING_FRESH_S
-        ):
-            return latest
+        if kept is not None and 0 <= now.timestamp() - kept.snapshot <= RANKING_FRESH_S:
+            version = _cache_get_many([version_key]).get(version_key)
+            if _servable(kept, version=version, now=now.timestamp()):
+                return kept, None
+            latest = _cache_get_many([latest_key]).get(latest_key) if version is not None else None
+        else:
+            found = _cache_get_many([latest_key, version_key])
+            latest, version = found.get(latest_key), found.get(version_key)
+        if _servable(latest, version=version, now=now.timestamp()):
+            local.put(user.pk, latest)
+            return latest, None
         if version is None:
             version = _signals_version(user.pk)
+        blocked = blocked_ids(user_id=user.pk)
         latest = _for_you_ranking(user=user, snapshot=now, blocked=blocked, version=version)
         _cache_set(latest_key, latest)
-        return latest
+        local.put(user.pk, latest)
+        return latest, blocked
+    blocked = blocked_ids(user_id=user.pk)
+    if kept is not None and kept.snapshot == stamp:
+        return kept, blocked
     snapshot = datetime.fromtimestamp(stamp, tz=dt_timezone.utc)
     older_key = ranking.cache_key(user.pk, snapshot=stamp)
     found = _cache_get_many([latest_key, older_key])
     for key in (latest_key, older_key):
         stored = found.get(key)
         if isinstance(stored, ranking.Stored) and stored.snapshot == stamp:
-            return stored
+            return stored, blocked
     # Not kept any more (expired, the cache was down, or a newer first page replaced the user's latest one):
     # the same ranking again, computed for the same snapshot, kept beside the latest one.
     stored = _for_you_ranking(user=user, snapshot=snapshot, blocked=blocked, version="")
     stored.snapshot = stamp  # exactly the cursor's (the datetime rounds to microseconds)
     _cache_set(older_key, stored)
-    return stored
+    return stored, blocked
+
+
+@lru_cache(maxsize=4096)
+def _for_you_next_cursor(end: int, snapshot: float) -> str:
+    """The signed cursor of the page after ``end`` of a ranking: the same for every page cut there from it, so
+    signed once per process."""
+    return encode_cursor({"fy": [end, snapshot]})
 
 
 def feed_for_you(*, user, cursor: str | None, size: int) -> tuple[list[FeedItem], str | None]:
@@ -296,19 +326,25 @@ def feed_for_you(*, user, cursor: str | None, size: int) -> tuple[list[FeedItem]
     snapshot time (posts, likes and views after it do not move it), kept in the cache (Redis) so that the next
     pages, and the next first pages while it is fresh, are served from it (feed.ranking, "Serving")."""
     offset, stamp = _for_you_cursor(cursor) if cursor else (0, None)
-    blocked = blocked_ids(user_id=user.pk)
-    stored = _for_you_stored(user=user, stamp=stamp, blocked=blocked)
-    rows, end = stored.page(offset=offset, size=size, blocked=blocked)
-    entries = [stored.entry(row) for row in rows]
-    posts = for_you_page_posts(viewer=user, post_ids=[entry.post_id for entry in entries], blocked=blocked)
-    items = [
-        FeedItem(posts[entry.post_id], ranking.reasons(entry, author=posts[entry.post_id].author.username))
-        for entry in entries
-        if entry.post_id in posts  # not deleted, taken down or no longer visible since the snapshot
-    ]
+    stored, blocked = _for_you_stored(user=user, stamp=stamp)
+    rows, end = stored.page(offset=offset, size=size, blocked=blocked or set())
+    posts = for_you_page_posts(viewer=user, post_ids=stored.ids[rows].tolist())
+    if blocked is None and len(posts) < len(rows):
+        # A post of the page is not shown: deleted, taken down or hidden since the ranking, or by someone blocked
+        # in a change its version missed (the cache was unreachable then). The page read leaves all of those
+        # out; the page is cut again without blocked authors, so that it stays full.
+        blocked = blocked_ids(user_id=user.pk)
+        if blocked:
+            rows, end = stored.page(offset=offset, size=size, blocked=blocked)
+            posts = for_you_page_posts(viewer=user, post_ids=stored.ids[rows].tolist())
+    items = []
+    for entry in stored.entries(rows):
+        post = posts.get(entry.post_id)
+        if post is not None:  # not deleted, taken down or no longer visible since the snapshot
+            items.append(FeedItem(post, ranking.reasons(entry, author=post.author.username)))
     next_cursor = None
     if end is not None and end <= MAX_FOR_YOU_OFFSET:
-        next_cursor = encode_cursor({"fy": [end, stored.snapshot]})
+        next_cursor = _for_you_next_cursor(end, stored.snapshot)
     return items, next_cursor
 
 
@@ -324,31 +360,45 @@ class PageAuthor:
 
 class PagePost:
     """A post as a For-you page shows it: the attributes PostOutputSerializer reads, without a model instance
-    (building forty model instances a page cost more than the statement that reads them). Files are their
-    stored names."""
+    (building forty model instances a page cost more than the statement that reads them), made from a row of
+    for_you_page_posts's SELECT (``COLUMNS``, then the author's username, display name and avatar, the parent's
+    author and whether the viewer liked it). Files are their stored names."""
 
-    __slots__ = (
-        "pk", "id", "author_id", "caption", "prompt", "prompt_public", "video", "poster", "remix_of_id", "root_id",
-        "depth", "visibility", "state", "duration_s", "width", "height", "like_count", "comment_count", "remix_count",
-        "descendant_count", "view_count", "created_at", "author", "remix_of_author", "liked_by_me",
+    COLUMNS = (
+        "id", "author_id", "caption", "prompt", "prompt_public", "video", "poster", "remix_of_id", "root_id", "depth",
+        "visibility", "state", "duration_s", "width", "height", "like_count", "comment_count", "remix_count",
+        "descendant_count", "view_count", "created_at",
     )  # fmt: skip
+    __slots__ = (*COLUMNS, "pk", "author", "remix_of_author", "liked_by_me")
+
+    def __init__(self, row: tuple):
+        (
+            self.id, self.author_id, self.caption, self.prompt, prompt_public, self.video, self.poster,
+            self.remix_of_id, self.root_id, self.depth, self.visibility, self.state, self.duration_s, self.width,
+            self.height, self.like_count, self.comment_count, self.remix_count, self.descendant_count,
+            self.view_count, created, username, display_name, avatar, self.remix_of_author, liked,
+        ) = row  # fmt: skip
+        self.pk = self.id
+        if isinstance(created, str):  # SQLite without its converters: the stored text
+            created = datetime.fromisoformat(created)
+        self.created_at = created if created.tzinfo is not None else created.replace(tzinfo=dt_timezone.utc)
+        self.prompt_public = bool(prompt_public)  # SQLite: 0 / 1
+        self.liked_by_me = bool(liked)
+        self.author = PageAuthor(self.author_id, username, display_name, avatar)
 
 
-_PAGE_POST_COLUMNS = PagePost.__slots__[2:22]  # author_id .. created_at, in the SELECT's order
-
-
-def for_you_page_posts(*, viewer, post_ids: list[int], blocked: set[int]) -> dict[int, PagePost]:
+def for_you_page_posts(*, viewer, post_ids: list[int]) -> dict[int, PagePost]:
     """The page's posts that the viewer may see, with what their representation needs (the author, the parent's
     author, whether the viewer liked each one) in one statement: the For-you page read, which runs on every
     request, so it is written out rather than composed with the ORM (composing posts_for_display cost more than
-    running it). The WHERE clause is posts_visible_to's rule (tests/feed check the two agree, and that the rows
-    serialize exactly like the posts posts_for_display reads)."""
+    running it). The WHERE clause is posts_visible_to's rule, blocks included (tests/feed check the two agree,
+    and that the rows serialize exactly like the posts posts_for_display reads)."""
     if not post_ids:
         return {}
     post, users, follow, like = Post._meta.db_table, User._meta.db_table, Follow._meta.db_table, Like._meta.db_table
-    columns = ", ".join(["p.id", *(f"p.{name}" for name in _PAGE_POST_COLUMNS), "a.username", "a.display_name", "a.avatar"])
+    block = Block._meta.db_table
+    columns = ", ".join([*(f"p.{name}" for name in PagePost.COLUMNS), "a.username", "a.display_name", "a.avatar"])
     id_marks = ", ".join(["%s"] * len(post_ids))
-    blocked_clause = f"AND p.author_id NOT IN ({', '.join(['%s'] * len(blocked))}) " if blocked else ""
     sql = (
         f"SELECT {columns}, CASE WHEN r.state = %s THEN ra.username END, "
         f"EXISTS(SELECT 1 FROM {like} l WHERE l.user_id = %s AND l.post_id = p.id) "
@@ -357,33 +407,20 @@ def for_you_page_posts(*, viewer, post_ids: list[int], blocked: set[int]) -> dic
         f"WHERE p.id IN ({id_marks}) AND p.state = %s "
         f"AND (p.visibility = %s OR p.author_id = %s OR (p.visibility = %s AND EXISTS("
         f"SELECT 1 FROM {follow} f WHERE f.follower_id = %s AND f.followee_id = p.author_id))) "
-        f"{blocked_clause}"
+        f"AND NOT EXISTS(SELECT 1 FROM {block} b WHERE b.blocker_id = %s AND b.blocked_id = p.author_id) "
+        f"AND NOT EXISTS(SELECT 1 FROM {block} b WHERE b.blocker_id = p.author_id AND b.blocked_id = %s)"
     )
     published = Post.State.PUBLISHED
     params = [
         published, viewer.pk, *post_ids, published, Post.Visibility.PUBLIC, viewer.pk, Post.Visibility.FOLLOWERS,
-        viewer.pk, *blocked,
+        viewer.pk, viewer.pk, viewer.pk,
     ]  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         raw = cursor.fetchall()
     posts = {}
-    n = len(_PAGE_POST_COLUMNS)
     for row in raw:
-        item = PagePost()
-        item.pk = item.id = row[0]
-        for name, value in zip(_PAGE_POST_COLUMNS, row[1 : n + 1]):
-            setattr(item, name, value)
-        created = item.created_at
-        if isinstance(created, str):  # SQLite without its converters: the stored text
-            created = datetime.fromisoformat(created)
-        if created.tzinfo is None:
-            created = created.replace(tzinfo=dt_timezone.utc)
-        item.created_at = created
-        item.prompt_public = bool(item.prompt_public)  # SQLite: 0 / 1
-        item.author = PageAuthor(item.author_id, *row[n + 1 : n + 4])
-        item.remix_of_author = row[-2]
-        item.liked_by_me = bool(row[-1])
+        item = PagePost(row)
         posts[item.pk] = item
     return posts
 

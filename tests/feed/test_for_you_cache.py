@@ -52,6 +52,46 @@ def test_a_first_page_reuses_the_cached_ranking_while_it_is_fresh(world, make_po
     assert late.pk in _ids(_first_page(client))
 
 
+def test_the_web_process_keeps_the_rankings_it_served_and_still_checks_their_version(world, make_post, client_for, count_queries):
+    from feed import ranking
+
+    viewer = world["viewer"]
+    client = client_for(viewer)
+    first = _first_page(client)
+    late = _late_post(make_post, world["authors"][0])
+    # The shared copy is gone (evicted, or Redis restarted): the process still has the ranking it computed.
+    ranking.ranking_cache().delete(ranking.cache_key(viewer.pk))
+    again, queries = count_queries(lambda: _first_page(client))
+    assert _ids(again) == _ids(first) and again["next"] == first["next"]
+    assert queries == 2  # the token and the page: no ranking computed, no block set read
+    more = client.get("/api/feed", {"tab": "for_you", "page_size": PAGE, "cursor": again["next"]}).json()
+    assert more["results"] and not set(_ids(more)) & set(_ids(again))  # the next page is cut from the same one
+    # A change to the member's signals made through another process drops the version in Redis: the next first
+    # page ranks again, whatever this process kept.
+    ranking.ranking_cache().delete(ranking.version_key(viewer.pk))
+    assert late.pk in _ids(_first_page(client))
+
+
+def test_the_process_keeps_at_most_the_configured_number_of_rankings(world, client_for, count_queries, settings):
+    from feed import ranking
+
+    settings.FEED_RANKINGS_IN_PROCESS = 2
+    clients = {user.username: client_for(user) for user in world["authors"][:3]}
+    for client in clients.values():
+        _first_page(client)
+    kept = ranking.local_rankings()
+    assert len(kept) == 2
+    assert kept.get(world["authors"][0].pk) is None  # the least recently served went first
+    assert kept.get(world["authors"][2].pk) is not None
+    # Without the process's copy the shared one serves, the same way.
+    settings.FEED_RANKINGS_IN_PROCESS = 0
+    viewer = client_for(world["viewer"])
+    first, computed = count_queries(lambda: _first_page(viewer))
+    again, shared = count_queries(lambda: _first_page(viewer))
+    assert _ids(again) == _ids(first) and shared < computed
+    assert len(ranking.local_rankings()) == 0
+
+
 def test_a_cached_first_page_drops_authors_blocked_since_and_stays_full(world, make_post, client_for):
     from accounts.services import block_create
 
@@ -151,9 +191,8 @@ def test_the_page_read_keeps_the_visibility_rule_of_every_list(make_user, make_p
     posts.append(make_post(stranger, "a remix of a removed clip", remix_of=hidden_parent, root=hidden_parent))
     like_create(user=viewer, post=posts[-1])
     ids = [p.pk for p in posts]
-    blocked_set = {blocker.pk, blocked.pk}
 
-    fast = selectors.for_you_page_posts(viewer=viewer, post_ids=ids, blocked=blocked_set)
+    fast = selectors.for_you_page_posts(viewer=viewer, post_ids=ids)
     generic = {p.pk: p for p in selectors.posts_for_display(viewer=viewer).filter(pk__in=ids)}
     assert set(fast) == set(generic) == set(selectors.posts_visible_to(user=viewer).filter(pk__in=ids).values_list("id", flat=True))
     assert len(fast) >= 8  # public ones, the followed person's followers-only ones, the viewer's own
