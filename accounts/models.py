@@ -1,3 +1,5 @@
+import secrets
+
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.validators import MinLengthValidator
@@ -8,6 +10,10 @@ from django.db.models import F, Q
 class HandleValidator(UnicodeUsernameValidator):
     regex = r"^[A-Za-z0-9_.]+\Z"
     message = "Use letters, digits, dots and underscores only."
+
+
+def new_feed_version() -> int:
+    return secrets.randbits(62)
 
 
 class User(AbstractUser):
@@ -34,6 +40,10 @@ class User(AbstractUser):
     teen_cameo_use = models.CharField(
         max_length=10, choices=[("approved", "approved people"), ("only_me", "only me")], default="approved"
     )
+    # The version of what the For-you ranking reads about this member (feed.ranking, "Serving"): a new random value
+    # with every like, first view or completion, follow, block and steering change, written in the transaction
+    # that makes the change (feed.services.feed_signals_changed). On the user row because every request reads it.
+    feed_version = models.BigIntegerField(default=new_feed_version, editable=False)
 
     class Meta:
         ordering = ["id"]

@@ -11,8 +11,9 @@ alternating rounds:
 and once more a scrolling session per member (page 1, then pages 2 and 3 through ``next``; pages 2-3 timed).
 Before the rounds every member opens For you once (the warm-up), so the rounds see what a running service sees
 when its members come back within the freshness window (``RANKING_FRESH_S``): a first page served from the
-member's ranking kept (in the web process, and in Redis). After them, every member's signals version is dropped (as a like does) and each
-member opens For you once more: the first page that computes its ranking, printed on its own line.
+member's ranking kept in the web process (and in Redis). After them, every member's signals version changes (as a
+like changes it) and each member opens For you once more: the first page that computes its ranking, printed on
+its own line.
 
 Prints the throughput of each, the ratio for_you / health (target >= 0.3: the median over the pairs of rounds,
 each for_you round against the health round just before it), p50/p99 latency, the SQL queries

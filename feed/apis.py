@@ -137,7 +137,10 @@ class FeedItemSerializer(PostOutputSerializer):
 
     def to_representation(self, post) -> dict:
         data = super().to_representation(post)
-        data["reasons"] = self.get_reasons(post)
+        reasons = self.__dict__.get("_reasons")
+        if reasons is None:  # read once per serializer, as _page_tools
+            reasons = self._reasons = self.context.get("reasons", {})
+        data["reasons"] = reasons.get(post.pk, [])
         return data
 
 

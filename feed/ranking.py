@@ -33,7 +33,8 @@ members it served recently: ``LocalRankings``, under the same rules), and:
 
 - a first page reuses the user's latest ranking while it is fresh: its snapshot is at most ``RANKING_FRESH_S``
   (feed.selectors) old and the user's signals version is still the one it was computed from. The version is a
-  token in the cache that every change to what the ranking reads about the user drops
+  column of the user's row (``feed_version``, read with the user when the request is authenticated, so checking
+  it costs nothing) that every change to what the ranking reads about the user replaces
   (feed.services.feed_signals_changed, called by the services for likes, first views and completions, follows,
   blocks, the steering text and the worker's vectors for it), so such a change shows on the very next first
   page. Otherwise the ranking is computed again, as of now;
@@ -51,8 +52,8 @@ The trade-off of the freshness window: what the ranking reads about *other* peop
 RANKING_FRESH_S late: a post published in the meantime (even by someone the user follows: the Following and
 Latest tabs show it at once) joins For you on the first page after the window, and the trending term uses the
 engagement counts as of the snapshot. The counts shown with each post are read with the page, so they are live.
-If the cache is down, every page computes its ranking (the feed works, more slowly); if a version bump is lost
-(the cache was unreachable at that moment), the change shows within RANKING_FRESH_S.
+If the cache is down, each web process still serves the rankings it keeps, and computes the others (the feed
+works, more slowly); the versions are in the database, so no change is missed.
 """
 
 from __future__ import annotations
@@ -286,8 +287,6 @@ class Entry(NamedTuple):
     age_s: float
 
 
-VERSION_CACHE_S = 7 * 24 * 3600  # a signals version outlives the rankings made from it
-
 _shared_cache: tuple = (None, None)
 
 
@@ -361,10 +360,6 @@ def cache_key(user_id: int, *, snapshot: float | None = None) -> str:
     return f"feed:fy1:{user_id}" if snapshot is None else f"feed:fy1:{user_id}:{snapshot!r}"
 
 
-def version_key(user_id: int) -> str:
-    return f"feed:fy1:{user_id}:version"
-
-
 _STORED_PARTS = ("follow", "cameo", "remix", "taste", "more", "trending")
 
 
@@ -387,22 +382,17 @@ class Stored:
 
     def entries(self, rows: list[int]) -> list[Entry]:
         """The entries of these rows (a page), each column read once for all of them."""
+        if rows and rows[-1] - rows[0] == len(rows) - 1:  # consecutive, as pages are unless blocks skip rows
+            at = slice(rows[0], rows[-1] + 1)
+        else:
+            at = rows
         return [
             Entry(
-                post_id=post_id,
-                follow=follow,
-                cameo=cameo,
-                cameo_owner=self.cameo_owner[row],
-                remix=remix,
-                remix_liked=remix_liked,
-                taste=taste,
-                more=more,
-                more_term=self.more_term[row],
-                trending=trending,
-                age_s=age_s,
-            )
+                post_id, follow, cameo, self.cameo_owner[row], remix, remix_liked, taste, more, self.more_term[row],
+                trending, age_s,
+            )  # fmt: skip
             for row, post_id, (follow, cameo, remix, taste, more, trending, age_s), remix_liked in zip(
-                rows, self.ids[rows].tolist(), self.parts[rows].tolist(), self.remix_liked[rows].tolist()
+                rows, self.ids[at].tolist(), self.parts[at].tolist(), self.remix_liked[at].tolist()
             )
         ]
 
@@ -438,9 +428,10 @@ def stored(ranked: Ranked, c: Candidates, steering: Steering, *, snapshot: float
     )
 
 
-def reasons(entry: Entry, *, author: str) -> list[str]:
-    """Up to three sentences a person can read, strongest contribution first."""
-    w = weights()
+def reasons(entry: Entry, *, author: str, w: dict | None = None) -> list[str]:
+    """Up to three sentences a person can read, strongest contribution first (``w``: weights(), when the caller
+    explains a whole page)."""
+    w = w or weights()
     found: list[tuple[float, str]] = []
     if entry.follow > 0:
         found.append((entry.follow, f"you follow @{author}"))

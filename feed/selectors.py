@@ -7,7 +7,6 @@ never fetched per item).
 from __future__ import annotations
 
 import logging
-import secrets
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -241,21 +240,6 @@ def _cache_set(key: str, value) -> None:
         logger.warning("feed cache unavailable: %s", exc)
 
 
-def _signals_version(user_id: int) -> str:
-    """The user's signals version when it has none in the cache (new, expired, or just replaced by
-    feed.services.feed_signals_changed): a new one, unless another request made one first."""
-    key = ranking.version_key(user_id)
-    token = secrets.token_hex(8)
-    try:
-        shared = ranking.ranking_cache()
-        if shared.add(key, token, ranking.VERSION_CACHE_S):
-            return token
-        return shared.get(key) or token
-    except Exception as exc:
-        logger.warning("feed cache unavailable: %s", exc)
-        return token
-
-
 def _servable(stored, *, version, now: float) -> bool:
     """Whether a kept ranking may serve a first page: computed from the user's current signals version, and fresh."""
     return (
@@ -276,23 +260,19 @@ def _for_you_stored(*, user, stamp: float | None) -> tuple[ranking.Stored, set[i
     latest_key = ranking.cache_key(user.pk)
     kept = local.get(user.pk)
     if stamp is None:
-        version_key = ranking.version_key(user.pk)
-        now = timezone.now()
-        if kept is not None and 0 <= now.timestamp() - kept.snapshot <= RANKING_FRESH_S:
-            version = _cache_get_many([version_key]).get(version_key)
-            if _servable(kept, version=version, now=now.timestamp()):
-                return kept, None
-            latest = _cache_get_many([latest_key]).get(latest_key) if version is not None else None
-        else:
-            found = _cache_get_many([latest_key, version_key])
-            latest, version = found.get(latest_key), found.get(version_key)
-        if _servable(latest, version=version, now=now.timestamp()):
+        # Read with the user when the request was authenticated, so before anything this request computes: a
+        # ranking is never labelled with a version newer than the signals it was computed from.
+        version = str(user.feed_version)
+        moment = timezone.now()
+        now = moment.timestamp()
+        if _servable(kept, version=version, now=now):
+            return kept, None
+        latest = _cache_get_many([latest_key]).get(latest_key)
+        if _servable(latest, version=version, now=now):
             local.put(user.pk, latest)
             return latest, None
-        if version is None:
-            version = _signals_version(user.pk)
         blocked = blocked_ids(user_id=user.pk)
-        latest = _for_you_ranking(user=user, snapshot=now, blocked=blocked, version=version)
+        latest = _for_you_ranking(user=user, snapshot=moment, blocked=blocked, version=version)
         _cache_set(latest_key, latest)
         local.put(user.pk, latest)
         return latest, blocked
@@ -331,17 +311,19 @@ def feed_for_you(*, user, cursor: str | None, size: int) -> tuple[list[FeedItem]
     posts = for_you_page_posts(viewer=user, post_ids=stored.ids[rows].tolist())
     if blocked is None and len(posts) < len(rows):
         # A post of the page is not shown: deleted, taken down or hidden since the ranking, or by someone blocked
-        # in a change its version missed (the cache was unreachable then). The page read leaves all of those
-        # out; the page is cut again without blocked authors, so that it stays full.
+        # without the version changing (a block written other than through accounts.services, e.g. in the
+        # admin). The page read leaves all of those out; the page is cut again without blocked authors, so that
+        # it stays full.
         blocked = blocked_ids(user_id=user.pk)
         if blocked:
             rows, end = stored.page(offset=offset, size=size, blocked=blocked)
             posts = for_you_page_posts(viewer=user, post_ids=stored.ids[rows].tolist())
     items = []
+    w = ranking.weights()
     for entry in stored.entries(rows):
         post = posts.get(entry.post_id)
         if post is not None:  # not deleted, taken down or no longer visible since the snapshot
-            items.append(FeedItem(post, ranking.reasons(entry, author=post.author.username)))
+            items.append(FeedItem(post, ranking.reasons(entry, author=post.author.username, w=w)))
     next_cursor = None
     if end is not None and end <= MAX_FOR_YOU_OFFSET:
         next_cursor = _for_you_next_cursor(end, stored.snapshot)

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from rest_framework import status
 
+from accounts.models import User, new_feed_version
 from accounts.selectors import user_is_teen
 from config.api import ApiError
 from config.events import post_group, send_on_commit, send_to_user, send_to_users
@@ -32,22 +33,13 @@ MAX_WATCH_S = 3600.0
 
 def feed_signals_changed(*, user_ids) -> None:
     """What the For-you ranking reads about these users changed (a like, a view, a follow, a block, the steering
-    text or its vectors): their next first page computes a new ranking instead of reusing the one in the cache
-    (feed.ranking, "Serving"). Done at once and again after commit, so that a ranking computed in between, from
-    rows not committed yet, is not reused either."""
-    keys = [ranking.version_key(user_id) for user_id in set(user_ids)]
-    if not keys:
-        return
-
-    def forget() -> None:
-        try:
-            ranking.ranking_cache().delete_many(keys)
-        except Exception as exc:  # the cache only saves work; a ranking kept there is stale within a minute or two
-            logger.warning("feed cache unavailable: %s", exc)
-
-    forget()
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(forget)
+    text or its vectors): their next first page computes a new ranking instead of reusing a kept one
+    (feed.ranking, "Serving"). The new version is written to the users' rows (in the caller's transaction where
+    there is one, else just after the change, before the answer goes back), so the next request sees it and it is
+    never lost to an unreachable cache."""
+    ids = {int(user_id) for user_id in user_ids}
+    if ids:
+        User.objects.filter(pk__in=ids).update(feed_version=new_feed_version())
 
 
 def notification_create(*, recipient, kind: str, actor=None, post=None, text: str = "", data: dict | None = None) -> Notification | None:
