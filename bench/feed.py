@@ -9,11 +9,13 @@ alternating rounds:
 - ``for_you``: ``GET /api/feed?tab=for_you`` (first page, 20 items) for a different member on every request;
 
 and once more a scrolling session per member (page 1, then pages 2 and 3 through ``next``; pages 2-3 timed).
-Before the rounds every member opens For you once (the warm-up), so the rounds see what a running service sees
-when its members come back within the freshness window (``RANKING_FRESH_S``): a first page served from the
-member's ranking kept in the web process (and in Redis). After them, every member's signals version changes (as a
-like changes it) and each member opens For you once more: the first page that computes its ranking, printed on
-its own line.
+Before each for_you round (and the scrolling one) every member's signals version changes (as a like changes it)
+and each member opens For you once: the first page that computes its ranking, printed on its own line. The
+for_you rounds then see what a running service sees when its members come back within the freshness window
+(``RANKING_FRESH_S``): a first page served from the member's ranking kept in the web process (or in Redis).
+
+Each round's connections are opened before its clock starts and spread evenly over the worker processes (see
+``_connections``): an uneven split leaves a core idle and measures the split, not the view.
 
 Prints the throughput of each, the ratio for_you / health (target >= 0.3: the median over the pairs of rounds,
 each for_you round against the health round just before it), p50/p99 latency, the SQL queries
@@ -309,62 +311,143 @@ async def _timed_get(reader, writer, url: str, token: str | None, failures: list
     return body, time.perf_counter() - started
 
 
+def _worker_pids(server: subprocess.Popen, port: int) -> list[int]:
+    """The server's worker processes: its children that hold the listening socket (none without /proc)."""
+    try:
+        children = [int(pid) for pid in Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()]
+    except OSError:
+        return []
+    listening = {inode for inode, (state, _) in _loopback_sockets(port).items() if state == "0A"}
+    return [pid for pid in children if _socket_inodes(pid) & listening]
+
+
+def _loopback_sockets(port: int) -> dict[str, tuple[str, int]]:
+    """inode -> (state, remote port) of the TCP sockets whose local port is ``port``."""
+    sockets = {}
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port:
+                sockets[fields[9]] = (fields[3], int(fields[2].rsplit(":", 1)[1], 16))
+    return sockets
+
+
+def _socket_inodes(pid: int) -> set[str]:
+    inodes = set()
+    try:
+        fds = list(Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return inodes
+    for fd in fds:
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    return inodes
+
+
+class Connection:
+    def __init__(self, reader, writer):
+        self.reader, self.writer = reader, writer
+        self.port = writer.get_extra_info("sockname")[1]
+
+
+async def _connect(port: int) -> Connection:
+    """A keep-alive connection that a worker has accepted (it answered one health request)."""
+    connection = Connection(*await asyncio.open_connection("127.0.0.1", port))
+    status_line, _ = await _get(connection.reader, connection.writer, "/api/health", None)
+    assert b" 200 " in status_line, status_line
+    return connection
+
+
+async def _connections(port: int, count: int, workers: list[int]) -> tuple[list[Connection], list[int]]:
+    """``count`` connections spread evenly over the worker processes, and how many each worker holds.
+
+    The workers share one listening socket and whichever is first to accept takes a new connection (an idle
+    asyncio loop takes every one waiting at once), so 32 connections opened together can all land on one worker
+    and leave the other core idle for the whole round. Connections on a worker holding more than its share are
+    replaced until the split is even (within one); without /proc the split is what it is."""
+    connections = [await _connect(port) for _ in range(count)]
+    split: list[int] = []
+    for _attempt in range(50 * count):
+        inodes = {pid: _socket_inodes(pid) for pid in workers}
+        ports = _loopback_sockets(port)
+        owner = {ports[inode][1]: pid for pid, owned in inodes.items() for inode in owned if inode in ports}
+        held = {pid: [c for c in connections if owner.get(c.port) == pid] for pid in workers}
+        split = [len(held[pid]) for pid in workers]
+        if not workers or max(split) - min(split) <= 1:
+            break
+        surplus = held[max(workers, key=lambda pid: len(held[pid]))][0]
+        surplus.writer.close()
+        connections[connections.index(surplus)] = await _connect(port)
+    return connections, split
+
+
 async def _client(
-    port: int, path: str, tokens: list[str], first: int, pages: int, stop_at: float, latencies: list, failures: list, done: list
+    connection: Connection, path: str, tokens: list[str], first: int, pages: int, stop_at: float, latencies: list,
+    failures: list, done: list,
 ) -> None:
     """Requests ``path`` for one member after another; with pages > 1, follows ``next`` (latency is recorded for
     the later pages only; every request counts for throughput)."""
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
     i = first
-    try:
-        while time.perf_counter() < stop_at:
-            token = tokens[i % len(tokens)] if tokens else None
-            i += 7
-            url = path
-            for page in range(pages):
-                body, seconds = await _timed_get(reader, writer, url, token, failures, done)
-                if body is None:
-                    break
-                if pages == 1 or page > 0:
-                    latencies.append(seconds)
-                if pages > 1:
-                    cursor = json.loads(body)["next"]
-                    if not cursor:
-                        break
-                    url = f"{path}&cursor={quote(cursor)}"
-    finally:
-        writer.close()
-
-
-async def _each_once(port: int, path: str, queue: list[str], latencies: list, failures: list, done: list) -> None:
-    """Requests ``path`` for the members left in the shared queue until it is empty."""
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    try:
-        while queue:
-            body, seconds = await _timed_get(reader, writer, path, queue.pop(), failures, done)
-            if body is not None:
+    while time.perf_counter() < stop_at:
+        token = tokens[i % len(tokens)] if tokens else None
+        i += 7
+        url = path
+        for page in range(pages):
+            body, seconds = await _timed_get(connection.reader, connection.writer, url, token, failures, done)
+            if body is None:
+                break
+            if pages == 1 or page > 0:
                 latencies.append(seconds)
-    finally:
-        writer.close()
+            if pages > 1:
+                cursor = json.loads(body)["next"]
+                if not cursor:
+                    break
+                url = f"{path}&cursor={quote(cursor)}"
+
+
+async def _each_once(connection: Connection, path: str, queue: list[str], latencies: list, failures: list, done: list) -> None:
+    """Requests ``path`` for the members left in the shared queue until it is empty."""
+    while queue:
+        body, seconds = await _timed_get(connection.reader, connection.writer, path, queue.pop(), failures, done)
+        if body is not None:
+            latencies.append(seconds)
 
 
 async def _load(
-    port: int, path: str, tokens: list[str], concurrency: int, seconds: float, pages: int = 1, once: bool = False
+    port: int, workers: list[int], path: str, tokens: list[str], concurrency: int, seconds: float, pages: int = 1,
+    once: bool = False, server: subprocess.Popen | None = None,
 ) -> dict:
-    """``concurrency`` clients for ``seconds``; with ``once``, until every member in ``tokens`` was served once."""
+    """``concurrency`` clients for ``seconds``; with ``once``, until every member in ``tokens`` was served once.
+    The clients' connections are opened (and spread over the workers) before the clock starts. With ``server``,
+    also the CPU time its processes spent per request while the clock ran."""
+    connections, split = await _connections(port, concurrency, workers)
     latencies: list[float] = []
     failures: list = []
     done: list = []
+    cpu_before = _server_cpu_s(server) if server else 0.0
     started = time.perf_counter()
     stop_at = started + seconds
-    if once:
-        queue = list(reversed(tokens))
-        await asyncio.gather(*[_each_once(port, path, queue, latencies, failures, done) for _ in range(concurrency)])
-    else:
-        await asyncio.gather(
-            *[_client(port, path, tokens, i * 31, pages, stop_at, latencies, failures, done) for i in range(concurrency)]
-        )
-    elapsed = time.perf_counter() - started
+    try:
+        if once:
+            queue = list(reversed(tokens))
+            await asyncio.gather(*[_each_once(c, path, queue, latencies, failures, done) for c in connections])
+        else:
+            await asyncio.gather(
+                *[_client(c, path, tokens, i * 31, pages, stop_at, latencies, failures, done) for i, c in enumerate(connections)]
+            )
+        elapsed = time.perf_counter() - started
+        cpu_s = _server_cpu_s(server) - cpu_before if server else 0.0
+    finally:
+        for connection in connections:
+            connection.writer.close()
     if failures:
         raise RuntimeError(f"{len(failures)} failed requests on {path}: {failures[:3]}")
     latencies.sort()
@@ -373,6 +456,8 @@ async def _load(
         "rps": len(done) / elapsed,
         "p50_ms": 1000 * latencies[len(latencies) // 2],
         "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
+        "split": split,
+        "cpu_ms": 1000 * cpu_s / max(len(done), 1),
     }
 
 
@@ -429,29 +514,34 @@ def main() -> None:
         server = start_server(port=port, workers=args.workers, var_dir=var_dir)
         print(f"uvicorn: {args.workers} worker processes on 127.0.0.1:{port}; {args.concurrency} keep-alive clients")
         feed = "/api/feed?tab=for_you"
-        asyncio.run(_load(port, "/api/health", [], args.concurrency, 2.0))  # warm up both paths
-        warm = asyncio.run(_load(port, feed, tokens, args.concurrency, 0, once=True))
+        workers = _worker_pids(server, port)
+        asyncio.run(_load(port, workers, "/api/health", [], args.concurrency, 2.0))  # warm up both paths
+        warm = asyncio.run(_load(port, workers, feed, tokens, args.concurrency, 0, once=True))
         print(f"warm-up: every member's first page once ({warm['requests']} requests, {warm['rps']:.1f} req/s)")
         results: dict[str, list[dict]] = {"health": [], "for_you": [], "scroll": [], "ranking": []}
-
-        def measured(*load_args, **load_kwargs) -> dict:
-            """A load round, with the CPU time the server processes spent on it (a figure that other work on a
-            shared machine disturbs far less than throughput)."""
-            before = _server_cpu_s(server)
-            result = asyncio.run(_load(*load_args, **load_kwargs))
-            result["cpu_ms"] = 1000 * (_server_cpu_s(server) - before) / max(result["requests"], 1)
-            return result
-
-        for _ in range(args.rounds):
-            results["health"].append(measured(port, "/api/health", [], args.concurrency, args.seconds))
-            results["for_you"].append(measured(port, feed, tokens, args.concurrency, args.seconds))
-        results["scroll"].append(measured(port, feed, tokens, args.concurrency, args.seconds, pages=3))
         from django.contrib.auth import get_user_model
 
         from feed.services import feed_signals_changed
 
-        feed_signals_changed(user_ids=get_user_model().objects.filter(username__startswith="member").values_list("id", flat=True))
-        results["ranking"].append(measured(port, feed, tokens, args.concurrency, 0, once=True))
+        members = list(get_user_model().objects.filter(username__startswith="member").values_list("id", flat=True))
+
+        def load(*load_args, **load_kwargs) -> dict:
+            return asyncio.run(_load(port, workers, *load_args, server=server, **load_kwargs))
+
+        def rank_everyone() -> None:
+            """Every member's signals version changes (as a like changes it) and each opens For you once: the
+            first pages that compute their rankings. The rounds after it then run well inside the freshness window
+            (RANKING_FRESH_S), and not across the moment when the rankings computed together all go stale at once
+            (a spike of recomputation that a real service, whose members arrive at different times, does not see)."""
+            feed_signals_changed(user_ids=members)
+            results["ranking"].append(load(feed, tokens, args.concurrency, 0, once=True))
+
+        for _ in range(args.rounds):
+            results["health"].append(load("/api/health", [], args.concurrency, args.seconds))
+            rank_everyone()
+            results["for_you"].append(load(feed, tokens, args.concurrency, args.seconds))
+        rank_everyone()
+        results["scroll"].append(load(feed, tokens, args.concurrency, args.seconds, pages=3))
         summary = {}
         for name, runs in results.items():
             summary[name] = {
@@ -460,7 +550,6 @@ def main() -> None:
                 "p99_ms": max(r["p99_ms"] for r in runs),
                 "requests": sum(r["requests"] for r in runs),
             }
-            s = summary[name]
         labels = {
             "health": "trivial view (GET /api/health)",
             "for_you": "for_you, first page",
@@ -477,6 +566,9 @@ def main() -> None:
                 f"  {name:8} rounds: " + ", ".join(f"{r['rps']:.1f}" for r in results[name]) + " req/s; server CPU per request: "
                 + ", ".join(f"{r['cpu_ms']:.2f}" for r in results[name]) + " ms"
             )
+        splits = ["/".join(map(str, r["split"])) for runs in results.values() for r in runs]
+        if any(splits):
+            print(f"  keep-alive connections per worker process, every round: {', '.join(sorted(set(splits)))}")
         # Each for_you round against the health round just before it: what else the machine does moves both
         # alike, so the ratio of a pair is steadier than the ratio of the means; the median of the pairs is the
         # figure (the mean-based ratio is printed beside it).
