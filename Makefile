@@ -58,7 +58,8 @@ test-production: $(DEV_STAMP) services-deps
 	@rm -rf $(TOPOLOGY_DIR); mkdir -p $(TOPOLOGY_DIR)
 	@set -e; export PATH="$(CURDIR)/$(VENV)/bin:$$PATH"; \
 	trap '$(PY) -m config.topology down $(TOPOLOGY_DIR)' EXIT; \
-	eval "$$($(PY) -m config.topology up $(TOPOLOGY_DIR))"; \
+	services="$$($(PY) -m config.topology up $(TOPOLOGY_DIR))"; eval "$$services"; \
+	test -n "$$DATABASE_URL" -a -n "$$REDIS_URL" -a -n "$$AWS_S3_ENDPOINT_URL"; \
 	echo "production topology: $$DATABASE_URL $$REDIS_URL $$AWS_S3_ENDPOINT_URL/$$AWS_STORAGE_BUCKET_NAME"; \
 	RIFF_TOPOLOGY_DIR=$(TOPOLOGY_DIR) $(PY) -m pytest -m "not browser" -p no:cacheprovider $(PRODUCTION_SKIP)
 
