@@ -25,7 +25,8 @@ machine that is doing other work: throughput moves with whatever else runs there
 is set (an empty database; it is migrated), else SQLite in a temporary directory; REDIS_URL, else an embedded
 Valkey (the feed caches each member's ranking there for the next pages).
 
-Run: ``.venv/bin/python bench/feed.py`` (about 3 minutes on 2 cores; ``--help`` for the knobs).
+Run: ``.venv/bin/python bench/feed.py`` (about 4 minutes on 2 cores with SQLite, 5 with PostgreSQL; ``--help`` for
+the knobs).
 """
 
 from __future__ import annotations
