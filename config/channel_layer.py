@@ -28,7 +28,7 @@ POOL_WAIT_S = 10
 
 
 class CleanupLocks:
-    """Per-channel locks (the interface of channels_redis' ``ChannelLock``), per running event loop.
+    """Per-channel locks (used as channels_redis uses its ``ChannelLock``), per running event loop.
 
     A lock exists while someone holds it or waits for it, and is dropped when the last of them is done, whether it
     released the lock or was cancelled before getting it.
@@ -50,19 +50,13 @@ class CleanupLocks:
 
     async def acquire(self, channel: str) -> bool:
         key = self._key(channel)
-        lock = self.locks.get(key)
-        if lock is None:
-            lock = self.locks[key] = asyncio.Lock()
+        lock = self.locks.setdefault(key, asyncio.Lock())
         self.wait_counts[key] = self.wait_counts.get(key, 0) + 1
         try:
             return await lock.acquire()
         except BaseException:
             self._done_with(key)
             raise
-
-    def locked(self, channel: str) -> bool:
-        lock = self.locks.get(self._key(channel))
-        return lock is not None and lock.locked()
 
     def release(self, channel: str) -> None:
         key = self._key(channel)
