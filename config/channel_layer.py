@@ -21,47 +21,36 @@ from __future__ import annotations
 import asyncio
 
 import redis.asyncio
+from channels_redis.core import ChannelLock
 from channels_redis.core import RedisChannelLayer as BaseRedisChannelLayer
 
 POOL_SIZE = 100  # redis-py's default ceiling for one process
 POOL_WAIT_S = 10
 
 
-class CleanupLocks:
-    """Per-channel locks (used as channels_redis uses its ``ChannelLock``), per running event loop.
+class CleanupLocks(ChannelLock):
+    """channels_redis' per-channel locks, kept per running event loop, uncounting a waiter that is cancelled.
 
     A lock exists while someone holds it or waits for it, and is dropped when the last of them is done, whether it
     released the lock or was cancelled before getting it.
     """
 
-    def __init__(self):
-        self.locks: dict[tuple[asyncio.AbstractEventLoop, str], asyncio.Lock] = {}
-        self.wait_counts: dict[tuple[asyncio.AbstractEventLoop, str], int] = {}
-
     @staticmethod
     def _key(channel: str) -> tuple[asyncio.AbstractEventLoop, str]:
         return asyncio.get_running_loop(), channel
 
-    def _done_with(self, key) -> None:
-        self.wait_counts[key] -= 1
-        if self.wait_counts[key] < 1:
-            del self.wait_counts[key]
-            del self.locks[key]
-
     async def acquire(self, channel: str) -> bool:
         key = self._key(channel)
-        lock = self.locks.setdefault(key, asyncio.Lock())
-        self.wait_counts[key] = self.wait_counts.get(key, 0) + 1
         try:
-            return await lock.acquire()
+            return await super().acquire(key)
         except BaseException:
-            self._done_with(key)
+            self.wait_counts[key] -= 1
+            if self.wait_counts[key] < 1:
+                del self.locks[key], self.wait_counts[key]
             raise
 
     def release(self, channel: str) -> None:
-        key = self._key(channel)
-        self.locks[key].release()
-        self._done_with(key)
+        super().release(self._key(channel))
 
 
 class RedisChannelLayer(BaseRedisChannelLayer):
