@@ -69,8 +69,9 @@ test-fast: $(DEV_STAMP)
 test-browser: $(DEV_STAMP) chromium
 	$(PY) -m pytest -m browser -p no:cacheprovider
 
+BENCHES := $(filter-out bench/common.py,$(wildcard bench/*.py))
 bench: $(DEV_STAMP)
-	for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+	for b in $(BENCHES); do echo "== $$b"; $(PY) $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) var

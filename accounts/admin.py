@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import Block, Follow, Guardianship, User
+from .models import Block, Follow, Guardianship, Notification, User
 
 
 @admin.register(User)
@@ -30,3 +30,9 @@ class GuardianshipAdmin(admin.ModelAdmin):
     list_display = ("teen", "guardian", "state", "created_at", "accepted_at", "ended_at")
     list_filter = ("state",)
     raw_id_fields = ("teen", "guardian")
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("id", "recipient", "kind", "text", "read_at", "created_at")
+    raw_id_fields = ("recipient", "actor", "post")

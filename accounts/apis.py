@@ -1,19 +1,26 @@
 from django.contrib.auth import authenticate
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from config.api import ApiError, WriteRateThrottle
-from config.media import public_url
+from core.errors import NotAuthenticated, NotFound
+from core.media import public_url
+from core.pagination import keyset_page
 
 from . import services
 from .models import User
-from .selectors import guardianship_of, teen_limits_get, user_get_profile, user_is_teen, user_suspended_until
+from .selectors import (
+    guardianship_active,
+    guardianship_of,
+    notifications_for,
+    notifications_unread_count,
+    teen_limits_get,
+    user_get_profile,
+)
 
 
 class UserSummarySerializer(serializers.Serializer):
@@ -23,17 +30,6 @@ class UserSummarySerializer(serializers.Serializer):
 
     def get_avatar_url(self, obj) -> str:
         return public_url(obj.avatar.name) if obj.avatar else ""
-
-
-class ProfileOutputSerializer(UserSummarySerializer):
-    id = serializers.IntegerField()
-    bio = serializers.CharField()
-    follower_count = serializers.IntegerField()
-    following_count = serializers.IntegerField()
-    post_count = serializers.IntegerField()
-    followed_by_me = serializers.BooleanField(required=False)
-    blocked_by_me = serializers.BooleanField(required=False)
-    created_at = serializers.DateTimeField()
 
 
 class SignupApi(APIView):
@@ -85,68 +81,8 @@ class TokenApi(APIView):
         data.is_valid(raise_exception=True)
         user = authenticate(request, **data.validated_data)
         if user is None:
-            raise ApiError("Wrong handle or password.", code="bad_credentials", status_code=status.HTTP_401_UNAUTHORIZED)
+            raise NotAuthenticated("Wrong handle or password.", code="bad_credentials")
         return Response({"token": services.user_token(user=user)})
-
-
-class MeApi(APIView):
-    class UpdateSerializer(serializers.Serializer):
-        display_name = serializers.CharField(required=False, allow_blank=True, max_length=50)
-        bio = serializers.CharField(required=False, allow_blank=True, max_length=300)
-
-    class OutputSerializer(ProfileOutputSerializer):
-        email = serializers.CharField()
-        is_staff = serializers.BooleanField()
-        is_teen = serializers.SerializerMethodField()
-        suspended_until = serializers.SerializerMethodField()
-
-        def get_is_teen(self, user) -> bool:
-            return user_is_teen(user)
-
-        def get_suspended_until(self, user) -> str | None:
-            until = user_suspended_until(user)
-            return until.isoformat() if until else None
-
-    @extend_schema(responses={200: OutputSerializer})
-    def get(self, request):
-        profile = user_get_profile(username=request.user.username, viewer=None)
-        return Response(self.OutputSerializer(profile).data)
-
-    @extend_schema(request=UpdateSerializer, responses={200: OutputSerializer})
-    def patch(self, request):
-        data = self.UpdateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.user_update_profile(user=request.user, **data.validated_data)
-        return self.get(request)
-
-
-class AvatarApi(APIView):
-    parser_classes = [MultiPartParser]
-    throttle_classes = [WriteRateThrottle]
-    throttle_scope = "upload"
-
-    class InputSerializer(serializers.Serializer):
-        avatar = serializers.FileField(allow_empty_file=True)
-
-    @extend_schema(request=InputSerializer, responses={200: MeApi.OutputSerializer})
-    def put(self, request):
-        upload = request.FILES.get("avatar")
-        if upload is None:
-            raise ApiError("Choose a photo to upload (multipart field 'avatar').", code="file_required")
-        services.user_set_avatar(user=request.user, upload=upload)
-        profile = user_get_profile(username=request.user.username, viewer=None)
-        return Response(MeApi.OutputSerializer(profile).data)
-
-
-class UserDetailApi(APIView):
-    permission_classes = [AllowAny]
-
-    @extend_schema(responses={200: ProfileOutputSerializer})
-    def get(self, request, username: str):
-        profile = user_get_profile(username=username, viewer=request.user)
-        if profile is None:
-            raise ApiError("No account with that handle.", code="not_found", status_code=status.HTTP_404_NOT_FOUND)
-        return Response(ProfileOutputSerializer(profile).data)
 
 
 def _target(username: str) -> User:
@@ -213,7 +149,7 @@ class MyGuardianApi(APIView):
     def get(self, request):
         link = guardianship_of(teen=request.user)
         if link is None:
-            raise ApiError("You have no guardian link.", code="no_guardian", status_code=status.HTTP_404_NOT_FOUND)
+            raise NotFound("You have no guardian link.", code="no_guardian")
         return Response(GuardianshipOutputSerializer(link).data)
 
     @extend_schema(request=InputSerializer, responses={201: GuardianshipOutputSerializer})
@@ -261,15 +197,9 @@ class TeenLimitsApi(APIView):
         guardian = serializers.CharField(allow_null=True)
 
     def _teen(self, request, username: str) -> User:
-        from .models import Guardianship
-
-        link = (
-            Guardianship.objects.select_related("teen")
-            .filter(guardian=request.user, teen__username__iexact=username, state=Guardianship.State.ACTIVE)
-            .first()
-        )
+        link = guardianship_active(guardian=request.user, teen_username=username)
         if link is None:
-            raise ApiError(f"You are not the guardian of @{username}.", code="not_guardian", status_code=status.HTTP_404_NOT_FOUND)
+            raise NotFound(f"You are not the guardian of @{username}.", code="not_guardian")
         return link.teen
 
     @extend_schema(responses={200: OutputSerializer})
@@ -283,3 +213,61 @@ class TeenLimitsApi(APIView):
         data.is_valid(raise_exception=True)
         teen = services.teen_limits_update(guardian=request.user, teen_username=username, **data.validated_data)
         return Response(self.OutputSerializer(teen_limits_get(teen=teen)).data)
+
+
+# --- notifications ---------------------------------------------------------------------------------------------
+
+
+class NotificationOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    text = serializers.CharField()
+    actor = UserSummarySerializer(allow_null=True)
+    post = serializers.IntegerField(source="post_id", allow_null=True)
+    data = serializers.DictField()
+    read = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+
+    def get_read(self, notification) -> bool:
+        return notification.read_at is not None
+
+
+class NotificationsApi(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("cursor", str), OpenApiParameter("page_size", int)],
+        responses={
+            200: inline_serializer(
+                "NotificationPage",
+                {
+                    "results": NotificationOutputSerializer(many=True),
+                    "next": serializers.CharField(allow_null=True),
+                    "unread_count": serializers.IntegerField(),
+                },
+            )
+        },
+    )
+    def get(self, request):
+        items, next_cursor = keyset_page(notifications_for(user=request.user), request=request)
+        return Response(
+            {
+                "results": NotificationOutputSerializer(items, many=True).data,
+                "next": next_cursor,
+                "unread_count": notifications_unread_count(user=request.user),
+            }
+        )
+
+
+class NotificationsReadApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        ids = serializers.ListField(child=serializers.IntegerField(), required=False, allow_null=True, max_length=500)
+
+    class OutputSerializer(serializers.Serializer):
+        marked = serializers.IntegerField()
+        unread_count = serializers.IntegerField()
+
+    @extend_schema(request=InputSerializer, responses={200: OutputSerializer})
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        marked = services.notifications_mark_read(user=request.user, ids=data.validated_data.get("ids"))
+        return Response({"marked": marked, "unread_count": notifications_unread_count(user=request.user)})

@@ -32,7 +32,7 @@ class User(AbstractUser):
     avatar = models.FileField(upload_to="avatars/", blank=True, max_length=200)
     birth_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    # Moderation: no generating, publishing or commenting until this time (feed.moderation).
+    # Moderation: no generating, publishing or commenting until this time (moderation.services).
     suspended_until = models.DateTimeField(null=True, blank=True)
     suspension_reason = models.CharField(max_length=500, blank=True)
     # Members under 18: the limits a linked guardian may lower (never above the defaults in settings).
@@ -40,7 +40,7 @@ class User(AbstractUser):
     teen_cameo_use = models.CharField(
         max_length=10, choices=[("approved", "approved people"), ("only_me", "only me")], default="approved"
     )
-    # The version of what the For-you ranking reads about this member (feed.ranking, "Serving"): a new random value
+    # The version of what the For-you ranking reads about this member (feed.for_you.stored, "Serving"): a new random value
     # with every like, first view or completion, follow, block and steering change, written in the transaction
     # that makes the change (feed.services.feed_signals_changed). On the user row because every request reads it.
     feed_version = models.BigIntegerField(default=new_feed_version, editable=False)
@@ -111,4 +111,50 @@ class Guardianship(models.Model):
             models.CheckConstraint(
                 condition=~Q(state="active") | Q(accepted_at__isnull=False), name="guardianship_active_accepted"
             ),
+        ]
+
+
+class WatchDay(models.Model):
+    """Seconds a member under 18 watched on one UTC day (the feed's break reminder and the guardian's view of
+    today's watching: accounts.selectors.watched_today_s)."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="watch_days")
+    day = models.DateField()
+    watch_s = models.FloatField(default=0)
+
+    class Meta:
+        db_table = "feed_watchday"  # the table it was made with (the model moved here from feed)
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="watch_day_once")]
+
+
+class Notification(models.Model):
+    """Something a member is told: in the list of notifications, and live on their sockets when it happens. Every
+    app tells people things through ``accounts.services.notification_create``."""
+
+    class Kind(models.TextChoices):
+        FOLLOW = "follow"
+        LIKE = "like"
+        COMMENT = "comment"
+        REMIX = "remix"
+        CAMEO_USE = "cameo_use"
+        CAMEO_REQUEST = "cameo_request"
+        CAMEO_APPROVED = "cameo_approved"
+        MODERATION = "moderation"
+        SYSTEM = "system"
+
+    recipient = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="notifications")
+    actor = models.ForeignKey("accounts.User", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    post = models.ForeignKey("feed.Post", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    text = models.CharField(max_length=300, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "feed_notification"  # the table it was made with (the model moved here from feed)
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="feed_notifi_recipie_18f820_idx"),
+            models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"),
         ]

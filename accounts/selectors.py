@@ -2,36 +2,37 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from datetime import timezone as dt_timezone
 
 from django.conf import settings
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import Block, Follow, Guardianship, User
+from .models import Block, Follow, Guardianship, Notification, User, WatchDay
 
 ADULT_AGE = 18
 
 
-def _count(queryset, field: str):
+def count_subquery(queryset, field: str):
     """A correlated COUNT subquery (several of them do not multiply rows the way joined COUNTs do)."""
     counted = queryset.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def user_with_counts() -> QuerySet[User]:
-    from feed.models import Post
-
-    public_posts = Post.objects.filter(state=Post.State.PUBLISHED, visibility=Post.Visibility.PUBLIC)
+    """Active members with their follower and following counts (a profile as shown adds the count of posts:
+    feed.selectors.profile_get)."""
     return User.objects.filter(is_active=True).annotate(
-        follower_count=_count(Follow.objects.all(), "followee"),
-        following_count=_count(Follow.objects.all(), "follower"),
-        post_count=_count(public_posts, "author"),
+        follower_count=count_subquery(Follow.objects.all(), "followee"),
+        following_count=count_subquery(Follow.objects.all(), "follower"),
     )
 
 
-def user_get_profile(*, username: str, viewer: User | None) -> User | None:
-    qs = user_with_counts()
+def user_get_profile(*, username: str, viewer: User | None, queryset: QuerySet[User] | None = None) -> User | None:
+    """The member with this handle (any case), with their counts and, for a signed-in viewer, whether the viewer
+    follows or blocked them."""
+    qs = user_with_counts() if queryset is None else queryset
     if viewer is not None and viewer.is_authenticated:
         qs = qs.annotate(
             followed_by_me=Exists(Follow.objects.filter(follower=viewer, followee=OuterRef("pk"))),
@@ -52,10 +53,6 @@ def blocked_user_ids(*, user_id: int) -> set[int]:
     ):
         ids.add(blocked_id if blocker_id == user_id else blocker_id)
     return ids
-
-
-def following_ids(*, user_id: int) -> set[int]:
-    return set(Follow.objects.filter(follower_id=user_id).values_list("followee_id", flat=True))
 
 
 def is_following(*, follower_id: int, followee_id: int) -> bool:
@@ -107,6 +104,15 @@ def guardianship_of(*, teen) -> Guardianship | None:
     )
 
 
+def guardianship_active(*, guardian, teen_username: str) -> Guardianship | None:
+    """The accepted link between this guardian and the member with this handle."""
+    return (
+        Guardianship.objects.select_related("teen")
+        .filter(guardian_id=guardian.pk, teen__username__iexact=teen_username, state=Guardianship.State.ACTIVE)
+        .first()
+    )
+
+
 @dataclass(frozen=True)
 class TeenLimits:
     username: str
@@ -125,8 +131,6 @@ def teen_watch_limit_min(user) -> int:
 
 
 def teen_limits_get(*, teen) -> TeenLimits:
-    from feed.wellbeing import watched_today_s
-
     link = guardianship_of(teen=teen)
     return TeenLimits(
         username=teen.username,
@@ -137,3 +141,37 @@ def teen_limits_get(*, teen) -> TeenLimits:
         watched_today_min=round(watched_today_s(user=teen) / 60, 1),
         guardian=link.guardian.username if link is not None and link.state == Guardianship.State.ACTIVE else None,
     )
+
+
+# --- watch time of members under 18 (the feed's break reminder) -------------------------------------------------
+# Counted per UTC day (WatchDay, written by accounts.services.watch_time_add when a member under 18 watches), so a
+# view that started yesterday does not count today. The reminder is due once today's watching reaches the member's
+# daily limit: settings.TEEN_DAILY_WATCH_LIMIT_MIN, or lower when a guardian lowered it.
+
+
+def today_utc() -> date:
+    return timezone.now().astimezone(dt_timezone.utc).date()
+
+
+def watched_today_s(*, user) -> float:
+    return WatchDay.objects.filter(user_id=user.pk, day=today_utc()).values_list("watch_s", flat=True).first() or 0.0
+
+
+def break_reminder(*, user) -> dict | None:
+    """``{"due", "watched_today_min", "limit_min"}`` for a member under 18; None for adults."""
+    if not user_is_teen(user):
+        return None
+    watched_min = watched_today_s(user=user) / 60
+    limit = teen_watch_limit_min(user)
+    return {"due": watched_min >= limit, "watched_today_min": round(watched_min, 1), "limit_min": limit}
+
+
+# --- notifications --------------------------------------------------------------------------------------------------
+
+
+def notifications_for(*, user) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient_id=user.pk).select_related("actor")
+
+
+def notifications_unread_count(*, user) -> int:
+    return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()

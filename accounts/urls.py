@@ -5,12 +5,11 @@ from . import apis
 urlpatterns = [
     path("auth/signup", apis.SignupApi.as_view(), name="api-signup"),
     path("auth/token", apis.TokenApi.as_view(), name="api-token"),
-    path("me", apis.MeApi.as_view(), name="api-me"),
-    path("me/avatar", apis.AvatarApi.as_view(), name="api-me-avatar"),
     path("me/guardian", apis.MyGuardianApi.as_view(), name="api-me-guardian"),
     path("teens/<str:username>/guardian", apis.TeenGuardianApi.as_view(), name="api-teen-guardian"),
     path("teens/<str:username>/limits", apis.TeenLimitsApi.as_view(), name="api-teen-limits"),
-    path("users/<str:username>", apis.UserDetailApi.as_view(), name="api-user"),
     path("users/<str:username>/follow", apis.FollowApi.as_view(), name="api-user-follow"),
     path("users/<str:username>/block", apis.BlockApi.as_view(), name="api-user-block"),
+    path("notifications", apis.NotificationsApi.as_view(), name="api-notifications"),
+    path("notifications/read", apis.NotificationsReadApi.as_view(), name="api-notifications-read"),
 ]

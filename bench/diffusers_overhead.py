@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import torch  # noqa: E402
 
 from generation.backends.base import GenerationRequest  # noqa: E402
-from generation.backends.diffusers_backend import DiffusersBackend  # noqa: E402
+from generation.backends.diffusers import DiffusersBackend  # noqa: E402
 from generation.backends.tiny import make_tiny_model  # noqa: E402
 
 PROMPT = "a red ball bounces in a sunny park"

@@ -38,7 +38,6 @@ import os
 import random
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -50,6 +49,8 @@ from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import free_port, start_server  # noqa: E402
 
 DIM = 384
 TOPIC_COUNT = 60
@@ -75,7 +76,7 @@ def seed(*, users: int, posts: int, likes: int, views: int, follows_per_user: in
     from rest_framework.authtoken.models import Token
 
     from accounts.models import Follow, User
-    from feed import ranking
+    from feed.for_you import formula as ranking
     from feed.models import FeedPreference, Like, Post, View
 
     rng = np.random.default_rng(seed_value)
@@ -253,36 +254,6 @@ def _server_cpu_s(server: subprocess.Popen) -> float:
             continue
         total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
     return total
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(*, port: int, workers: int, var_dir: Path) -> subprocess.Popen:
-    env = dict(os.environ, LOG_LEVEL="WARNING", DJANGO_SETTINGS_MODULE="config.settings")
-    log = open(var_dir / "uvicorn.log", "ab")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", str(workers), "--no-access-log", "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"uvicorn exited:\n{(var_dir / 'uvicorn.log').read_text()[-3000:]}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5) as s:
-                s.sendall(b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-                if b"200 OK" in s.recv(200):
-                    return proc
-        except OSError:
-            pass
-        time.sleep(0.2)
-    proc.kill()
-    raise TimeoutError("uvicorn did not start")
 
 
 async def _get(reader, writer, path: str, token: str | None) -> tuple[bytes, bytes]:
@@ -511,7 +482,7 @@ def main() -> None:
 
         connections.close_all()
         os.sync()  # the seeded database on disk: its write-back is not measured with the first round
-        port = _free_port()
+        port = free_port()
         server = start_server(port=port, workers=args.workers, var_dir=var_dir)
         print(f"uvicorn: {args.workers} worker processes on 127.0.0.1:{port}; {args.concurrency} keep-alive clients")
         feed = "/api/feed?tab=for_you"

@@ -2,7 +2,7 @@
 phone downloads, and offline checks in the spirit of Lighthouse, all measured in one run.
 
 Sets up its own world in a temporary directory: an embedded Valkey, a migrated SQLite database, two members with
-a dozen published clips (real H.264 + AAC MP4s of 480×854, 3 s, written with ``generation.media.encode_mp4``
+a dozen published clips (real H.264 + AAC MP4s of 480×854, 3 s, written with ``core.video.encode_mp4``
 straight into storage, plus posters), a remix, comments, notifications and a queued generation; then starts
 uvicorn and drives Debian's Chromium through Playwright at 375×780 (a phone, 2× pixels, touch).
 
@@ -25,17 +25,17 @@ import argparse
 import gzip
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.request import urlopen
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import free_port, start_server  # noqa: E402
 
 PASSWORD = "bench-password-1"
 PHONE = {"viewport": {"width": 375, "height": 780}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
@@ -103,8 +103,8 @@ def seed(var_dir: Path, *, posts: int) -> dict:
     from django.core.files.storage import default_storage
 
     from accounts.services import follow_create, user_signup
+    from core.video import encode_mp4, make_poster
     from feed.services import comment_create, like_create, post_create
-    from generation.media import encode_mp4, make_poster
     from generation.services import job_create
 
     ana = user_signup(username="ana", password=PASSWORD, display_name="Ana")
@@ -135,31 +135,6 @@ def seed(var_dir: Path, *, posts: int) -> dict:
     like_create(user=ben, post=made[0])
     job_create(user=ana, prompt="a green cube spinning in space", duration_s=2)
     return {"posts": made, "clip_bytes": total_bytes / posts}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(var_dir: Path, port: int) -> subprocess.Popen:
-    log = open(var_dir / "uvicorn.log", "ab")
-    env = dict(os.environ, DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"uvicorn exited:\n{(var_dir / 'uvicorn.log').read_text()[-3000:]}")
-        try:
-            urlopen(f"http://127.0.0.1:{port}/login/", timeout=2)
-            return proc
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError("uvicorn did not start")
 
 
 def _log_in(page, base: str) -> None:
@@ -287,8 +262,8 @@ def main() -> None:
         t0 = time.perf_counter()
         world = seed(var_dir, posts=args.posts)
         print(f"seeded {args.posts} clips (480×854, 3 s, {world['clip_bytes'] / 1024:.0f} KB each on average) in {time.perf_counter() - t0:.1f} s")
-        port = _free_port()
-        server = start_server(var_dir, port)
+        port = free_port()
+        server = start_server(port=port, var_dir=var_dir, env={"DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost"})
         base = f"http://127.0.0.1:{port}"
 
         from playwright.sync_api import sync_playwright

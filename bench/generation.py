@@ -32,9 +32,9 @@ def main() -> None:
     django.setup()
     from django.conf import settings
 
+    from core.video import encode_mp4
     from generation.backends.base import GenerationRequest
     from generation.backends.preview import PreviewBackend
-    from generation.media import encode_mp4
     from generation.provenance import ClipManifest, ensure_local_keys, mark_frames, sign_mp4
 
     backend = PreviewBackend()

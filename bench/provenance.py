@@ -26,10 +26,9 @@ from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 
-from generation import media  # noqa: E402
+from core import video as media  # noqa: E402
 from generation.provenance import (  # noqa: E402
     ClipManifest,
     VisibleWatermark,
@@ -42,6 +41,7 @@ from generation.provenance import (  # noqa: E402
     sign_mp4,
 )
 from tests.generation.synthetic import textured_clip  # noqa: E402  (the clips the tests use)
+from tests.support import reencode  # noqa: E402  (a re-share, as the tests make it)
 
 FPS = 24
 RATE = 24_000
@@ -140,16 +140,6 @@ def report_robustness(signed: Path, work: Path) -> None:
         outcome = "reads back" if ident == IDENT else "NOT read" if ident is None else f"WRONG id {ident}"
         print(f"{name:>24}: per-frame BER {ber['frame_ber']:.3f} (best {ber['best_frame_ber']:.3f}), "
               f"voted BER {ber['voted_ber']:.3f}, confidence {stats['confidence']:.2f}: {outcome}")
-
-
-def reencode(src: Path, dst: Path, *, crf: int, scale: float = 1.0) -> np.ndarray:
-    frames = media.decode_frames(src)
-    if scale != 1.0:
-        height, width = frames.shape[1:3]
-        size = (round(width * scale) // 2 * 2, round(height * scale) // 2 * 2)
-        frames = np.stack([cv2.resize(frame, size, interpolation=cv2.INTER_AREA) for frame in frames])
-    media.encode_mp4(frames, FPS, None, RATE, dst, crf=crf)
-    return media.decode_frames(dst)
 
 
 if __name__ == "__main__":

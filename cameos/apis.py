@@ -10,13 +10,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from config.api import ApiError
-from config.media import public_url, signed_url
-from config.pagination import keyset_page
+from core.errors import Forbidden, NotFound
+from core.media import public_url, signed_url
+from core.pagination import keyset_page
+from core.uploads import check_upload_size, clip_from_upload, photo_from_upload
 
 from . import selectors, services
 from .models import Cameo, CameoReference
-from .uploads import check_upload_size, clip_from_upload, photo_from_upload
 
 FORM_OVERHEAD_BYTES = 256 * 1024  # multipart boundaries and text fields around the files
 
@@ -31,7 +31,7 @@ def _refuse_large_body(request) -> None:
         check_upload_size(length, what="upload")
 
 
-def _page(items, next_cursor, serializer, **context) -> Response:
+def page_response(items, next_cursor, serializer, **context) -> Response:
     return Response({"results": serializer(items, many=True, context=context).data, "next": next_cursor})
 
 
@@ -100,43 +100,6 @@ class CameoOutputSerializer(serializers.Serializer):
         return getattr(cameo, "my_request", None)
 
 
-class UseOutputSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    user = UserSummarySerializer()
-    basis = serializers.CharField()
-    prompt = serializers.CharField()
-    state = serializers.SerializerMethodField()
-    job = serializers.IntegerField(source="job_id", allow_null=True)
-    post = serializers.IntegerField(source="post_id", allow_null=True)
-    poster_url = serializers.SerializerMethodField()
-    video_url = serializers.SerializerMethodField()
-    created_at = serializers.DateTimeField()
-    removed_at = serializers.DateTimeField(allow_null=True)
-    removed_by = serializers.SerializerMethodField()
-    removed_reason = serializers.CharField()
-
-    def get_state(self, use) -> str:
-        return selectors.cameo_use_state(use)
-
-    def _media(self, use, field: str) -> str:
-        """The cameo's owner may watch every clip their likeness is in: a post, or someone's private draft."""
-        if use.post is not None and getattr(use.post, field):
-            return signed_url(getattr(use.post, field))
-        job = use.job
-        if job is not None and job.draft == job.Draft.READY and getattr(job, field):
-            return signed_url(getattr(job, field))
-        return ""
-
-    def get_poster_url(self, use) -> str:
-        return self._media(use, "poster")
-
-    def get_video_url(self, use) -> str:
-        return self._media(use, "video")
-
-    def get_removed_by(self, use) -> str | None:
-        return use.removed_by.username if use.removed_by else None
-
-
 class RequestOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     user = UserSummarySerializer()
@@ -160,29 +123,27 @@ class ChallengeOutputSerializer(serializers.Serializer):
         return int(services.CHALLENGE_TTL.total_seconds())
 
 
-def _cameo_page_schema(name: str, item) -> dict:
+def cameo_page_schema(name: str, item) -> dict:
     return {200: inline_serializer(name, {"results": item(many=True), "next": serializers.CharField(allow_null=True)})}
 
 
-def _visible(request, cameo_id: int) -> Cameo:
+def cameo_visible(request, cameo_id: int) -> Cameo:
     cameo = selectors.cameo_get_visible(user=request.user, cameo_id=cameo_id)
     if cameo is None:
-        raise ApiError("There is no such cameo.", code="not_found", status_code=status.HTTP_404_NOT_FOUND)
+        raise NotFound("There is no such cameo.", code="not_found")
     return cameo
 
 
-def _owned(request, cameo_id: int) -> Cameo:
+def cameo_owned(request, cameo_id: int) -> Cameo:
     """The cameo, for its owner only; to anyone else it does not exist."""
-    cameo = _visible(request, cameo_id)
+    cameo = cameo_visible(request, cameo_id)
     if cameo.owner_id != request.user.pk:
-        raise ApiError(
-            "Only the cameo's owner can see or change that.", code="not_owner", status_code=status.HTTP_403_FORBIDDEN
-        )
+        raise Forbidden("Only the cameo's owner can see or change that.", code="not_owner")
     return cameo
 
 
 def _represent(request, cameo_id: int) -> dict:
-    return CameoOutputSerializer(_visible(request, cameo_id), context={"viewer": request.user}).data
+    return CameoOutputSerializer(cameo_visible(request, cameo_id), context={"viewer": request.user}).data
 
 
 class CameoListCreateApi(APIView):
@@ -200,7 +161,7 @@ class CameoListCreateApi(APIView):
         parameters=[
             OpenApiParameter("owner", str, description="list this person's cameos you can see (to ask for one)")
         ],
-        responses=_cameo_page_schema("CameoPage", CameoOutputSerializer),
+        responses=cameo_page_schema("CameoPage", CameoOutputSerializer),
     )
     def get(self, request):
         owner = None
@@ -208,11 +169,9 @@ class CameoListCreateApi(APIView):
         if handle:
             owner = User.objects.filter(username__iexact=handle.lstrip("@")).first()
             if owner is None:
-                raise ApiError(
-                    "No account with that handle.", code="user_not_found", status_code=status.HTTP_404_NOT_FOUND
-                )
+                raise NotFound("No account with that handle.", code="user_not_found")
         items, next_cursor = keyset_page(selectors.cameos_for_list(user=request.user, owner=owner), request=request)
-        return _page(items, next_cursor, CameoOutputSerializer, viewer=request.user)
+        return page_response(items, next_cursor, CameoOutputSerializer, viewer=request.user)
 
     @extend_schema(request={"multipart/form-data": InputSerializer}, responses={201: CameoOutputSerializer})
     def post(self, request):
@@ -256,7 +215,7 @@ class CameoDetailApi(APIView):
     def patch(self, request, cameo_id: int):
         """Rename, change the permission level or the restrictions. Lowering the level or adding restrictions
         stops, at once, the pending uses that no longer have consent."""
-        cameo = _owned(request, cameo_id)
+        cameo = cameo_owned(request, cameo_id)
         data = self.UpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.cameo_update(user=request.user, cameo=cameo, **data.validated_data)
@@ -265,7 +224,7 @@ class CameoDetailApi(APIView):
     @extend_schema(responses={204: None})
     def delete(self, request, cameo_id: int):
         """Delete the cameo, its media and every pending use. Published posts stay."""
-        services.cameo_delete(user=request.user, cameo=_owned(request, cameo_id))
+        services.cameo_delete(user=request.user, cameo=cameo_owned(request, cameo_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -273,7 +232,7 @@ class CameoChallengeApi(APIView):
     @extend_schema(responses={200: ChallengeOutputSerializer})
     def get(self, request, cameo_id: int):
         """A new random phrase for the verification clip, valid for ten minutes."""
-        challenge = services.cameo_challenge_issue(user=request.user, cameo=_owned(request, cameo_id))
+        challenge = services.cameo_challenge_issue(user=request.user, cameo=cameo_owned(request, cameo_id))
         return Response(ChallengeOutputSerializer(challenge).data)
 
 
@@ -289,7 +248,7 @@ class CameoVerifyApi(APIView):
         """A short clip of the owner saying the challenge phrase. The check runs in a worker; the answer is 202
         with ``verification.state`` = ``pending``, and the verdict arrives as a ``notification`` event."""
         _refuse_large_body(request)
-        cameo = _owned(request, cameo_id)
+        cameo = cameo_owned(request, cameo_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         clip = clip_from_upload(data.validated_data["clip"], what="clip")
@@ -303,17 +262,17 @@ class CameoRequestsApi(APIView):
     class InputSerializer(serializers.Serializer):
         message = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
-    @extend_schema(responses=_cameo_page_schema("CameoRequestPage", RequestOutputSerializer))
+    @extend_schema(responses=cameo_page_schema("CameoRequestPage", RequestOutputSerializer))
     def get(self, request, cameo_id: int):
         """Pending requests (owner only)."""
-        cameo = _owned(request, cameo_id)
+        cameo = cameo_owned(request, cameo_id)
         items, next_cursor = keyset_page(selectors.cameo_requests_pending(cameo=cameo), request=request)
-        return _page(items, next_cursor, RequestOutputSerializer)
+        return page_response(items, next_cursor, RequestOutputSerializer)
 
     @extend_schema(request=InputSerializer, responses={201: RequestOutputSerializer, 200: RequestOutputSerializer})
     def post(self, request, cameo_id: int):
         """Ask the owner to approve you for this cameo."""
-        cameo = _visible(request, cameo_id)
+        cameo = cameo_visible(request, cameo_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         req, created = services.cameo_request_create(
@@ -328,7 +287,7 @@ class CameoRequestDetailApi(APIView):
     @extend_schema(responses={200: RequestOutputSerializer})
     def delete(self, request, cameo_id: int, username: str):
         """The owner declines a pending request, or the person who asked withdraws it."""
-        req = services.cameo_request_close(user=request.user, cameo=_visible(request, cameo_id), username=username)
+        req = services.cameo_request_close(user=request.user, cameo=cameo_visible(request, cameo_id), username=username)
         return Response(RequestOutputSerializer(req).data)
 
 
@@ -336,16 +295,16 @@ class CameoApprovalsApi(APIView):
     class InputSerializer(serializers.Serializer):
         username = serializers.CharField(max_length=150)
 
-    @extend_schema(responses=_cameo_page_schema("CameoApprovalPage", ApprovalOutputSerializer))
+    @extend_schema(responses=cameo_page_schema("CameoApprovalPage", ApprovalOutputSerializer))
     def get(self, request, cameo_id: int):
-        cameo = _owned(request, cameo_id)
+        cameo = cameo_owned(request, cameo_id)
         items, next_cursor = keyset_page(selectors.cameo_approvals(cameo=cameo), request=request)
-        return _page(items, next_cursor, ApprovalOutputSerializer)
+        return page_response(items, next_cursor, ApprovalOutputSerializer)
 
     @extend_schema(request=InputSerializer, responses={201: ApprovalOutputSerializer, 200: ApprovalOutputSerializer})
     def post(self, request, cameo_id: int):
         """Approve someone for this cameo (they are told)."""
-        cameo = _owned(request, cameo_id)
+        cameo = cameo_owned(request, cameo_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         approval, created = services.cameo_approval_create(
@@ -360,52 +319,9 @@ class CameoApprovalDetailApi(APIView):
     @extend_schema(responses={204: None})
     def delete(self, request, cameo_id: int, username: str):
         """Remove an approval: that person's queued and running jobs with this cameo stop, their drafts are deleted."""
-        if not services.cameo_approval_delete(owner=request.user, cameo=_owned(request, cameo_id), username=username):
-            raise ApiError(
+        if not services.cameo_approval_delete(owner=request.user, cameo=cameo_owned(request, cameo_id), username=username):
+            raise NotFound(
                 f"@{username} is not approved for this cameo.",
                 code="not_approved",
-                status_code=status.HTTP_404_NOT_FOUND,
             )
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class CameoUsesApi(APIView):
-    @extend_schema(
-        parameters=[OpenApiParameter("user", str, description="only this person's uses")],
-        responses=_cameo_page_schema("CameoUsePage", UseOutputSerializer),
-    )
-    def get(self, request, cameo_id: int):
-        """The ledger: every job and post that used this cameo, whoever made it, drafts included (owner only)."""
-        cameo = _owned(request, cameo_id)
-        user = None
-        if request.query_params.get("user"):
-            user = User.objects.filter(username__iexact=request.query_params["user"].lstrip("@")).first()
-            if user is None:
-                raise ApiError(
-                    "No account with that handle.", code="user_not_found", status_code=status.HTTP_404_NOT_FOUND
-                )
-        items, next_cursor = keyset_page(selectors.cameo_uses(cameo=cameo, user=user), request=request)
-        return _page(items, next_cursor, UseOutputSerializer)
-
-    @extend_schema(
-        operation_id="cameos_uses_remove_for_user",
-        parameters=[OpenApiParameter("user", str, required=True, description="the person whose uses to remove")],
-        responses={200: inline_serializer("CameoUsesRemoved", {"removed": serializers.IntegerField()})},
-    )
-    def delete(self, request, cameo_id: int):
-        """Remove every use one person made of this cameo: drafts deleted, jobs stopped, posts taken down."""
-        cameo = _owned(request, cameo_id)
-        username = request.query_params.get("user", "")
-        if not username:
-            raise ApiError("Say whose uses to remove: ?user=<username>.", code="user_required")
-        removed = services.cameo_uses_remove_for_user(owner=request.user, cameo=cameo, username=username)
-        return Response({"removed": removed})
-
-
-class CameoUseDetailApi(APIView):
-    @extend_schema(responses={200: UseOutputSerializer})
-    def delete(self, request, cameo_id: int, use_id: int):
-        """Remove one use: a draft is deleted, a queued or running job stopped, a post taken down for everyone."""
-        use = services.cameo_use_remove(owner=request.user, cameo=_owned(request, cameo_id), use_id=use_id)
-        use = selectors.cameo_uses(cameo=use.cameo).get(pk=use.pk)
-        return Response(UseOutputSerializer(use).data)

@@ -24,8 +24,9 @@ from datetime import datetime, timedelta
 import numpy as np
 from PIL import Image
 
+from core.uploads import MAX_CLIP_S
+
 from . import clips, faces
-from .uploads import MAX_CLIP_S
 
 FRAMES_SAMPLED = 10
 MOST_FRAMES = 0.5
@@ -43,12 +44,6 @@ class CheckFailed(Exception):
         super().__init__(reason)
         self.reason = reason
         self.details = details or {}
-
-
-@dataclass
-class PhotoFace:
-    encoding: np.ndarray | None  # None for character cameos
-    box: faces.Box | None
 
 
 @dataclass

@@ -17,6 +17,8 @@ low edge.
 
 from __future__ import annotations
 
+from core.embeddings import max_similarities, sentence_parts
+
 from .restrictions import prohibitions
 
 SEMANTIC_THRESHOLD = 0.28
@@ -25,12 +27,10 @@ SUBJECT_TEMPLATE = "a clip about {}"
 
 def restriction_similarities(*, restrictions: str, prompt: str) -> list[tuple[str, float]]:
     """[(clause as written, highest cosine similarity with any part of the prompt)] for every prohibition. The
-    prompt is split and embedded by the prompt policy's semantic check (generation.safety.semantic)."""
+    prompt is split into sentences and embedded like the prompt policy's check by meaning does."""
     rules = prohibitions(restrictions)
     if not rules or not prompt.strip():
         return []
-    from generation.safety.semantic import max_similarities, sentence_parts
-
     similarity = max_similarities(
         texts=sentence_parts(prompt), targets=[SUBJECT_TEMPLATE.format(subject) for _, subject in rules]
     )

@@ -1,18 +1,17 @@
 """Owner restrictions on a cameo ("no politics; always wearing a hat"), enforced on prompts.
 
 Each clause separated by ';', ',' or a new line is one rule. Prohibitions ("no X", "never X", "don't X",
-"not X") are refused when the prompt mentions X. Phrase matching is done here with the prompt policy's own text
-machinery (generation.safety.text: the same normalisation, plurals, possessives and misspellings as the policy's
-phrases); the semantic check with the sentence-embedding model lives in the worker-side policy module and uses
-the same clauses.
+"not X") are refused when the prompt mentions X. Phrase matching is done here with the text machinery the prompt
+policy uses too (core.text: the same normalisation, plurals, possessives and misspellings as the policy's
+phrases); the semantic check with the sentence-embedding model (cameos.policy, worker only) uses the same
+clauses.
 """
 
 from __future__ import annotations
 
 import re
 
-from generation.safety.categories import SINGLE_WORD_FUZZY_MIN
-from generation.safety.text import normalise, tokens, word_matches, words
+from core.text import SINGLE_WORD_FUZZY_MIN, normalise, tokens, word_matches, words
 
 _SPLIT = re.compile(r"[;\n,]+")
 _PROHIBITION = re.compile(

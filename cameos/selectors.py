@@ -157,21 +157,6 @@ def cameo_uses(*, cameo: Cameo, user: User | None = None) -> QuerySet[CameoUse]:
     return qs
 
 
-def cameo_use_state(use: CameoUse) -> str:
-    """Where a use stands now, in one word: removed, published, taken_down, deleted, queued, running, draft,
-    discarded, cancelled, failed or gone (the job no longer exists)."""
-    if use.removed_at is not None:
-        return "removed"
-    if use.post is not None:
-        return use.post.state
-    job = use.job
-    if job is None:
-        return "gone"
-    if job.status == job.Status.SUCCEEDED:
-        return {job.Draft.READY: "draft", job.Draft.PUBLISHED: "published"}.get(job.draft, "discarded")
-    return job.status
-
-
 def cameo_media_names(*, cameo: Cameo) -> list[str]:
     """Every stored file of a cameo: reference photos and clip, the avatar, verification clips awaiting a check."""
     names = [r.file for r in cameo.references.all() if r.file]

@@ -17,6 +17,4 @@ urlpatterns = [
         apis.CameoApprovalDetailApi.as_view(),
         name="api-cameo-approval",
     ),
-    path("cameos/<int:cameo_id>/uses", apis.CameoUsesApi.as_view(), name="api-cameo-uses"),
-    path("cameos/<int:cameo_id>/uses/<int:use_id>", apis.CameoUseDetailApi.as_view(), name="api-cameo-use"),
 ]

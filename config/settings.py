@@ -76,9 +76,12 @@ INSTALLED_APPS = [
     "channels",
     "storages",
     "accounts",
-    "feed",
     "cameos",
+    "feed",
     "generation",
+    "moderation",
+    "demo",
+    "pages",
 ]
 
 MIDDLEWARE = [
@@ -263,6 +266,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- Generation -------------------------------------------------------------------------------------------------
 GENERATION_BACKEND = env("GENERATION_BACKEND", "preview")
+# The class behind each GENERATION_BACKEND name (generation.worker.load_backend builds it with from_settings).
+GENERATION_BACKENDS = {
+    "preview": "generation.backends.preview.PreviewBackend",
+    "diffusers": "generation.backends.diffusers.DiffusersBackend",
+}
 GENERATION_MODEL = env("GENERATION_MODEL")
 GENERATION_DEVICE = env("GENERATION_DEVICE")  # empty: cuda when available, else cpu
 GENERATION_DTYPE = env("GENERATION_DTYPE")  # empty: bfloat16 on CUDA, float32 on CPU
@@ -279,7 +287,7 @@ GENERATION_HEARTBEAT_S = env_float("GENERATION_HEARTBEAT_S", 2.0)
 GENERATION_LEASE_S = env_float("GENERATION_LEASE_S", 30.0)
 GENERATION_PROGRESS_INTERVAL_S = env_float("GENERATION_PROGRESS_INTERVAL_S", 0.25)
 
-# --- Safety (generation/safety, feed/moderation.py; README "Safety and moderation") ---------------------------
+# --- Safety (generation/safety, moderation/; README "Safety and moderation") ----------------------------------
 # Overridable prompt-policy categories an operator allows for adults (e.g. "graphic_violence" for a horror site).
 # Sexual content involving minors never can be; members under 18 always get every category.
 POLICY_ALLOWED_CATEGORIES = env_list("POLICY_ALLOWED_CATEGORIES", "")
@@ -291,7 +299,7 @@ TEEN_DAILY_WATCH_LIMIT_MIN = env_int("TEEN_DAILY_WATCH_LIMIT_MIN", 60)
 MIN_SIGNUP_AGE = env_int("MIN_SIGNUP_AGE", 13)
 MAX_SUSPENSION_DAYS = env_int("MAX_SUSPENSION_DAYS", 365)
 
-# --- Feed ranking (feed/ranking.py documents the formula) -------------------------------------------------------
+# --- Feed ranking (feed/for_you/formula.py documents the formula) ------------------------------------------
 # For you: score = follow·[you follow the author] + trending·D/(D + trending_midpoint)
 #   + taste·sim(post, your taste) + remix_of_engaged·[remix of a clip you liked or finished]
 #   + cameo_of_followed·[features a cameo of someone you follow] + steer_more·match(more) − steer_less·match(less)
@@ -333,7 +341,7 @@ FEED_WEIGHTS = {
     "taste_history": 50,
 }
 # Each web process keeps the latest For-you ranking of this many members it served recently, besides the copy in
-# Redis every process shares (feed.ranking.LocalRankings): about 30 kB each (up to 500 posts), so ~30 MB for
+# Redis every process shares (feed.for_you.stored.LocalRankings): about 30 kB each (up to 500 posts), so ~30 MB for
 # 1000; 0 keeps none.
 FEED_RANKINGS_IN_PROCESS = env_int("FEED_RANKINGS_IN_PROCESS", 1000)
 if env("FEED_WEIGHTS_JSON"):
@@ -361,7 +369,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
     ],
     "DEFAULT_SCHEMA_CLASS": "config.schema.RiffAutoSchema",
-    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [],
     "DEFAULT_THROTTLE_RATES": {
         "auth": env("THROTTLE_AUTH", "30/min"),

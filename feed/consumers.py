@@ -10,7 +10,9 @@ from __future__ import annotations
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from config.events import post_group, user_group
+from core.events import post_group, user_group
+
+from .selectors import post_visible_to
 
 CLOSE_UNAUTHENTICATED = 4401
 MAX_SUBSCRIPTIONS = 50
@@ -66,6 +68,4 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
 
     @database_sync_to_async
     def _can_see_post(self, post_id: int) -> bool:
-        from feed.selectors import post_visible_to
-
         return post_visible_to(post_id=post_id, user=self.scope["user"])

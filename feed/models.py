@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 
 
 class Post(models.Model):
@@ -37,7 +37,7 @@ class Post(models.Model):
     descendant_count = models.PositiveIntegerField(default=0)
     # Ids of the remix chain above this post, root first: the lineage without a recursive query.
     ancestors = models.JSONField(default=list, blank=True)
-    # ln(1 + weighted engagement) + publish time / tau (feed.ranking): ordering by it ranks by engagement with
+    # ln(1 + weighted engagement) + publish time / tau (feed.for_you.formula): ordering by it ranks by engagement with
     # time decay, and it only changes when the engagement does.
     hot_score = models.FloatField(default=0.0)
     embedding = models.BinaryField(null=True, blank=True)  # float32 sentence embedding of prompt + caption
@@ -135,35 +135,6 @@ class Report(models.Model):
         ]
 
 
-class Notification(models.Model):
-    class Kind(models.TextChoices):
-        FOLLOW = "follow"
-        LIKE = "like"
-        COMMENT = "comment"
-        REMIX = "remix"
-        CAMEO_USE = "cameo_use"
-        CAMEO_REQUEST = "cameo_request"
-        CAMEO_APPROVED = "cameo_approved"
-        MODERATION = "moderation"
-        SYSTEM = "system"
-
-    recipient = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="notifications")
-    actor = models.ForeignKey("accounts.User", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    text = models.CharField(max_length=300, blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [
-            models.Index(fields=["recipient", "-created_at"]),
-            models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"),
-        ]
-
-
 class FeedPreference(models.Model):
     """What a user wrote about what they want more or less of, and the directions derived from it.
 
@@ -180,87 +151,3 @@ class FeedPreference(models.Model):
     more_topics = models.JSONField(default=list, blank=True)  # topic ids (feed.topics) the wanted terms point to
     vectors_at = models.DateTimeField(null=True, blank=True)  # when the worker stored the vectors for this text
     updated_at = models.DateTimeField(auto_now=True)
-
-
-class WatchDay(models.Model):
-    """Seconds a member under 18 watched on one UTC day (the break reminder, feed.wellbeing)."""
-
-    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="watch_days")
-    day = models.DateField()
-    watch_s = models.FloatField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "day"], name="watch_day_once")]
-
-
-class ModerationAction(models.Model):
-    """A moderator's decision (feed.moderation): on a post, a comment or a member, with the reports it answers.
-    Rows are never edited except to record that an appeal reversed them."""
-
-    class Action(models.TextChoices):
-        DISMISS = "dismiss"  # the reports were reviewed: nothing breaks the rules
-        TAKE_DOWN = "take_down"  # the post (or comment) is hidden everywhere
-        WARN = "warn"
-        SUSPEND = "suspend"  # no generating, publishing or commenting until ``until``
-
-    APPEALABLE = (Action.TAKE_DOWN, Action.WARN, Action.SUSPEND)
-
-    moderator = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, related_name="moderation_done")
-    target = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="moderation_received")
-    post = models.ForeignKey(Post, on_delete=models.SET_NULL, null=True, blank=True, related_name="moderation_actions")
-    comment = models.ForeignKey(Comment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    comment_text = models.CharField(max_length=1000, blank=True)  # what the comment said (it is deleted on take-down)
-    comment_parent_id = models.BigIntegerField(null=True, blank=True)
-    comment_created_at = models.DateTimeField(null=True, blank=True)
-    reports = models.ManyToManyField(Report, blank=True, related_name="actions")
-    action = models.CharField(max_length=10, choices=Action.choices)
-    reason = models.CharField(max_length=500)
-    until = models.DateTimeField(null=True, blank=True)
-    reversed_at = models.DateTimeField(null=True, blank=True)  # an appeal was granted
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["target", "-created_at"], name="moderation_target_recent")]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(action__in=["dismiss", "take_down", "warn", "suspend"]), name="moderation_action_valid"
-            ),
-            models.CheckConstraint(condition=~Q(reason=""), name="moderation_has_reason"),
-            models.CheckConstraint(
-                condition=~Q(action="suspend") | Q(until__isnull=False), name="moderation_suspend_has_until"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.action} of {self.target_id}"
-
-
-class Appeal(models.Model):
-    """The member a decision was about asks for it to be looked at again: once per decision."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending"
-        GRANTED = "granted"  # the decision is reversed
-        DENIED = "denied"
-
-    action = models.OneToOneField(ModerationAction, on_delete=models.CASCADE, related_name="appeal")
-    author = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="appeals")
-    text = models.CharField(max_length=1000)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    decided_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    decision_reason = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=["pending", "granted", "denied"]), name="appeal_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(status="pending") | (Q(decided_at__isnull=False) & ~Q(decision_reason="")),
-                name="appeal_decision_recorded",
-            ),
-        ]

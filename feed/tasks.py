@@ -15,12 +15,3 @@ def embed_preference(user_id: int) -> None:
     from .embeddings import feed_preference_embed
 
     feed_preference_embed(user_id=user_id)
-
-
-@shared_task(name="feed.tasks.seed_demo_continue", ignore_result=True)
-def seed_demo_continue(round: int = 0) -> None:
-    """Queue the demo remixes when their parents are published; check again later until everything is there."""
-    from . import demo
-
-    if not demo.seed_remixes_and_likes() and round < 60:
-        seed_demo_continue.apply_async(kwargs={"round": round + 1}, countdown=15)

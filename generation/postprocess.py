@@ -12,9 +12,12 @@ from pathlib import Path
 
 from django.conf import settings
 
+from cameos.models import CameoUse
+from core.video import encode_mp4, make_poster
+
 from .backends.base import Clip
-from .media import encode_mp4, make_poster
 from .models import GenerationJob
+from .provenance import ClipManifest, ensure_local_keys, local_keys, mark_frames, sign_mp4
 
 logger = logging.getLogger("riff.worker")
 
@@ -28,7 +31,6 @@ class FinishedClip:
 
 def signing_keys():
     """The configured keys; the embedded default creates its local CA on first use."""
-    from .provenance import ensure_local_keys, local_keys
 
     keys = local_keys(
         settings.PROVENANCE_DIR,
@@ -42,10 +44,6 @@ def signing_keys():
 
 
 def manifest_for(job: GenerationJob, *, parent_path: Path | None):
-    from cameos.models import CameoUse
-
-    from .provenance import ClipManifest
-
     uses = list(CameoUse.objects.filter(job=job).values_list("cameo_id", "id"))
     parent_title = None
     if job.remix_of_id:
@@ -63,7 +61,6 @@ def manifest_for(job: GenerationJob, *, parent_path: Path | None):
 
 
 def finish_clip(*, job: GenerationJob, clip: Clip, workdir: Path) -> FinishedClip:
-    from .provenance import mark_frames, sign_mp4
 
     started = time.monotonic()
     frames = clip.frames

@@ -1,25 +1,26 @@
 """Where did this clip come from? A person uploads a clip; a worker reads its C2PA manifest and its invisible
 watermark and finds the Riff post it belongs to (when the requester may see it). The web process only checks the
-upload is a video (PyAV) and stores it; the heavy reading happens in the worker, and the upload is deleted when
-the report is written."""
+upload is a video (PyAV), stores it and answers at once; the heavy reading happens in the worker, the upload is
+deleted when the report is written, and the requester is told over the websocket (``provenance.report``)."""
 
 from __future__ import annotations
 
 import logging
 import os
 import tempfile
-import time
 import uuid
 
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
-from rest_framework import status
 
-from config.api import ApiError
+from core.errors import Invalid, TooLarge
+from core.events import send_to_user
+from feed.selectors import posts_visible_to
 
 from .models import GenerationJob, ProvenanceCheck
+from .tasks import read_provenance
 
 logger = logging.getLogger(__name__)
 SAMPLE_FRAMES = 48  # frames read for the watermark vote (every frame carries the mark)
@@ -27,19 +28,18 @@ SAMPLE_FRAMES = 48  # frames read for the watermark vote (every frame carries th
 
 def provenance_check_create(*, requester, upload) -> ProvenanceCheck:
     """Validate and store an uploaded clip, then queue the reading. Nothing is stored for a bad upload."""
-    from .media import MediaError, validate_video_upload
+    from core.video import MediaError, validate_video_upload  # PyAV loads on the first upload, not at start-up
 
     size = getattr(upload, "size", None) or 0
     if size > settings.MAX_UPLOAD_BYTES:
-        raise ApiError(
+        raise TooLarge(
             f"The file is too large ({size // (1024 * 1024)} MB); the limit is {settings.MAX_UPLOAD_BYTES // (1024 * 1024)} MB.",
             code="file_too_large",
-            status_code=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
     try:
         validate_video_upload(upload, max_bytes=settings.MAX_UPLOAD_BYTES)
     except MediaError as exc:
-        raise ApiError(str(exc), code="not_a_video")
+        raise Invalid(str(exc), code="not_a_video")
     upload.seek(0)
     name = default_storage.save(f"provenance-checks/{uuid.uuid4().hex}.mp4", upload)
     check = ProvenanceCheck.objects.create(
@@ -47,23 +47,23 @@ def provenance_check_create(*, requester, upload) -> ProvenanceCheck:
         upload=name,
         filename=(getattr(upload, "name", "") or "")[:200],
     )
-    from .tasks import read_provenance
-
     transaction.on_commit(lambda: read_provenance.apply_async(args=[check.pk], queue="default"))
     return check
 
 
-def provenance_check_wait(*, check: ProvenanceCheck, timeout_s: float = 30.0) -> ProvenanceCheck:
-    deadline = time.monotonic() + timeout_s
-    while check.status == ProvenanceCheck.Status.PENDING and time.monotonic() < deadline:
-        time.sleep(0.15)
-        check.refresh_from_db()
+def provenance_check_get(*, check_id: int, user) -> ProvenanceCheck | None:
+    """A check, for the person who asked for it (a check asked for without an account is open to whoever has its
+    id, as its upload was)."""
+    check = ProvenanceCheck.objects.filter(pk=check_id).first()
+    if check is None or (check.requester_id is not None and check.requester_id != getattr(user, "pk", None)):
+        return None
     return check
 
 
 def provenance_check_run(*, check_id: int) -> None:
     """Worker side: read the marks, match the post, delete the upload, write the report."""
-    from .media import decode_frames
+    from core.video import decode_frames  # worker only: PyAV, and OpenCV for the watermark
+
     from .provenance import extract_payload, read_manifest
 
     check = ProvenanceCheck.objects.filter(pk=check_id, status=ProvenanceCheck.Status.PENDING).first()
@@ -97,6 +97,8 @@ def provenance_check_run(*, check_id: int) -> None:
     with transaction.atomic():
         ProvenanceCheck.objects.filter(pk=check.pk).update(status=status_value, report=report, finished_at=timezone.now(), upload="")
         default_storage.delete(check.upload)
+        if check.requester_id is not None:
+            send_to_user(check.requester_id, {"type": "provenance.report", "check": check.pk, "status": status_value})
 
 
 def _trust_anchor() -> str | None:
@@ -109,8 +111,6 @@ def _trust_anchor() -> str | None:
 
 def _matching_post(*, check: ProvenanceCheck, ident: int | None, manifest: dict):
     """The post by watermark first (it survives re-encoding), else by the manifest's job id when it is intact."""
-    from feed.selectors import posts_visible_to
-
     job = None
     found_by = None
     if ident is not None:

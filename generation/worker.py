@@ -16,15 +16,21 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import close_old_connections, connection
+from django.utils.module_loading import import_string
 
-from config.events import send_now, user_group
-from config.media import storage_delete
+from cameos.services import ConsentRefusal, cameos_consent_refusal
+from core.events import send_now, user_group
+from core.media import storage_delete
 
 from . import services
 from .backends.base import BackendError, CameoRef, GenerationRequest, JobCancelled, ParentClip
 from .models import GenerationJob
+from .postprocess import finish_clip
+from .safety.policy import prompt_check
+from .safety.services import policy_refusal_create, policy_restriction_refusal_create
 
 logger = logging.getLogger("riff.worker")
 
@@ -42,27 +48,14 @@ def worker_id() -> str:
 
 
 def load_backend(name: str | None = None):
-    """Build the configured backend. Raises BackendConfigError (diffusers) with a clear message when it can't."""
+    """Build the configured backend (settings.GENERATION_BACKENDS names each one's class; a dotted path of a class
+    works too). Raises BackendConfigError (diffusers) with a clear message when it can't."""
     name = name or settings.GENERATION_BACKEND
-    if name == "preview":
-        from .backends.preview import PreviewBackend
-
-        return PreviewBackend()
-    if name == "diffusers":
-        from .backends.diffusers_backend import DiffusersBackend
-
-        return DiffusersBackend(
-            model_dir=settings.GENERATION_MODEL,
-            device=settings.GENERATION_DEVICE or None,
-            dtype=settings.GENERATION_DTYPE or None,
-            offload=settings.GENERATION_OFFLOAD,
-            steps=settings.GENERATION_STEPS,
-            guidance=settings.GENERATION_GUIDANCE,
-            cache=settings.GENERATION_CACHE or None,
-            audio_model_dir=settings.AUDIO_MODEL or None,
-            short_side=settings.GENERATION_SHORT_SIDE,
-        )
-    raise ValueError(f"Unknown GENERATION_BACKEND {name!r}: use 'preview' or 'diffusers'.")
+    path = settings.GENERATION_BACKENDS.get(name) or (name if "." in name else None)
+    if path is None:
+        known = "', '".join(settings.GENERATION_BACKENDS)
+        raise ValueError(f"Unknown GENERATION_BACKEND {name!r}: use '{known}' or the dotted path of a backend class.")
+    return import_string(path).from_settings(settings)
 
 
 def get_backend():
@@ -187,6 +180,28 @@ def build_request(job: GenerationJob, workdir: Path) -> GenerationRequest:
     )
 
 
+def consent_check_job(job: GenerationJob) -> ConsentRefusal | None:
+    """Consent for the job's cameos again, now with the owners' restrictions checked by meaning too. When an
+    owner's restriction is what refused it, the refusal is logged with the prompt policy's."""
+    refusal = cameos_consent_refusal(
+        job_id=job.pk,
+        user=job.user,
+        prompt=job.prompt,
+        cameo_ids=list(job.cameos.values_list("pk", flat=True)),
+        semantic=True,
+    )
+    if refusal is not None and refusal.clause:
+        policy_restriction_refusal_create(
+            user=job.user,
+            text=job.prompt,
+            detail=refusal.clause,
+            context="remix" if job.remix_of_id else "prompt",
+            stage="worker",
+            job=job,
+        )
+    return refusal
+
+
 class PolicyCheckFailed(Exception):
     """The prompt policy's check by meaning could not run (the sentence-embedding model did not load)."""
 
@@ -195,9 +210,6 @@ def policy_check_job(job: GenerationJob):
     """The prompt policy again, now with the check by meaning (sentence embeddings: worker only), and with the
     public-figure list and the member's age as they are now. A refusal is logged; the caller ends the job with
     it (failed, the readable refusal, no draft)."""
-    from .safety.policy import prompt_check
-    from .safety.services import policy_refusal_create
-
     context = "remix" if job.remix_of_id else "prompt"
     cameo_ids = list(job.cameos.values_list("pk", flat=True))
     try:
@@ -210,51 +222,18 @@ def policy_check_job(job: GenerationJob):
     return verdict
 
 
-def _log_restriction_refusal(job: GenerationJob) -> None:
-    """The worker's consent re-check stopped the job: when an owner's restriction is why, log it with the
-    policy's refusals (the consent check says why only in words)."""
-    from cameos.policy import restriction_violated_semantically
-    from cameos.restrictions import restriction_violated
-
-    from .safety.services import policy_restriction_refusal_create
-
-    for cameo in job.cameos.all():
-        if cameo.owner_id == job.user_id or not cameo.restrictions:
-            continue
-        clause = restriction_violated(restrictions=cameo.restrictions, prompt=job.prompt)
-        if clause is None:
-            try:
-                clause = restriction_violated_semantically(restrictions=cameo.restrictions, prompt=job.prompt)
-            except Exception:
-                logger.warning("job %s: could not tell which restriction stopped it", job.pk, exc_info=True)
-                return
-        if clause:
-            policy_restriction_refusal_create(
-                user=job.user,
-                text=job.prompt,
-                detail=clause,
-                context="remix" if job.remix_of_id else "prompt",
-                stage="worker",
-                job=job,
-            )
-            return
-
-
 def run_job(job: GenerationJob, wid: str) -> None:
     """Run one claimed job to a final state (or back to the queue on a transient error). Consent for its cameos
     and the prompt policy (with the check by meaning) come first: either can end it before anything is made."""
-    from cameos.services import cameos_consent_problem
-
     heartbeat = Heartbeat(job.pk, wid)
     heartbeat.start()  # before anything slow (the consent and policy checks may load the embedding model)
     reporter = ProgressReporter(job, wid, heartbeat)
     workdir = Path(tempfile.mkdtemp(prefix=f"riff-job-{job.pk}-"))
     stored: list[str] = []
     try:
-        problem = cameos_consent_problem(job=job)
-        if problem:
-            _log_restriction_refusal(job)
-            raise JobCancelled(problem)
+        refusal = consent_check_job(job)
+        if refusal is not None:
+            raise JobCancelled(refusal.message)
         verdict = policy_check_job(job)
         if not verdict.allowed:
             services.job_fail(job_id=job.pk, worker_id=wid, message=verdict.message, transient=False)
@@ -263,8 +242,6 @@ def run_job(job: GenerationJob, wid: str) -> None:
         request = build_request(job, workdir)
         clip = backend.generate(request, reporter)
         reporter.phase(GENERATE_SHARE)
-        from .postprocess import finish_clip
-
         result = finish_clip(job=job, clip=clip, workdir=workdir)
         reporter.phase(0.98)
         base = f"drafts/{job.user_id}/{job.pk}/a{job.attempts}"
@@ -306,8 +283,6 @@ def run_job(job: GenerationJob, wid: str) -> None:
 
 
 def _store(name: str, path) -> str:
-    from django.core.files import File
-
     with open(path, "rb") as handle:
         return default_storage.save(name, File(handle, name=os.path.basename(path)))
 

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from rest_framework import status
 
 from accounts.models import User
 from accounts.selectors import is_blocked_between
-from config.api import ApiError
+from core.errors import Conflict, Forbidden, Invalid, NotFound
 
 from ..models import Cameo, CameoApproval, CameoRequest
 from ..selectors import cameo_use_decision
 from .common import notify, require_owner, user_by_handle
-from .consent import cameo_consent_sweep
+from .consent import cameo_consent_narrowed
 
 # --- requests and approvals -----------------------------------------------------------------------------------
 
@@ -21,11 +20,11 @@ from .consent import cameo_consent_sweep
 def cameo_request_create(*, user: User, cameo: Cameo, message: str = "") -> tuple[CameoRequest, bool]:
     """Ask the owner for approval. Returns (request, created); asking twice returns the pending request."""
     if cameo.owner_id == user.pk:
-        raise ApiError("This is your own cameo.", code="own_cameo")
+        raise Invalid("This is your own cameo.", code="own_cameo")
     if len(message) > 300:
-        raise ApiError("The message is too long (at most 300 characters).", code="message_too_long")
+        raise Invalid("The message is too long (at most 300 characters).", code="message_too_long")
     if cameo_use_decision(cameo=cameo, user=user).allowed:
-        raise ApiError("You can already use this cameo.", code="already_allowed", status_code=status.HTTP_409_CONFLICT)
+        raise Conflict("You can already use this cameo.", code="already_allowed")
     existing = CameoRequest.objects.filter(cameo=cameo, user=user, state=CameoRequest.State.PENDING).first()
     if existing is not None:
         return existing, False
@@ -48,10 +47,9 @@ def cameo_request_close(*, user: User, cameo: Cameo, username: str) -> CameoRequ
     """The owner declines someone's pending request, or the person who asked withdraws it."""
     target = user_by_handle(username)
     if user.pk not in (cameo.owner_id, target.pk):
-        raise ApiError(
+        raise Forbidden(
             "Only the cameo's owner or the person who asked can do that.",
             code="not_allowed",
-            status_code=status.HTTP_403_FORBIDDEN,
         )
     with transaction.atomic():
         request = (
@@ -60,10 +58,9 @@ def cameo_request_close(*, user: User, cameo: Cameo, username: str) -> CameoRequ
             .first()
         )
         if request is None:
-            raise ApiError(
+            raise NotFound(
                 f"@{target.username} has no pending request for this cameo.",
                 code="no_request",
-                status_code=status.HTTP_404_NOT_FOUND,
             )
         request.state = CameoRequest.State.DECLINED if user.pk == cameo.owner_id else CameoRequest.State.WITHDRAWN
         request.decided_at = timezone.now()
@@ -76,9 +73,9 @@ def cameo_approval_create(*, owner: User, cameo: Cameo, username: str) -> tuple[
     require_owner(user=owner, cameo=cameo)
     target = user_by_handle(username)
     if target.pk == owner.pk:
-        raise ApiError("You can always use your own cameo.", code="own_cameo")
+        raise Invalid("You can always use your own cameo.", code="own_cameo")
     if is_blocked_between(owner.pk, target.pk):
-        raise ApiError(f"You cannot approve @{target.username}.", code="blocked", status_code=status.HTTP_403_FORBIDDEN)
+        raise Forbidden(f"You cannot approve @{target.username}.", code="blocked")
     with transaction.atomic():
         cameo = Cameo.objects.select_for_update().get(pk=cameo.pk)
         approval, created = CameoApproval.objects.get_or_create(cameo=cameo, user=target)
@@ -105,5 +102,5 @@ def cameo_approval_delete(*, owner: User, cameo: Cameo, username: str) -> bool:
         cameo = Cameo.objects.select_for_update().get(pk=cameo.pk)
         deleted, _ = CameoApproval.objects.filter(cameo=cameo, user=target).delete()
         if deleted:
-            cameo_consent_sweep(cameo_ids=[cameo.pk], user_id=target.pk)
+            cameo_consent_narrowed(cameo_ids=[cameo.pk], user_id=target.pk)
     return bool(deleted)

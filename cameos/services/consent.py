@@ -1,66 +1,103 @@
-"""Consent when a job is created, when the worker starts it and when it is published; stopping the uses that
-lost it (sweeps after a narrowing, a block or an unfollow); the owner's removals from the ledger.
+"""Consent when a job is created, when the worker starts it and when it is published; telling the layer above when
+consent narrows; the ledger rows' writes.
 
-Locks are taken in one order everywhere: generation job, then ledger row (publishing locks the job and then
-writes the ledger), and the cameo row before either when the cameo itself changes.
+A refused use is a ``ConsentRefusal``: which cameo, which rule refused it (``Refusal``), the sentence the person
+reads, and the owner's restriction clause when a restriction refused it. Services raise it as ``ConsentRefused``
+(a 403 at the API); the worker gets it as a value.
+
+Stopping what a use produced (a job, a draft, a post) is generation's: when consent narrows, this layer sends
+``cameos.signals.consent_narrowed`` inside the transaction, and generation's receiver stops the uses that lost it
+(generation.services.cameo_uses). Locks are taken in one order everywhere: generation job, then ledger row
+(publishing locks the job and then writes the ledger), and the cameo row before either when the cameo itself
+changes.
 """
 
 from __future__ import annotations
 
+import enum
 import logging
+from dataclasses import dataclass
 
-from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
-from rest_framework import status
 
 from accounts.models import User
-from config.api import ApiError
+from core.errors import Forbidden, NotFound
 
+from .. import signals
 from ..models import Cameo, CameoUse
+from ..policy import restriction_violated_semantically
 from ..restrictions import restriction_violated
 from ..selectors import cameo_use_decision, cameos_visible_to
-from .common import notify, require_owner, user_by_handle
+from .common import notify
 
 logger = logging.getLogger("cameos.services")
+
+
+class Refusal(enum.Enum):
+    NOT_ALLOWED = "cameo_not_allowed"  # the owner's permission does not (or no longer) cover this person
+    RESTRICTED = "cameo_restriction"  # the prompt breaks one of the owner's restrictions
+    REMOVED = "cameo_use_removed"  # the owner removed this use from the ledger
+    UNCHECKABLE = "cameo_restriction_unchecked"  # the restrictions' check by meaning could not run
+
+
+@dataclass(frozen=True)
+class ConsentRefusal:
+    cameo_id: int
+    refusal: Refusal
+    message: str  # a sentence for the person
+    clause: str = ""  # the owner's restriction, as written, when one refused the prompt
+
+
+class ConsentRefused(Forbidden):
+    """A use refused at job creation or at publishing (403); ``refusal`` says which rule."""
+
+    def __init__(self, refusal: ConsentRefusal):
+        extra = {"cameo": refusal.cameo_id}
+        if refusal.clause:
+            extra["restriction"] = refusal.clause
+        code = Refusal.NOT_ALLOWED.value if refusal.refusal == Refusal.REMOVED else refusal.refusal.value
+        super().__init__(refusal.message, code=code, extra=extra)
+        self.refusal = refusal
 
 
 # --- consent at creation, at the worker, at publishing -------------------------------------------------------
 
 
-def _consent_problem(*, cameo: Cameo, user, prompt: str, semantic: bool = False) -> str | None:
-    """Why ``user`` may not use ``cameo`` for ``prompt`` now, or None."""
-    decision = cameo_use_decision(cameo=cameo, user=user)
-    if not decision.allowed:
-        return f"Consent for the cameo “{cameo.name}” was withdrawn: {decision.reason}"
+def _restriction_refusal(*, cameo: Cameo, user, prompt: str, semantic: bool) -> ConsentRefusal | None:
+    """The owner's restrictions against the prompt (phrases; with ``semantic``, also by meaning). The owner is never
+    bound by their own restrictions."""
     if cameo.owner_id == user.pk:
         return None
-    broken = restriction_violated(restrictions=cameo.restrictions, prompt=prompt)
-    if broken is None and semantic:
-        from ..policy import restriction_violated_semantically
-
+    clause = restriction_violated(restrictions=cameo.restrictions, prompt=prompt)
+    if clause is None and semantic:
         try:
-            broken = restriction_violated_semantically(restrictions=cameo.restrictions, prompt=prompt)
+            clause = restriction_violated_semantically(restrictions=cameo.restrictions, prompt=prompt)
         except Exception:  # the model could not load or run: the job does not run without the owner's rules
             logger.exception("the restrictions of cameo %s could not be checked", cameo.pk)
-            return f"The restrictions of the cameo “{cameo.name}” could not be checked, so it was not used. Try again later."
-    if broken:
-        return f"@{cameo.owner.username} does not allow this use of “{cameo.name}”: “{broken}”."
+            return ConsentRefusal(
+                cameo.pk,
+                Refusal.UNCHECKABLE,
+                f"The restrictions of the cameo “{cameo.name}” could not be checked, so it was not used. Try again later.",
+            )
+    if clause:
+        message = f"@{cameo.owner.username} does not allow this use of “{cameo.name}”: “{clause}”."
+        return ConsentRefusal(cameo.pk, Refusal.RESTRICTED, message, clause=clause)
     return None
 
 
-def _refuse_restricted(*, cameo: Cameo, user, prompt: str) -> None:
-    """Refuse a prompt that names what the owner's restrictions forbid (the owner is never bound by them)."""
-    if cameo.owner_id == user.pk:
-        return
-    broken = restriction_violated(restrictions=cameo.restrictions, prompt=prompt)
-    if broken:
-        raise ApiError(
-            f"@{cameo.owner.username} does not allow this use of “{cameo.name}”: “{broken}”.",
-            code="cameo_restriction",
-            status_code=status.HTTP_403_FORBIDDEN,
-            extra={"restriction": broken, "cameo": cameo.pk},
-        )
+def _consent(
+    *, cameo: Cameo, user, prompt: str, semantic: bool = False, withdrawn: bool = False, prefix: str = ""
+) -> tuple[str, ConsentRefusal | None]:
+    """May ``user`` use ``cameo`` for ``prompt`` now? (the basis that allows it, None) or ("", why not). With
+    ``withdrawn`` the refusal says that consent was withdrawn (the use had it when it began)."""
+    decision = cameo_use_decision(cameo=cameo, user=user)
+    if not decision.allowed:
+        message = prefix + decision.reason
+        if withdrawn:
+            message = f"Consent for the cameo “{cameo.name}” was withdrawn: {decision.reason}"
+        return "", ConsentRefusal(cameo.pk, Refusal.NOT_ALLOWED, message)
+    refusal = _restriction_refusal(cameo=cameo, user=user, prompt=prompt, semantic=semantic)
+    return ("", refusal) if refusal is not None else (decision.basis, None)
 
 
 def cameos_check_for_job(
@@ -68,8 +105,9 @@ def cameos_check_for_job(
 ) -> list[tuple[Cameo, str]]:
     """Consent at job creation: every cameo must be one this user can see, allowed for them now, and the prompt
     must respect the owner's restrictions (phrases here; the meaning is checked by the worker). Returns
-    [(cameo, basis)]. ``inherited_ids`` are the cameos of the clip being remixed: the user sees them in that clip,
-    so they need no other visibility, but their owners' consent all the same."""
+    [(cameo, basis)]; raises NotFound or ConsentRefused. ``inherited_ids`` are the cameos of the clip being
+    remixed: the user sees them in that clip, so they need no other visibility, but their owners' consent all the
+    same."""
     inherited_ids = [cid for cid in inherited_ids if cid not in cameo_ids]
     if not cameo_ids and not inherited_ids:
         return []
@@ -79,26 +117,16 @@ def cameos_check_for_job(
     for cameo_id in [*cameo_ids, *inherited_ids]:
         cameo = visible.get(cameo_id)
         if cameo is None:
-            raise ApiError(
-                f"There is no cameo {cameo_id} you can use.",
-                code="cameo_not_found",
-                status_code=status.HTTP_404_NOT_FOUND,
-            )
-        decision = cameo_use_decision(cameo=cameo, user=user)
-        if not decision.allowed:
-            prefix = "The clip you are remixing features a cameo. " if cameo_id in inherited_ids else ""
-            raise ApiError(
-                prefix + decision.reason,
-                code="cameo_not_allowed",
-                status_code=status.HTTP_403_FORBIDDEN,
-                extra={"cameo": cameo.pk},
-            )
-        _refuse_restricted(cameo=cameo, user=user, prompt=prompt)
-        result.append((cameo, decision.basis))
+            raise NotFound(f"There is no cameo {cameo_id} you can use.", code="cameo_not_found")
+        prefix = "The clip you are remixing features a cameo. " if cameo_id in inherited_ids else ""
+        basis, refusal = _consent(cameo=cameo, user=user, prompt=prompt, prefix=prefix)
+        if refusal is not None:
+            raise ConsentRefused(refusal)
+        result.append((cameo, basis))
     return result
 
 
-def cameo_uses_record_for_job(*, job, cameos_and_bases: list[tuple[Cameo, str]]) -> None:
+def cameo_uses_record_for_job(*, job_id: int, user, prompt: str, cameos_and_bases: list[tuple[Cameo, str]]) -> None:
     """Write the ledger rows of a new job (inside the job's transaction). The cameo rows are locked and consent
     decided again, so a narrowing committed since ``cameos_check_for_job`` either rolls this job back or sees
     (and stops) it."""
@@ -110,189 +138,98 @@ def cameo_uses_record_for_job(*, job, cameos_and_bases: list[tuple[Cameo, str]])
     for cameo, _ in cameos_and_bases:
         current = locked.get(cameo.pk)
         if current is None:
-            raise ApiError(
-                f"There is no cameo {cameo.pk} you can use.",
-                code="cameo_not_found",
-                status_code=status.HTTP_404_NOT_FOUND,
-            )
-        decision = cameo_use_decision(cameo=current, user=job.user)
-        if not decision.allowed:
-            raise ApiError(
-                decision.reason,
-                code="cameo_not_allowed",
-                status_code=status.HTTP_403_FORBIDDEN,
-                extra={"cameo": cameo.pk},
-            )
-        _refuse_restricted(cameo=current, user=job.user, prompt=job.prompt)
-        CameoUse.objects.create(cameo=current, user=job.user, job=job, basis=decision.basis, prompt=job.prompt)
-        if current.owner_id != job.user_id:
+            raise NotFound(f"There is no cameo {cameo.pk} you can use.", code="cameo_not_found")
+        basis, refusal = _consent(cameo=current, user=user, prompt=prompt)
+        if refusal is not None:
+            raise ConsentRefused(refusal)
+        CameoUse.objects.create(cameo=current, user=user, job_id=job_id, basis=basis, prompt=prompt)
+        if current.owner_id != user.pk:
             notify(
                 recipient=current.owner,
-                actor=job.user,
+                actor=user,
                 kind="cameo_use",
-                text=f"@{job.user.username} is making a clip with your cameo “{current.name}”.",
-                data={"cameo": current.pk, "job": job.pk, "basis": decision.basis},
+                text=f"@{user.username} is making a clip with your cameo “{current.name}”.",
+                data={"cameo": current.pk, "job": job_id, "basis": basis},
             )
 
 
-def cameos_consent_problem(*, job) -> str | None:
-    """Consent again, when the worker starts the job: a reason to stop, or None. Includes the semantic check of
-    the owners' restrictions (the sentence-embedding model loads in the worker on first use). If that check
-    cannot run, the job does not run either."""
-    return _job_consent_problem(job=job, semantic=True)
-
-
-def cameos_recheck_for_publish(*, job) -> None:
-    """Consent when a draft is published (web process: phrase matching only; the meaning was checked when the
-    job ran)."""
-    problem = _job_consent_problem(job=job, semantic=False)
-    if problem:
-        raise ApiError(problem, code="cameo_not_allowed", status_code=status.HTTP_403_FORBIDDEN)
-
-
-def _job_consent_problem(*, job, semantic: bool) -> str | None:
+def cameos_consent_refusal(
+    *, job_id: int, user, prompt: str, cameo_ids: list[int], semantic: bool
+) -> ConsentRefusal | None:
+    """Consent again for a job's cameos: the first refusal, or None. A use the owner removed from the ledger stays
+    removed. With ``semantic`` (the worker, when it starts the job) the owners' restrictions are also checked by
+    meaning (the sentence-embedding model loads on first use); if that check cannot run, the job does not run
+    either."""
     removed = {
         use.cameo_id: use
-        for use in CameoUse.objects.filter(job=job, removed_at__isnull=False).select_related("cameo__owner")
+        for use in CameoUse.objects.filter(job_id=job_id, removed_at__isnull=False).select_related("cameo__owner")
     }
-    for cameo in job.cameos.select_related("owner").all():
+    for cameo in Cameo.objects.select_related("owner").filter(pk__in=cameo_ids).order_by("pk"):
         use = removed.get(cameo.pk)
         if use is not None:
-            return use.removed_reason or f"@{cameo.owner.username} removed this use of the cameo “{cameo.name}”."
-        problem = _consent_problem(cameo=cameo, user=job.user, prompt=job.prompt, semantic=semantic)
-        if problem:
-            return problem
+            message = use.removed_reason or f"@{cameo.owner.username} removed this use of the cameo “{cameo.name}”."
+            return ConsentRefusal(cameo.pk, Refusal.REMOVED, message)
+        _, refusal = _consent(cameo=cameo, user=user, prompt=prompt, semantic=semantic, withdrawn=True)
+        if refusal is not None:
+            return refusal
     return None
 
 
-def cameo_uses_attach_post(*, job, post) -> None:
-    """The draft became a post (inside the publishing transaction): the ledger rows still in force get the post.
-    (feed.services.post_create_from_job tells the owners.)"""
-    CameoUse.objects.filter(job=job, removed_at__isnull=True).update(post=post)
+def cameos_recheck_for_publish(*, job_id: int, user, prompt: str, cameo_ids: list[int]) -> None:
+    """Consent when a draft is published (web process: phrase matching only; the meaning was checked when the
+    job ran). Raises ConsentRefused."""
+    refusal = cameos_consent_refusal(job_id=job_id, user=user, prompt=prompt, cameo_ids=cameo_ids, semantic=False)
+    if refusal is not None:
+        raise ConsentRefused(refusal)
 
 
-# --- stopping and removing uses -------------------------------------------------------------------------------
+def cameo_use_consent_refusal(*, use: CameoUse) -> ConsentRefusal | None:
+    """Why the maker of this use may no longer use the cameo for its prompt, or None (a sweep after a narrowing)."""
+    return _consent(cameo=use.cameo, user=use.user, prompt=use.prompt, withdrawn=True)[1]
 
 
-def pending_use_ids(*, cameo_ids: list[int], user_id: int | None = None) -> list[int]:
-    """Ledger rows whose job is queued or running or left an unpublished draft."""
-    from generation.models import GenerationJob
-
-    qs = CameoUse.objects.filter(cameo_id__in=cameo_ids, removed_at__isnull=True, job__isnull=False).filter(
-        Q(job__status__in=GenerationJob.ACTIVE)
-        | Q(job__status=GenerationJob.Status.SUCCEEDED, job__draft=GenerationJob.Draft.READY)
-    )
-    if user_id is not None:
-        qs = qs.filter(user_id=user_id)
-    return list(qs.order_by("pk").values_list("pk", flat=True))
+def cameo_uses_attach_post(*, job_id: int, post) -> None:
+    """The draft became a post (inside the publishing transaction): the ledger rows still in force get the post."""
+    CameoUse.objects.filter(job_id=job_id, removed_at__isnull=True).update(post=post)
 
 
-def use_stop(
-    *, use_id: int, reason: str, removed_by: User | None = None, take_down: bool = False, only_if_pending: bool = False
-) -> bool:
-    """Record the removal of one use and undo what it produced: a queued job is cancelled, a running one stops at
-    its next step, an unpublished draft is deleted, and with ``take_down`` a published post is taken down for
-    everyone. ``only_if_pending`` leaves published uses alone (revocation does not touch posts). Runs inside the
-    caller's transaction; False when there was nothing to do."""
-    from feed.models import Post
-    from feed.services import post_take_down
-    from generation.models import GenerationJob
-    from generation.services import job_delete_draft, job_request_stop
-
-    job_id = CameoUse.objects.filter(pk=use_id).values_list("job_id", flat=True).first()
-    job = GenerationJob.objects.select_for_update().filter(pk=job_id).first() if job_id else None
+def cameo_use_mark_removed(*, use_id: int, reason: str, removed_by: User | None = None) -> CameoUse | None:
+    """Record that a use was removed or stopped, once (inside the caller's transaction, after it locked the use's
+    job: lock order job, then ledger row). None when it was already removed."""
     use = (
         CameoUse.objects.select_for_update(of=("self",))
         .select_related("cameo__owner", "user", "post")
-        .filter(pk=use_id)
+        .filter(pk=use_id, removed_at__isnull=True)
         .first()
     )
-    if use is None or use.removed_at is not None:
-        return False
-    pending = job is not None and (job.status in GenerationJob.ACTIVE or job.draft == GenerationJob.Draft.READY)
-    if only_if_pending and not pending:
-        return False
-    reason = reason[:300]
+    if use is None:
+        return None
     use.removed_at = timezone.now()
     use.removed_by = removed_by
-    use.removed_reason = reason
+    use.removed_reason = reason[:300]
     use.save(update_fields=["removed_at", "removed_by", "removed_reason"])
-    what = "clip"
-    if job is not None:
-        if job_request_stop(job_ids=[job.pk], reason=reason):
-            what = "generation"
-        elif job.draft == GenerationJob.Draft.READY:
-            job_delete_draft(job=job, reason=reason)
-            what = "draft"
-    if what != "clip" and use.user_id != (removed_by.pk if removed_by else None):
-        verb = {"generation": "was stopped", "draft": "was deleted"}[what]
-        notify(
-            recipient=use.user,
-            actor=removed_by,
-            kind="moderation",
-            text=f"Your clip with the cameo “{use.cameo.name}” {verb}: {reason}",
-            data={"cameo": use.cameo_id, "job": use.job_id, "use": use.pk},
-        )
-    post = use.post
-    if take_down and post is not None and post.state == Post.State.PUBLISHED:
-        post_take_down(post=post, reason=reason)  # hidden for everyone; its author is told
-    return True
-
-
-def cameo_consent_sweep(*, cameo_ids: list[int], user_id: int | None = None) -> int:
-    """Stop every pending use of these cameos (by ``user_id`` only, if given) whose maker lost consent: after the
-    owner lowered the level, removed an approval or added restrictions, or after a block or an unfollow.
-    Returns how many were stopped."""
-    stopped = 0
-    for use_id in pending_use_ids(cameo_ids=cameo_ids, user_id=user_id):
-        use = CameoUse.objects.select_related("cameo__owner", "user", "job").get(pk=use_id)
-        problem = _consent_problem(cameo=use.cameo, user=use.user, prompt=use.job.prompt)
-        if problem:
-            with transaction.atomic():
-                stopped += use_stop(use_id=use_id, reason=problem, only_if_pending=True)
-    return stopped
-
-
-def cameos_relationship_changed(*, user_a_id: int, user_b_id: int) -> int:
-    """A block or an unfollow between two people can end consent both ways: re-check the pending uses each of
-    them made of the other's cameos."""
-    stopped = 0
-    for owner_id, user_id in ((user_a_id, user_b_id), (user_b_id, user_a_id)):
-        cameo_ids = list(Cameo.objects.filter(owner_id=owner_id).values_list("pk", flat=True))
-        if cameo_ids:
-            stopped += cameo_consent_sweep(cameo_ids=cameo_ids, user_id=user_id)
-    return stopped
-
-
-def cameo_use_remove(*, owner: User, cameo: Cameo, use_id: int) -> CameoUse:
-    """The owner removes one use: a draft is deleted, a queued or running job stopped, a post taken down."""
-    require_owner(user=owner, cameo=cameo)
-    use = CameoUse.objects.filter(pk=use_id, cameo=cameo).first()
-    if use is None:
-        raise ApiError(
-            "There is no such use of this cameo.", code="use_not_found", status_code=status.HTTP_404_NOT_FOUND
-        )
-    if use.removed_at is not None:
-        raise ApiError("This use was already removed.", code="already_removed", status_code=status.HTTP_409_CONFLICT)
-    reason = f"@{owner.username} removed their cameo “{cameo.name}” from this clip."
-    with transaction.atomic():
-        use_stop(use_id=use.pk, reason=reason, removed_by=owner, take_down=True)
-    use.refresh_from_db()
     return use
 
 
-def cameo_uses_remove_for_user(*, owner: User, cameo: Cameo, username: str) -> int:
-    """The owner removes every use one person made of the cameo (drafts, jobs and posts). Returns how many."""
-    require_owner(user=owner, cameo=cameo)
-    target = user_by_handle(username)
-    reason = f"@{owner.username} removed their cameo “{cameo.name}” from @{target.username}'s clips."
-    removed = 0
-    with transaction.atomic():
-        ids = list(
-            CameoUse.objects.filter(cameo=cameo, user=target, removed_at__isnull=True)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        for use_id in ids:
-            removed += use_stop(use_id=use_id, reason=reason, removed_by=owner, take_down=True)
-    return removed
+# --- narrowing ------------------------------------------------------------------------------------------------
+
+
+def cameo_consent_narrowed(*, cameo_ids: list[int], user_id: int | None = None) -> None:
+    """Consent to these cameos narrowed (for ``user_id`` only, if given): the uses in progress that lost it stop
+    in this transaction (generation's receiver of ``consent_narrowed``)."""
+    if cameo_ids:
+        signals.consent_narrowed.send(sender=Cameo, cameo_ids=list(cameo_ids), user_id=user_id)
+
+
+def cameos_relationship_changed(*, user_a_id: int, user_b_id: int) -> None:
+    """A block or an unfollow between two people can end consent both ways (accounts.signals.relationship_ended):
+    the uses each of them made of the other's cameos are checked again."""
+    for owner_id, user_id in ((user_a_id, user_b_id), (user_b_id, user_a_id)):
+        cameo_ids = list(Cameo.objects.filter(owner_id=owner_id).values_list("pk", flat=True))
+        cameo_consent_narrowed(cameo_ids=cameo_ids, user_id=user_id)
+
+
+def cameos_owner_narrowed(*, owner_id: int) -> None:
+    """Who may use any of this member's cameos narrowed (accounts.signals.cameo_use_narrowed: a guardian chose
+    "only me")."""
+    cameo_consent_narrowed(cameo_ids=list(Cameo.objects.filter(owner_id=owner_id).values_list("pk", flat=True)))

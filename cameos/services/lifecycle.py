@@ -6,15 +6,17 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
-from rest_framework import status
 
 from accounts.models import User
-from config.api import ApiError
+from core.errors import Conflict, Invalid
+from core.media import storage_delete
+from core.tasks import enqueue_on_commit
+from core.uploads import ClipUpload, Photo
 
+from .. import signals, tasks
 from ..models import Cameo, CameoChallenge, CameoReference
 from ..phrases import challenge_phrase
 from ..selectors import cameo_media_names
-from ..uploads import ClipUpload, Photo
 from .common import (
     CHALLENGE_TTL,
     MAX_CAMEOS_PER_USER,
@@ -22,13 +24,11 @@ from .common import (
     clean_name,
     clean_permission,
     clean_restrictions,
-    enqueue,
     media_name,
     notify,
     require_owner,
-    storage_delete,
 )
-from .consent import cameo_consent_sweep, pending_use_ids, use_stop
+from .consent import cameo_consent_narrowed
 
 # --- create, change, delete -----------------------------------------------------------------------------------
 
@@ -47,26 +47,25 @@ def cameo_create(
     and builds the avatar; until then nobody can use the cameo."""
     name = clean_name(name)
     if kind not in Cameo.Kind.values:
-        raise ApiError("The kind must be person or character.", code="kind_invalid")
+        raise Invalid("The kind must be person or character.", code="kind_invalid")
     permission = clean_permission(permission)
     restrictions = clean_restrictions(restrictions)
     if not photos:
-        raise ApiError(
+        raise Invalid(
             "Add a reference photo.",
             code="reference_missing",
             extra={"errors": {"reference": ["No file was submitted."]}},
         )
     if len(photos) > MAX_PHOTOS:
-        raise ApiError(f"Use at most {MAX_PHOTOS} reference photos.", code="too_many_references")
+        raise Invalid(f"Use at most {MAX_PHOTOS} reference photos.", code="too_many_references")
     stored: list[str] = []
     try:
         with transaction.atomic():
             User.objects.select_for_update().filter(pk=owner.pk).first()  # the count below is read-then-write
             if Cameo.objects.filter(owner=owner).count() >= MAX_CAMEOS_PER_USER:
-                raise ApiError(
+                raise Conflict(
                     f"You already have {MAX_CAMEOS_PER_USER} cameos. Delete one to make another.",
                     code="too_many_cameos",
-                    status_code=status.HTTP_409_CONFLICT,
                 )
             cameo = Cameo.objects.create(
                 owner=owner,
@@ -99,7 +98,7 @@ def cameo_create(
                 )
             cameo.reference = stored[0]
             cameo.save(update_fields=["reference"])
-            enqueue("check_references", cameo.pk)
+            enqueue_on_commit(tasks.check_references, cameo.pk)
     except BaseException:
         storage_delete(stored)
         raise
@@ -131,7 +130,7 @@ def cameo_update(
             fields.append("restrictions")
         cameo.save(update_fields=fields)
         if narrowed:
-            cameo_consent_sweep(cameo_ids=[cameo.pk])
+            cameo_consent_narrowed(cameo_ids=[cameo.pk])
     return cameo
 
 
@@ -143,8 +142,7 @@ def cameo_delete(*, user: User, cameo: Cameo) -> None:
         cameo = Cameo.objects.select_for_update(of=("self",)).select_related("owner").get(pk=cameo.pk)
         names = cameo_media_names(cameo=cameo)
         reason = f"@{cameo.owner.username} deleted the cameo “{cameo.name}”."
-        for use_id in pending_use_ids(cameo_ids=[cameo.pk]):
-            use_stop(use_id=use_id, reason=reason, removed_by=user, only_if_pending=True)
+        signals.cameo_deleting.send(sender=Cameo, cameo_id=cameo.pk, removed_by=user, reason=reason)
         cameo.delete()
         transaction.on_commit(lambda: storage_delete(names))
 
@@ -266,15 +264,14 @@ def cameo_verification_record(
 
 def _require_verifiable(cameo: Cameo) -> None:
     if cameo.kind != Cameo.Kind.PERSON:
-        raise ApiError("Only person cameos are verified.", code="not_a_person", status_code=status.HTTP_409_CONFLICT)
+        raise Conflict("Only person cameos are verified.", code="not_a_person")
     if cameo.reference_state != Cameo.ReferenceState.READY:
-        raise ApiError(
+        raise Conflict(
             "The cameo's photos must pass their check before it can be verified.",
             code="references_not_ready",
-            status_code=status.HTTP_409_CONFLICT,
         )
     if cameo.verified_at is not None:
-        raise ApiError("This cameo is already verified.", code="already_verified", status_code=status.HTTP_409_CONFLICT)
+        raise Conflict("This cameo is already verified.", code="already_verified")
 
 
 def cameo_challenge_issue(*, user: User, cameo: Cameo) -> CameoChallenge:
@@ -308,26 +305,23 @@ def cameo_verification_submit(
             else:
                 challenge = challenges.order_by("-created_at", "-id").first()
             if challenge is None:
-                raise ApiError(
+                raise Invalid(
                     "Ask for a challenge phrase first, then record yourself saying it.", code="challenge_missing"
                 )
             if challenge.state != CameoChallenge.State.ISSUED:
-                raise ApiError(
+                raise Conflict(
                     "This challenge phrase was already used. Ask for a new one.",
                     code="challenge_used",
-                    status_code=status.HTTP_409_CONFLICT,
                 )
             if challenge.expires_at <= now:
-                raise ApiError(
+                raise Conflict(
                     "This challenge phrase has expired (phrases last ten minutes). Ask for a new one.",
                     code="challenge_expired",
-                    status_code=status.HTTP_409_CONFLICT,
                 )
             if CameoChallenge.objects.filter(cameo=cameo, clip_sha256=clip.sha256).exists():
-                raise ApiError(
+                raise Conflict(
                     "This clip was already submitted. Record a new one for this phrase.",
                     code="clip_reused",
-                    status_code=status.HTTP_409_CONFLICT,
                 )
             stored = default_storage.save(media_name(cameo.pk, "verify", clip.extension), ContentFile(clip.data))
             challenge.state = CameoChallenge.State.PENDING
@@ -338,7 +332,7 @@ def cameo_verification_submit(
             cameo.verification_state = Cameo.Verification.PENDING
             cameo.verification_reason = ""
             cameo.save(update_fields=["verification_state", "verification_reason", "updated_at"])
-            enqueue("verify_clip", challenge.pk)
+            enqueue_on_commit(tasks.verify_clip, challenge.pk)
     except BaseException:
         if stored:
             storage_delete([stored])

@@ -108,6 +108,13 @@ ProgressCallback = Callable[[int, int], None]
 
 
 class Backend(Protocol):
+    """What a backend is: settings.GENERATION_BACKENDS names its class, which the worker builds once per process
+    with ``from_settings``; ``generate`` runs one job, reporting ``(step, total)`` and stopping when the callback
+    raises."""
+
     name: str
+
+    @classmethod
+    def from_settings(cls, settings) -> "Backend": ...
 
     def generate(self, request: GenerationRequest, on_progress: ProgressCallback) -> Clip: ...

@@ -16,7 +16,8 @@ from typing import Iterator
 
 import numpy as np
 
-from ..media import Yuv420Converter
+from core.video import Yuv420Converter
+
 from .c2pa_sign import (
     ClipManifest,
     SigningKeys,
@@ -63,7 +64,7 @@ __all__ = [
 
 def mark_frames(frames: np.ndarray, *, handle: str, fps: float, ident: int) -> Iterator[np.ndarray]:
     """Yield each RGB frame with the visible badge and the invisible ``ident``, as a yuv420p array for
-    :func:`generation.media.encode_mp4` (``pixel_format="yuv420p"``). ``frames`` are the same afterwards
+    :func:`core.video.encode_mp4` (``pixel_format="yuv420p"``). ``frames`` are the same afterwards
     (the badge is drawn in place for the conversion, then the pixels under it are put back).
 
     The colour conversion is the one the encoder would do anyway; the invisible mark then goes into the luma

@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .text import Entry, Lexicon, Match, Token, pattern_words, spans_overlap
+from core.text import SINGLE_WORD_FUZZY_MIN, Entry, Lexicon, Match, Token, pattern_words, spans_overlap
 
 DATA = Path(__file__).resolve().parent / "data" / "categories.json"
 AGE_UNDER_18 = "<age under 18>"
-SINGLE_WORD_FUZZY_MIN = 8  # a one-word phrase matches misspellings only from this length ("decapitated")
 PHRASE_FUZZY_MIN = 5  # each word of a longer phrase from this length ("stabed to death")
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .text import Entry, Lexicon, Match, Token, spans_overlap, words
+from core.text import Entry, Lexicon, Match, Token, spans_overlap, words
 
 DATA = Path(__file__).resolve().parent / "data" / "public_figures.json"
 NAME_FUZZY_MIN = 4

@@ -26,9 +26,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from accounts.selectors import user_is_teen
+from cameos.models import Cameo
+from cameos.selectors import cameo_use_decision
+from core.text import tokens
+
 from .categories import Category, category_set, lexical_hits
 from .figures import Figure, FigureIndex, figure_index
-from .text import tokens
 
 _QUOTE = re.compile(r"\"([^\"]+)\"|\u201c([^\u201d]+)\u201d")  # the preview backend's dialogue quotes
 CONTEXT_SUBJECT = {
@@ -84,15 +88,10 @@ def dialogue_lines(text: str) -> list[str]:
 def situation_for(*, user, cameo_ids) -> Situation:
     """Read what the rules need: whether the member (or a cameo's owner) is under 18, and which public figures
     take part through their own cameo with consent."""
-    from accounts.selectors import user_is_teen
-
     situation = Situation(author_id=getattr(user, "pk", None))
     situation.strict = bool(user is not None and user_is_teen(user))
     ids = [int(i) for i in (cameo_ids or [])]
     if ids:
-        from cameos.models import Cameo
-        from cameos.selectors import cameo_use_decision
-
         for cameo in Cameo.objects.select_related("owner").filter(pk__in=ids):
             if user_is_teen(cameo.owner):
                 situation.strict = True

@@ -17,41 +17,20 @@ check of cameo owners' restrictions (cameos/policy.py).
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass
 
 import numpy as np
 
+from core import embeddings
+from core.embeddings import sentence_parts
+from core.text import tokens
+
 from .categories import category_set
 from .policy import ALLOWED, Situation, Verdict, category_refusal, escalate_for_minor_cameo
-from .text import tokens
 
-_SENTENCES = re.compile(r"[.!?;\n]+")
 _lock = threading.Lock()
 _descriptions: tuple[list[tuple[str, str]], np.ndarray] | None = None
-
-
-def embed(texts: list[str]) -> np.ndarray:
-    from feed.embeddings import embed_texts
-
-    return embed_texts(texts)
-
-
-def sentence_parts(text: str) -> list[str]:
-    """The whole text, and each of its sentences when it has more than one."""
-    parts = [text.strip()]
-    sentences = [s.strip() for s in _SENTENCES.split(text) if len(s.strip()) > 2]
-    if len(sentences) > 1:
-        parts.extend(sentences)
-    return [p for p in parts if p]
-
-
-def max_similarities(*, texts: list[str], targets: list[str]) -> np.ndarray:
-    """For each target, the highest cosine similarity with any of ``texts`` (embedded in one batch)."""
-    vectors = embed(list(texts) + list(targets))
-    text_vectors, target_vectors = vectors[: len(texts)], vectors[len(texts) :]
-    return np.asarray(text_vectors @ target_vectors.T).max(axis=0)
 
 
 def description_matrix() -> tuple[list[tuple[str, str, bool]], np.ndarray]:
@@ -61,7 +40,7 @@ def description_matrix() -> tuple[list[tuple[str, str, bool]], np.ndarray]:
     if _descriptions is None:
         rows = [(c.key, d, False) for c in category_set().categories for d in c.descriptions]
         rows += [(c.key, d, True) for c in category_set().categories for d in c.contrasts]
-        matrix = embed([d for _, d, _ in rows])
+        matrix = embeddings.embed_texts([d for _, d, _ in rows])
         with _lock:
             _descriptions = (rows, matrix)
     return _descriptions
@@ -81,7 +60,7 @@ def category_scores(*, parts: list[tuple[str, str]]) -> dict[str, Score]:
     if not rows:
         return {}
     descriptions, matrix = description_matrix()
-    similarity = embed([sentence for _, sentence in rows]) @ matrix.T
+    similarity = embeddings.embed_texts([sentence for _, sentence in rows]) @ matrix.T
     best: dict[str, tuple[float, str, str]] = {}
     contrast: dict[str, float] = {}
     for column, (key, text, is_contrast) in enumerate(descriptions):

@@ -7,14 +7,11 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
-from rest_framework import status
 
-from config.api import ApiError
+from core.errors import LimitReached, Refused
 
 from ..models import PolicyRefusal
 from .policy import Verdict, prompt_check
-
-POLICY_REFUSED_STATUS = status.HTTP_422_UNPROCESSABLE_ENTITY
 
 
 def policy_refusal_create(*, user, text: str, verdict: Verdict, stage: str, job=None) -> PolicyRefusal:
@@ -58,22 +55,21 @@ def policy_check_slowdown(*, user) -> None:
     if until is None:
         return
     minutes = max(1, round((until - timezone.now()).total_seconds() / 60))
-    raise ApiError(
+    raise LimitReached(
         f"Several of your recent prompts were refused by the content rules, so new generations are paused for "
         f"{minutes} minute{'s' if minutes != 1 else ''} (until {until:%H:%M} UTC).",
         code="policy_slowdown",
-        status_code=status.HTTP_429_TOO_MANY_REQUESTS,
         extra={"limit": "policy_slowdown", "resets_at": until.isoformat()},
     )
 
 
-def policy_refusal_error(verdict: Verdict) -> ApiError:
-    return ApiError(
-        verdict.message,
-        code="policy_refused",
-        status_code=POLICY_REFUSED_STATUS,
-        extra={"rule": verdict.rule, "category": verdict.category, "context": verdict.context},
-    )
+class PolicyRefused(Refused):
+    """A text the prompt policy refused (422); ``verdict`` names the rule, the category and what matched."""
+
+    def __init__(self, verdict: Verdict):
+        extra = {"rule": verdict.rule, "category": verdict.category, "context": verdict.context}
+        super().__init__(verdict.message, code="policy_refused", extra=extra)
+        self.verdict = verdict
 
 
 def policy_enforce(*, user, text: str, context: str, cameo_ids=(), stage: str = PolicyRefusal.Stage.CREATE) -> None:
@@ -83,7 +79,7 @@ def policy_enforce(*, user, text: str, context: str, cameo_ids=(), stage: str = 
     if verdict.allowed:
         return
     policy_refusal_create(user=user, text=text, verdict=verdict, stage=stage)
-    raise policy_refusal_error(verdict)
+    raise PolicyRefused(verdict)
 
 
 def policy_restriction_refusal_create(*, user, text: str, detail: str, context: str, stage: str, job=None) -> None:

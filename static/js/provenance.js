@@ -1,7 +1,9 @@
-// Check a clip: upload it to POST /api/provenance/verify, wait for the worker's report (polling the check when it
-// takes longer than the request), and show what the manifest and the watermark say.
+// Check a clip: upload it to POST /api/provenance/verify (answered at once), wait for the worker's report (the
+// provenance.report event on the websocket for signed-in people, and reading the check now and then in case the
+// event is missed or nobody is signed in), and show what the manifest and the watermark say.
 import { api } from "./api.js";
 import { clearAlert, h, showAlert } from "./dom.js";
+import * as live from "./live.js";
 
 const form = document.getElementById("provenance-form");
 const status = document.getElementById("provenance-status");
@@ -21,8 +23,35 @@ const SOURCE_TYPES = {
   algorithmicMedia: "made by an algorithm",
 };
 
-function sleep(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+const POLL_MS = 3000;
+
+// The finished check: read again when the worker's event for it arrives, or every POLL_MS until it is done.
+function finished(check) {
+  return new Promise((resolve, reject) => {
+    let timer = 0;
+    let stop = () => {};
+    const read = async () => {
+      clearTimeout(timer);
+      try {
+        const latest = await api(`/api/provenance/checks/${check.id}`);
+        if (latest.status !== "pending") {
+          stop();
+          resolve(latest);
+          return;
+        }
+      } catch (err) {
+        stop();
+        reject(err);
+        return;
+      }
+      timer = setTimeout(read, POLL_MS);
+    };
+    stop = live.on("provenance.report", (event) => {
+      if (event.check === check.id) read();
+    });
+    live.start();
+    timer = setTimeout(read, POLL_MS);
+  });
 }
 
 function actionText(action) {
@@ -83,10 +112,9 @@ form.addEventListener("submit", async (event) => {
     const body = new FormData();
     body.append("file", file);
     let check = await api("/api/provenance/verify", { method: "POST", form: body });
-    while (check.status === "pending") {
+    if (check.status === "pending") {
       status.textContent = "Reading the watermark…";
-      await sleep(1500);
-      check = await api(`/api/provenance/checks/${check.id}`);
+      check = await finished(check);
     }
     status.textContent = "";
     show(check);

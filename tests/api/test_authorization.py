@@ -13,9 +13,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from cameos.models import Cameo, CameoUse
-from feed.models import Appeal, ModerationAction
 from generation import services
 from generation.models import GenerationJob, ProvenanceCheck
+from moderation.models import Appeal, ModerationAction
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +103,7 @@ def test_private_media_urls_expire_and_cannot_be_forged(owned, client_for, tmp_p
     from django.core.files.storage import FileSystemStorage, default_storage
     from django.test import Client
 
-    from config.media import signed_url
+    from core.media import signed_url
 
     if not isinstance(default_storage, FileSystemStorage):
         pytest.skip("S3 presigned URLs are checked by the S3 server (see tests/generation/test_worker_e2e.py)")

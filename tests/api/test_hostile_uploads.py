@@ -16,7 +16,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from generation.media import encode_mp4
+from core.video import encode_mp4
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 

@@ -148,7 +148,7 @@ def log_in(page, base_url: str, username: str, password: str = PASSWORD) -> None
 
 def clip_arrays(seed: int, *, width: int = 144, height: int = 256, seconds: float = 1.5, fps: int = 12, rate: int = 24_000):
     """A small clip that is not from Riff: a white disc moving over a gradient and a tone, as (frames, fps,
-    audio, sample rate) for generation.media.encode_mp4."""
+    audio, sample rate) for core.video.encode_mp4."""
     import numpy as np
 
     rng = np.random.default_rng(seed)
@@ -176,8 +176,8 @@ def make_post(transactional_db, tmp_path):
     from django.core.files import File
     from django.core.files.storage import default_storage
 
+    from core.video import encode_mp4, make_poster
     from feed.services import post_create
-    from generation.media import encode_mp4, make_poster
 
     counter = {"n": 0}
 

@@ -30,7 +30,7 @@ def _published_clip(user) -> tuple[int, bytes]:
 
 
 def test_check_a_clip(live_web, start_worker, page, make_user, tmp_path, shot):
-    from generation.media import encode_mp4
+    from core.video import encode_mp4
 
     ana = make_user("ana")
     start_worker()

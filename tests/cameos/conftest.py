@@ -272,3 +272,12 @@ def fetch(client, url: str) -> tuple[int, bytes]:
     response = client.get(url)
     body = b"".join(response.streaming_content) if response.streaming else response.content
     return response.status_code, body
+
+
+def consent_when_it_runs(job) -> str | None:
+    """What the worker's consent check (generation.worker.consent_check_job) says when it starts the job: the
+    refusal's sentence, or None."""
+    from generation.worker import consent_check_job
+
+    refusal = consent_check_job(job)
+    return None if refusal is None else refusal.message

@@ -7,14 +7,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.models import Notification
 from cameos.models import CameoRequest, CameoUse
-from cameos.services import cameos_consent_problem
-from feed.models import Notification
 from generation.models import GenerationJob
-
 from tests.conftest import assert_signed_url
 
-from .conftest import relate
+from .conftest import consent_when_it_runs, relate
 
 pytestmark = pytest.mark.django_db
 
@@ -217,13 +215,13 @@ def test_the_worker_refuses_prompts_that_mean_what_a_restriction_forbids(make_us
     )
     assert rally.status_code == whiskey.status_code == harmless.status_code == 202
 
-    assert cameos_consent_problem(job=GenerationJob.objects.get(pk=rally.json()["id"])) == (
+    assert consent_when_it_runs(GenerationJob.objects.get(pk=rally.json()["id"])) == (
         "@olivia does not allow this use of “Olivia”: “no politics”."
     )
-    assert cameos_consent_problem(job=GenerationJob.objects.get(pk=whiskey.json()["id"])) == (
+    assert consent_when_it_runs(GenerationJob.objects.get(pk=whiskey.json()["id"])) == (
         "@olivia does not allow this use of “Olivia”: “no alcohol”."
     )
-    assert cameos_consent_problem(job=GenerationJob.objects.get(pk=harmless.json()["id"])) is None
+    assert consent_when_it_runs(GenerationJob.objects.get(pk=harmless.json()["id"])) is None
 
 
 def test_new_restrictions_stop_pending_uses_that_break_them(make_user, make_cameo, client_for, settings):
@@ -260,7 +258,7 @@ def test_when_the_restrictions_cannot_be_checked_the_job_does_not_run(make_user,
     def model_missing(texts):
         raise OSError("the sentence-embedding model is not installed")
 
-    monkeypatch.setattr("feed.embeddings.embed_texts", model_missing)
-    assert cameos_consent_problem(job=GenerationJob.objects.get(pk=job_id)) == (
+    monkeypatch.setattr("core.embeddings.embed_texts", model_missing)
+    assert consent_when_it_runs(GenerationJob.objects.get(pk=job_id)) == (
         "The restrictions of the cameo “Olivia” could not be checked, so it was not used. Try again later."
     )

@@ -1,7 +1,7 @@
 """The consent matrix: every permission level × every relationship to the owner × {consent still holds when the
 job runs, consent narrowed between creation and run}.
 
-Jobs are created through ``POST /api/generations``; "when it runs" is ``cameos_consent_problem(job=...)``, the
+Jobs are created through ``POST /api/generations``; "when it runs" is ``consent_when_it_runs(...)``, the
 exact call the worker makes before it starts a job (the end-to-end tests run a real worker). The expected
 outcomes below are written out by hand, not computed by the code under test.
 """
@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import pytest
 
+from accounts.models import Notification
 from cameos.models import CameoUse
-from cameos.services import cameos_consent_problem
-from feed.models import Notification
 from generation.models import GenerationJob
 
-from .conftest import relate
+from .conftest import consent_when_it_runs, relate
 
 LEVELS = ["only_me", "approved", "mutuals", "everyone"]
 ACTORS = ["owner", "approved", "mutual", "follower", "stranger", "blocked"]
@@ -150,7 +149,7 @@ def test_consent_matrix(make_user, make_cameo, client_for, level, actor, narrowe
         still_allowed = AFTER_NARROWING[level][actor]
 
     job.refresh_from_db()
-    problem = cameos_consent_problem(job=job)  # what the worker calls before it runs the job
+    problem = consent_when_it_runs(job)  # what the worker calls before it runs the job
     use.refresh_from_db()
     listed_now = {c["id"] for c in client.get("/api/cameos").json()["results"]}
     if still_allowed:
@@ -184,11 +183,11 @@ def test_worker_check_catches_consent_lost_without_the_owner_acting(make_user, m
     response = client_for(mutual).post("/api/generations", {"prompt": "a picnic", "cameos": [cameo.pk]}, format="json")
     assert response.status_code == 202
     job = GenerationJob.objects.get(pk=response.json()["id"])
-    assert cameos_consent_problem(job=job) is None
+    assert consent_when_it_runs(job) is None
 
     Follow.objects.filter(follower=owner, followee=mutual).delete()
 
-    problem = cameos_consent_problem(job=job)
+    problem = consent_when_it_runs(job)
     assert problem == (
         "Consent for the cameo “Olivia” was withdrawn: @owner has not allowed you to use the cameo “Olivia”. "
         "You can ask for approval."

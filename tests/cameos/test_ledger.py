@@ -10,15 +10,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accounts.models import Notification
 from cameos.models import Cameo, CameoUse
-from cameos.services import cameos_consent_problem
-from feed.models import Notification, Post
+from feed.models import Post
 from generation.models import GenerationJob
 from generation.services import job_succeed
-
 from tests.conftest import assert_signed_url
 
-from .conftest import astronaut, jpeg, relate
+from .conftest import astronaut, consent_when_it_runs, jpeg, relate
 
 pytestmark = pytest.mark.django_db
 
@@ -149,7 +148,7 @@ def test_the_owner_removes_a_use(people, kind, django_capture_on_commit_callback
     again = mine.delete(f"/api/cameos/{cameo.pk}/uses/{use.pk}")
     assert again.status_code == 409 and again.json()["code"] == "already_removed"
     # A removed use cannot come back: the worker's check refuses the job.
-    assert cameos_consent_problem(job=job) == reason
+    assert consent_when_it_runs(job) == reason
 
 
 def test_only_the_owner_removes_uses(people):

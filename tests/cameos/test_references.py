@@ -10,9 +10,9 @@ import pytest
 from django.core.files.storage import default_storage
 from PIL import Image
 
+from accounts.models import Notification
 from cameos import tasks
 from cameos.models import Cameo, CameoReference
-from feed.models import Notification
 from tests.conftest import assert_signed_url
 
 from .conftest import astronaut, cat, fetch, jpeg, other_person, png_bomb, stored_files, two_astronauts, upload

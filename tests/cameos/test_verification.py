@@ -10,9 +10,9 @@ import pytest
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from accounts.models import Notification
 from cameos import tasks
 from cameos.models import Cameo, CameoChallenge
-from feed.models import Notification
 
 from .conftest import astronaut, cat, jpeg, other_person, speech, two_astronauts, upload, write_clip
 

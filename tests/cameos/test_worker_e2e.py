@@ -14,6 +14,7 @@ from django.db import connections
 from cameos.models import Cameo, CameoUse
 from config.asgi import application
 from generation.models import GenerationJob
+from tests.support import wait_for_job
 
 from .conftest import astronaut, jpeg, relate, speech, upload, write_clip
 
@@ -45,16 +46,6 @@ async def _next_event(ws, match, timeout: float = 120) -> dict:
         if match(event):
             return event
     raise AssertionError(f"no matching event; last events: {seen[-5:]}")
-
-
-def _wait_for_job(job_id: int, timeout: float = 120) -> GenerationJob:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = GenerationJob.objects.get(pk=job_id)
-        if job.is_finished:
-            return job
-        time.sleep(0.2)
-    raise AssertionError(f"job {job_id} did not finish: {job.status}")
 
 
 @pytest.mark.asyncio
@@ -122,7 +113,7 @@ def test_the_worker_refuses_a_job_whose_consent_ended_before_it_started(
     assert GenerationJob.objects.get(pk=job_id).status == "queued"
 
     start_worker()
-    job = _wait_for_job(job_id)
+    job = wait_for_job(job_id)
 
     assert job.status == "cancelled"
     assert job.error == (

@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 
-from config import media
+from core import media
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

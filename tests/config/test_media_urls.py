@@ -11,7 +11,7 @@ from django.core.files.storage import FileSystemStorage, default_storage
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
-from config import media
+from core import media
 
 NAMES = [
     "clips/1.mp4",

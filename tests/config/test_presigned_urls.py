@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage, storages
 
-from config import media
+from core import media
 
 
 @pytest.fixture(autouse=True)

@@ -8,19 +8,15 @@ from channels.testing import WebsocketCommunicator
 from django.db import transaction
 
 from config.asgi import application
-from config.events import send_to_user
+from core.events import send_to_user
+from tests.support import member_with_token
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio, pytest.mark.usefixtures("close_thread_connections")]
 
 ORIGIN = (b"origin", b"http://localhost:8000")
 
 
-@sync_to_async
-def _user_and_token(username):
-    from accounts.services import user_signup, user_token
-
-    user = user_signup(username=username, password="correct-horse-42")
-    return user, user_token(user=user)
+_user_and_token = sync_to_async(member_with_token)
 
 
 @sync_to_async

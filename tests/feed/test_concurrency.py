@@ -54,6 +54,6 @@ def test_concurrent_likes_and_unlikes_keep_the_counter_equal_to_the_rows(make_us
     assert Like.objects.filter(post=post).count() == 4
     assert post.like_count == 4
     # The trending score was recomputed from the final counts by the same statements.
-    from feed.ranking import hot_score
+    from feed.for_you.formula import hot_score
 
     assert post.hot_score == pytest.approx(hot_score(created_at=post.created_at, like_count=4))

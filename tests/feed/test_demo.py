@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import Follow
-from feed import demo
+from demo import seed as demo
 from feed.models import Comment, Like, Post
 from generation import services as jobs
 

@@ -1,5 +1,5 @@
 """For you serves a first page from the ranking the last one cached while it is fresh, recomputes it when the
-member's own signals change, and never lets a block wait for either (feed.ranking, "Serving")."""
+member's own signals change, and never lets a block wait for either (feed.for_you.stored, "Serving")."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import pytest
 
 from accounts.models import Block
 from feed import selectors
+from feed.for_you import page as for_you_page
+from feed.for_you import stored as ranking
 from feed.models import Post
 
 PAGE = 10
@@ -48,13 +50,11 @@ def test_a_first_page_reuses_the_cached_ranking_while_it_is_fresh(world, make_po
     assert late.pk not in _ids(again) and _ids(again) == _ids(first)
     assert again["next"] == first["next"]  # the same snapshot: the next pages are the same slices
     assert cached < computed
-    monkeypatch.setattr(selectors, "RANKING_FRESH_S", -1)  # every cached ranking is now too old
+    monkeypatch.setattr(for_you_page, "RANKING_FRESH_S", -1)  # every cached ranking is now too old
     assert late.pk in _ids(_first_page(client))
 
 
 def test_the_web_process_keeps_the_rankings_it_served_and_still_checks_their_version(world, make_post, client_for, count_queries):
-    from feed import ranking
-
     viewer = world["viewer"]
     client = client_for(viewer)
     first = _first_page(client)
@@ -77,8 +77,6 @@ def test_the_web_process_keeps_the_rankings_it_served_and_still_checks_their_ver
 
 
 def test_a_like_made_while_redis_was_unreachable_shows_on_the_next_first_page(world, make_post, client_for, monkeypatch):
-    from feed import ranking
-
     viewer = world["viewer"]
     client = client_for(viewer)
     _first_page(client)
@@ -90,7 +88,7 @@ def test_a_like_made_while_redis_was_unreachable_shows_on_the_next_first_page(wo
             raise ConnectionError("Redis is down")
 
     with monkeypatch.context() as patched:
-        patched.setattr(ranking, "ranking_cache", lambda: Unreachable())
+        patched.setattr(for_you_page, "ranking_cache", lambda: Unreachable())
         liked = world["posts"]["author1"][0]
         assert client.post(f"/api/posts/{liked.pk}/like").status_code == 200
     # Redis is back, with the ranking kept before the like; the version is in the database, so neither that one
@@ -99,8 +97,6 @@ def test_a_like_made_while_redis_was_unreachable_shows_on_the_next_first_page(wo
 
 
 def test_the_process_keeps_at_most_the_configured_number_of_rankings(world, client_for, count_queries, settings):
-    from feed import ranking
-
     settings.FEED_RANKINGS_IN_PROCESS = 2
     clients = {user.username: client_for(user) for user in world["authors"][:3]}
     for client in clients.values():
@@ -218,7 +214,7 @@ def test_the_page_read_keeps_the_visibility_rule_of_every_list(make_user, make_p
     like_create(user=viewer, post=posts[-1])
     ids = [p.pk for p in posts]
 
-    fast = selectors.for_you_page_posts(viewer=viewer, post_ids=ids)
+    fast = for_you_page.for_you_page_posts(viewer=viewer, post_ids=ids)
     generic = {p.pk: p for p in selectors.posts_for_display(viewer=viewer).filter(pk__in=ids)}
     assert set(fast) == set(generic) == set(selectors.posts_visible_to(user=viewer).filter(pk__in=ids).values_list("id", flat=True))
     assert len(fast) >= 8  # public ones, the followed person's followers-only ones, the viewer's own

@@ -9,18 +9,14 @@ from channels.testing import WebsocketCommunicator
 from django.db import connections
 
 from config.asgi import application
+from tests.support import member_with_token
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
 ORIGIN = (b"origin", b"http://localhost:8000")
 
 
-@sync_to_async
-def _member(username):
-    from accounts.services import user_signup, user_token
-
-    user = user_signup(username=username, password="correct-horse-42")
-    return user, user_token(user=user)
+_member = sync_to_async(member_with_token)
 
 
 @sync_to_async

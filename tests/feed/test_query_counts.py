@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from feed.models import Comment, Like, Notification
+from accounts.models import Notification
+from feed.models import Comment, Like
 
 
 @pytest.fixture

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from feed.embeddings import embed_texts, feed_preference_embed, posts_embed
+from core.embeddings import embed_texts
+from feed.embeddings import feed_preference_embed, posts_embed
 from feed.models import Post
 
 CATS = [

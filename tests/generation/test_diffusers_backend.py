@@ -16,11 +16,11 @@ from PIL import Image, ImageDraw
 
 pytest.importorskip("diffusers")
 
+from core.video import encode_mp4  # noqa: E402
 from generation.backends.base import BackendError, CameoRef, GenerationRequest, JobCancelled, ParentClip  # noqa: E402
-from generation.backends.diffusers_backend import BackendConfigError, DiffusersBackend  # noqa: E402
+from generation.backends.diffusers import BackendConfigError, DiffusersBackend  # noqa: E402
 from generation.backends.tiny import make_tiny_audio_model, make_tiny_model  # noqa: E402
 from generation.backends.video_fit import retime  # noqa: E402
-from generation.media import encode_mp4  # noqa: E402
 
 STEPS = 3
 SHORT_SIDE = 64

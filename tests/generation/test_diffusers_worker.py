@@ -6,16 +6,16 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
-import time
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image
 
-from generation.media import probe
+from core.video import probe
 from generation.models import GenerationJob
 from tests.conftest import ROOT, worker_env
+from tests.support import wait_for_job
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -32,16 +32,6 @@ def tiny_model(request, tmp_path_factory):
     assert done.returncode == 0, done.stderr
     assert (out / "model_index.json").exists()
     return request.param, out
-
-
-def _wait(job_id, timeout=180):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = GenerationJob.objects.get(pk=job_id)
-        if job.is_finished:
-            return job
-        time.sleep(0.2)
-    raise AssertionError(f"job {job_id} did not finish: {GenerationJob.objects.get(pk=job_id).status}")
 
 
 def _local_copy(name, tmp_path):
@@ -69,7 +59,7 @@ def test_text_remix_and_cameo_jobs_on_the_diffusers_worker(tiny_model, start_wor
     start_worker(GENERATION_BACKEND="diffusers", GENERATION_MODEL=str(model_dir), GENERATION_STEPS=STEPS, GENERATION_SHORT_SIDE=64)
 
     text = client.post("/api/generations", {"prompt": 'a red ball on a beach, "hello there"', "duration_s": 2, "aspect": "16:9", "seed": 3}, format="json").json()
-    job = _wait(text["id"])
+    job = wait_for_job(text["id"], timeout=180)
     _check_clip(job, tmp_path, 2.0, (114, 64))
     meta = job.backend_meta
     assert meta["family"] == family and meta["steps"] == STEPS
@@ -82,7 +72,7 @@ def test_text_remix_and_cameo_jobs_on_the_diffusers_worker(tiny_model, start_wor
 
     post = client.post(f"/api/generations/{job.pk}/publish", {"caption": "tiny"}, format="json").json()
     remix = client.post("/api/generations", {"prompt": "at night", "remix_of": post["id"], "duration_s": 1, "aspect": "9:16", "strength": 0.7}, format="json").json()
-    job = _wait(remix["id"])
+    job = wait_for_job(remix["id"], timeout=180)
     _check_clip(job, tmp_path, 1.0, (64, 114))
     assert job.kind == "remix" and job.backend_meta["pipeline"]
 
@@ -94,13 +84,12 @@ def test_text_remix_and_cameo_jobs_on_the_diffusers_worker(tiny_model, start_wor
                                  reference_state="ready", verification_state="not_required", permission="only_me")
     made = client.post("/api/generations", {"prompt": "Biscuit waves", "cameos": [cameo.pk], "duration_s": 1, "aspect": "1:1"}, format="json")
     assert made.status_code == 202, made.content
-    job = _wait(made.json()["id"])
+    job = wait_for_job(made.json()["id"], timeout=180)
     _check_clip(job, tmp_path, 1.0, (64, 64))
     assert job.kind == "cameo"
 
 
 def test_progress_counts_denoising_steps_and_cancel_stops_within_one_step(tiny_model, start_worker, purge_queues, make_user, client_for):
-    import asyncio
 
     from asgiref.sync import async_to_sync, sync_to_async
     from channels.testing import WebsocketCommunicator

@@ -226,3 +226,26 @@ def test_succeed_cas_loses_when_cancelled(make_user):
     assert services.job_succeed(job_id=job.pk, worker_id="w:1", video="v", poster="p", scene_plan=None, meta={}) is None
     job.refresh_from_db()
     assert job.status == "running" and job.video == ""
+
+
+def test_a_clip_made_to_be_published_at_once_stays_a_draft_when_publishing_is_refused(make_user):
+    """Publishing on success (the demo content) runs after the success is committed: a refusal there (here the
+    caption breaks the prompt policy) leaves the finished clip as a draft instead of undoing the success."""
+    from generation.models import PolicyRefusal
+
+    user = make_user()
+    job, _ = services.job_create(
+        user=user, prompt="a cat on a piano", publish_on_success=True, publish_caption="starring Taylor Swift"
+    )
+    done = _make_succeeded(job)
+    assert done is not None and done.status == GenerationJob.Status.SUCCEEDED
+    job.refresh_from_db()
+    assert (job.status, job.draft, job.attempts) == (GenerationJob.Status.SUCCEEDED, GenerationJob.Draft.READY, 1)
+    assert not Post.objects.filter(job=job).exists()
+    refusal = PolicyRefusal.objects.get(user=user)
+    assert (refusal.rule, refusal.stage, refusal.context) == ("public_figure", "publish", "caption")
+
+    published, _ = services.job_create(user=user, prompt="a dog", publish_on_success=True, publish_caption="my dog")
+    _make_succeeded(published)
+    published.refresh_from_db()
+    assert published.draft == GenerationJob.Draft.PUBLISHED and Post.objects.get(job=published).caption == "my dog"

@@ -12,7 +12,7 @@ import pytest
 from cryptography import x509
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
-from generation import media
+from core import video as media
 from generation.provenance import (
     ClipManifest,
     VisibleWatermark,
@@ -31,6 +31,7 @@ from generation.provenance import invisible
 from generation.provenance.c2pa_sign import TRAINED_ALGORITHMIC_MEDIA
 from generation.provenance.visible import render_badge
 from tests.generation.synthetic import flat_clip, textured_clip
+from tests.support import reencode
 
 FPS = 24
 RATE = 24_000
@@ -55,17 +56,6 @@ def marked_mp4(clip, workdir) -> Path:
     marks = mark_frames(frames, handle="dana", fps=FPS, ident=IDENT)
     media.encode_mp4(marks, FPS, audio, RATE, path, pixel_format="yuv420p")
     return path
-
-
-def reencode(src: Path, dst: Path, *, crf: int, scale: float = 1.0) -> np.ndarray:
-    """Decode, optionally rescale, encode again with PyAV at ``crf``; return the decoded frames of the copy."""
-    frames = media.decode_frames(src)
-    if scale != 1.0:
-        height, width = frames.shape[1:3]
-        size = (round(width * scale) // 2 * 2, round(height * scale) // 2 * 2)
-        frames = np.stack([cv2.resize(frame, size, interpolation=cv2.INTER_AREA) for frame in frames])
-    media.encode_mp4(frames, FPS, None, RATE, dst, crf=crf)
-    return media.decode_frames(dst)
 
 
 # --- Visible badge ------------------------------------------------------------------------------------------

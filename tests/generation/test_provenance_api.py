@@ -3,7 +3,6 @@ through POST /api/provenance/verify (read by the worker)."""
 
 from __future__ import annotations
 
-import io
 import time
 
 import numpy as np
@@ -12,26 +11,16 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from generation.media import decode_frames, encode_mp4, probe, decode_audio
-from generation.models import GenerationJob
+from core.video import decode_frames, encode_mp4
 from generation.provenance import bit_error_rate, extract_payload, read_manifest
+from tests.support import reencode, wait_for_job
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
-def _wait(job_id, timeout=120):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = GenerationJob.objects.get(pk=job_id)
-        if job.is_finished:
-            return job
-        time.sleep(0.2)
-    raise AssertionError("job did not finish")
-
-
 def _publish(client, payload):
     job_id = client.post("/api/generations", {"duration_s": 2, **payload}, format="json").json()["id"]
-    job = _wait(job_id)
+    job = wait_for_job(job_id)
     assert job.status == "succeeded", job.errors
     post = client.post(f"/api/generations/{job_id}/publish", {"caption": "made here"}, format="json").json()
     return job, post
@@ -44,21 +33,25 @@ def _local(name, tmp_path, label):
     return path
 
 
+def _verify(client, name: str, data: bytes):
+    """POST /api/provenance/verify (answered at once: 202, pending), then the check once the worker wrote its
+    report, read from GET /api/provenance/checks/<id>."""
+    response = client.post(
+        "/api/provenance/verify", {"file": SimpleUploadedFile(name, data, "video/mp4")}, format="multipart"
+    )
+    assert response.status_code == 202, response.content
+    check = response.json()
+    assert check["status"] == "pending" and check["report"] == {}
+    deadline = time.monotonic() + 60
+    while check["status"] == "pending" and time.monotonic() < deadline:
+        time.sleep(0.2)
+        check = client.get(f"/api/provenance/checks/{check['id']}").json()
+    assert check["status"] == "done", check
+    return check
+
+
 def _anchor():
     return open(settings.C2PA_TRUST_ANCHOR).read()
-
-
-def _reencode(src, dst, *, crf, scale=1.0):
-    frames = decode_frames(src)
-    audio, sr = decode_audio(src)
-    if scale != 1.0:
-        from PIL import Image
-
-        h, w = frames.shape[1:3]
-        size = (int(w * scale) // 2 * 2, int(h * scale) // 2 * 2)
-        frames = np.stack([np.asarray(Image.fromarray(f).resize(size, Image.BILINEAR)) for f in frames])
-    encode_mp4(frames, 24, audio, sr, dst, crf=crf)
-    return dst
 
 
 @pytest.fixture
@@ -102,8 +95,9 @@ def test_manifests_are_trusted_remix_lists_parent_and_tampering_is_detected(clip
 def test_watermark_survives_reencoding_and_verify_finds_the_post(clips, tmp_path, capsys):
     job = clips["parent_job"]
     published = _local(job.video, tmp_path, "published")
-    crf35 = _reencode(published, tmp_path / "crf35.mp4", crf=35)
-    scaled = _reencode(published, tmp_path / "scaled.mp4", crf=23, scale=0.75)
+    crf35, scaled = tmp_path / "crf35.mp4", tmp_path / "scaled.mp4"
+    reencode(published, crf35, crf=35, keep_audio=True)
+    reencode(published, scaled, crf=23, scale=0.75, keep_audio=True)
     rates = {}
     for label, path in (("published", published), ("crf35", crf35), ("scaled75", scaled)):
         frames = decode_frames(path, max_frames=48)
@@ -115,18 +109,13 @@ def test_watermark_survives_reencoding_and_verify_finds_the_post(clips, tmp_path
     assert read_manifest(crf35)["state"] == "none"  # re-encoding strips the manifest
 
     client = clips["cb"]
-    with open(crf35, "rb") as handle:
-        r = client.post("/api/provenance/verify", {"file": SimpleUploadedFile("found.mp4", handle.read(), "video/mp4")}, format="multipart")
-    assert r.status_code == 200, r.content
-    report = r.json()["report"]
+    report = _verify(client, "found.mp4", crf35.read_bytes())["report"]
     assert report["watermark"]["found"] and report["watermark"]["payload"] == job.provenance_id
     assert report["post"]["id"] == clips["parent"]["id"] and report["found_by"] == "watermark"
     assert report["c2pa"]["state"] == "none"
     assert not default_storage.listdir("provenance-checks")[1]  # the upload is not kept
 
-    with open(published, "rb") as handle:
-        r = client.post("/api/provenance/verify", {"file": SimpleUploadedFile("orig.mp4", handle.read(), "video/mp4")}, format="multipart")
-    report = r.json()["report"]
+    report = _verify(client, "orig.mp4", published.read_bytes())["report"]
     assert report["c2pa"]["state"] == "trusted" and report["post"]["id"] == clips["parent"]["id"]
 
 
@@ -137,9 +126,7 @@ def test_unmarked_clip_is_no_provenance_and_non_video_is_400(start_worker, purge
     frames = (rng.random((24, 480, 480, 3)) * 255).astype(np.uint8)
     plain = tmp_path / "plain.mp4"
     encode_mp4(frames, 24, np.zeros(22050, np.float32), 22050, plain)
-    r = client.post("/api/provenance/verify", {"file": SimpleUploadedFile("plain.mp4", plain.read_bytes(), "video/mp4")}, format="multipart")
-    assert r.status_code == 200
-    report = r.json()["report"]
+    report = _verify(client, "plain.mp4", plain.read_bytes())["report"]
     assert report["summary"].startswith("No provenance found") and report["post"] is None
     assert report["watermark"]["found"] is False and report["c2pa"]["state"] == "none"
 

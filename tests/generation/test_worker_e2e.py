@@ -13,21 +13,17 @@ from channels.testing import WebsocketCommunicator
 from django.core.files.storage import default_storage
 
 from config.asgi import application
-from generation.media import decode_audio, decode_frames, probe
+from core.video import decode_audio, decode_frames, probe
 from generation.models import GenerationJob
 from tests.conftest import assert_signed_url
+from tests.support import member_with_token
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow, pytest.mark.usefixtures("close_thread_connections")]
 
 ORIGIN = (b"origin", b"http://localhost:8000")
 
 
-@sync_to_async
-def _signup(username):
-    from accounts.services import user_signup, user_token
-
-    user = user_signup(username=username, password="correct-horse-42")
-    return user, user_token(user=user)
+_signup = sync_to_async(member_with_token)
 
 
 def _client(token):

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-
-from tests.conftest import assert_signed_url
 from django.utils import timezone
 
+from accounts.models import Notification
 from cameos.models import CameoUse
-from feed.models import Appeal, Comment, ModerationAction, Notification, Post, Report
+from feed.models import Comment, Post, Report
 from generation.models import GenerationJob, PolicyRefusal
+from moderation.models import Appeal, ModerationAction
+from tests.conftest import assert_signed_url
 
 pytestmark = pytest.mark.django_db
 

@@ -50,7 +50,7 @@ def test_when_the_check_by_meaning_cannot_run_the_job_is_retried_not_run(make_us
     def model_missing(texts):
         raise OSError("the sentence-embedding model is not installed")
 
-    monkeypatch.setattr("feed.embeddings.embed_texts", model_missing)
+    monkeypatch.setattr("core.embeddings.embed_texts", model_missing)
     run_job(job, worker_id())
     job.refresh_from_db()
     assert job.status == "queued" and job.draft == "none" and job.not_before is not None

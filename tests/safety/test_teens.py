@@ -122,7 +122,7 @@ def test_the_feed_shows_a_break_reminder_after_the_daily_watch_time(teen, adult,
     # A guardian's lower limit applies; watching before today does not count.
     Guardianship.objects.create(teen=tia, guardian=mum, state="active", accepted_at=date.today().isoformat() + "T00:00:00Z")
     client_for(mum).patch("/api/teens/tia/limits", {"daily_watch_limit_min": 10}, format="json")
-    from feed.models import WatchDay
+    from accounts.models import WatchDay
 
     WatchDay.objects.filter(user=tia).update(day=date(2000, 1, 1))
     tia_api.post(f"/api/posts/{post.pk}/view", {"watch_s": 660}, format="json")

@@ -36,7 +36,7 @@ def test_the_moderation_page_is_for_staff(make_user, make_post, staff):
 
 
 def test_my_decisions_page_offers_an_appeal(make_user, make_post, staff):
-    from feed.moderation import moderation_act
+    from moderation.services import moderation_act
 
     author = make_user("author")
     post = make_post(author)
@@ -57,8 +57,8 @@ def test_sign_up_form_requires_the_birth_date():
 
 
 def test_the_feed_page_shows_the_break_reminder_to_a_teen_over_the_limit(teen, make_post, make_user, settings):
-    from feed.models import WatchDay
-    from feed.wellbeing import today_utc
+    from accounts.models import WatchDay
+    from accounts.selectors import today_utc
 
     settings.TEEN_DAILY_WATCH_LIMIT_MIN = 1
     tia = teen("tia")

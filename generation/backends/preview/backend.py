@@ -13,8 +13,8 @@ from . import tts
 from .audio import SAMPLE_RATE, ambience_track, impact_track, mix, schedule_dialogue, speech_track
 from .cameo import Likeness, load_likeness
 from .physics import Trajectory, simulate
-from .render import Renderer
 from .remix import remix_plan
+from .render import Renderer
 from .scene import attach_cameos, parse_prompt, release_cameos
 from .world import World
 
@@ -31,6 +31,10 @@ class PreviewBackend:
     """
 
     name = "preview"
+
+    @classmethod
+    def from_settings(cls, settings) -> "PreviewBackend":
+        return cls()
 
     def warm_up(self) -> None:
         """Load the speech voice now rather than on the first job with dialogue."""

@@ -66,7 +66,7 @@ _RESIZE_RES = (
     re.compile(rf"\b{_ARTICLE}(?:(?P<old>{_COLOR_ALT})\s+)?(?P<noun>{_NOUN_ALT})\s+(?:is |are )?(?:much |a bit )?"
                rf"(?P<how>bigger|larger|smaller|tinier|huge|giant|tiny)\b"),
     re.compile(rf"\b(?P<how>bigger|larger|smaller|tinier)\s+(?P<noun>{_NOUN_ALT})\b"),
-    re.compile(rf"\bmake\s+(?P<target>it|them|everything|all)\s+(?:much |a bit )?(?P<how>bigger|larger|smaller|tinier)\b"),
+    re.compile(r"\bmake\s+(?P<target>it|them|everything|all)\s+(?:much |a bit )?(?P<how>bigger|larger|smaller|tinier)\b"),
 )
 _RESIZE = {"bigger": 1.5, "larger": 1.5, "huge": 1.9, "giant": 2.0, "smaller": 0.65, "tinier": 0.55, "tiny": 0.5}
 

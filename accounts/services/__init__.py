@@ -1,0 +1,30 @@
+"""Writes for members: accounts and profiles, follows and blocks, suspensions, members under 18 and their
+guardians, and notifications."""
+
+from .members import BIRTH_DATE_REQUIRED, user_set_avatar, user_signup, user_token, user_update_profile
+from .notifications import notification_create, notifications_mark_read
+from .relationships import block_create, block_delete, follow_create, follow_delete
+from .suspension import user_check_not_suspended, user_lift_suspension, user_suspend
+from .teens import guardian_accept, guardian_end, guardian_invite, teen_limits_update, watch_time_add
+
+__all__ = [
+    "BIRTH_DATE_REQUIRED",
+    "block_create",
+    "block_delete",
+    "follow_create",
+    "follow_delete",
+    "guardian_accept",
+    "guardian_end",
+    "guardian_invite",
+    "notification_create",
+    "notifications_mark_read",
+    "teen_limits_update",
+    "user_check_not_suspended",
+    "user_lift_suspension",
+    "user_set_avatar",
+    "user_signup",
+    "user_suspend",
+    "user_token",
+    "user_update_profile",
+    "watch_time_add",
+]

@@ -1,0 +1,70 @@
+"""Cursor pagination for every list: ``{"results": [...], "next": <cursor or null>}``.
+
+A cursor is an opaque, signed token; a malformed one is a 400 with a message, never a 500.
+"""
+
+from __future__ import annotations
+
+from django.core import signing
+
+from core.errors import Invalid
+
+_SIGNER = signing.Signer(salt="riff.cursor")
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 50
+
+
+def encode_cursor(payload) -> str:
+    return _SIGNER.sign_object(payload, compress=True)
+
+
+def decode_cursor(cursor: str | None):
+    if not cursor:
+        return None
+    try:
+        return _SIGNER.unsign_object(cursor)
+    except (signing.BadSignature, ValueError, TypeError):
+        raise Invalid("The page cursor is not valid. Start again from the first page.", code="bad_cursor")
+
+
+def page_size(request, default: int = DEFAULT_PAGE_SIZE) -> int:
+    raw = request.query_params.get("page_size")
+    if raw in (None, ""):
+        return default
+    try:
+        size = int(raw)
+    except ValueError:
+        raise Invalid("page_size must be a number.", code="bad_page_size")
+    if not 1 <= size <= MAX_PAGE_SIZE:
+        raise Invalid(f"page_size must be between 1 and {MAX_PAGE_SIZE}.", code="bad_page_size")
+    return size
+
+
+def keyset_page(
+    queryset, *, request, order_field: str = "created_at", default_size: int = DEFAULT_PAGE_SIZE, descending: bool = True
+):
+    """Keyset pagination on (order_field, id), newest first (or oldest first). Returns (items, next_cursor)."""
+    from django.db.models import Q
+
+    size = page_size(request, default_size)
+    cursor = decode_cursor(request.query_params.get("cursor"))
+    sign, beyond = ("-", "lt") if descending else ("", "gt")
+    qs = queryset.order_by(f"{sign}{order_field}", f"{sign}id")
+    if cursor is not None:
+        try:
+            value, last_id = cursor
+        except (TypeError, ValueError):
+            raise Invalid("The page cursor is not valid. Start again from the first page.", code="bad_cursor")
+        from django.utils.dateparse import parse_datetime
+
+        parsed = parse_datetime(value) if isinstance(value, str) else value
+        if parsed is None:
+            raise Invalid("The page cursor is not valid. Start again from the first page.", code="bad_cursor")
+        qs = qs.filter(Q(**{f"{order_field}__{beyond}": parsed}) | Q(**{order_field: parsed, f"id__{beyond}": last_id}))
+    items = list(qs[: size + 1])
+    next_cursor = None
+    if len(items) > size:
+        items = items[:size]
+        last = items[-1]
+        next_cursor = encode_cursor([getattr(last, order_field).isoformat(), last.pk])
+    return items, next_cursor

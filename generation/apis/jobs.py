@@ -1,0 +1,160 @@
+"""Generation jobs: ask for one, follow it, cancel it, discard or publish its draft."""
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.api import WriteRateThrottle
+from core.errors import Invalid, NotFound
+from core.media import public_url, signed_url
+from core.pagination import keyset_page
+from feed.apis import post_representation
+
+from .. import services
+from ..models import GenerationJob
+from ..selectors import job_get_for_owner, jobs_of
+
+
+class JobOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    progress = serializers.FloatField()
+    prompt = serializers.CharField()
+    prompt_public = serializers.BooleanField()
+    duration_s = serializers.FloatField()
+    aspect = serializers.CharField()
+    seed = serializers.IntegerField()
+    strength = serializers.FloatField()
+    remix_of = serializers.IntegerField(source="remix_of_id", allow_null=True)
+    cameos = serializers.SerializerMethodField()
+    error = serializers.CharField()
+    cancel_requested = serializers.BooleanField()
+    attempts = serializers.IntegerField()
+    max_attempts = serializers.IntegerField()
+    draft = serializers.CharField()
+    backend = serializers.CharField()
+    backend_meta = serializers.JSONField()
+    created_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+    video_url = serializers.SerializerMethodField()
+    poster_url = serializers.SerializerMethodField()
+    post_id = serializers.SerializerMethodField()
+
+    def get_cameos(self, job) -> list[int]:
+        return [c.pk for c in job.cameos.all()]
+
+    def _post(self, job):
+        try:
+            return job.post
+        except GenerationJob.post.RelatedObjectDoesNotExist:
+            return None
+
+    def get_post_id(self, job) -> int | None:
+        post = self._post(job)
+        return post.pk if post else None
+
+    def _url(self, job, name: str) -> str:
+        if not name:
+            return ""
+        if job.draft == GenerationJob.Draft.PUBLISHED:
+            return public_url(name)
+        if job.draft == GenerationJob.Draft.READY:
+            return signed_url(name)
+        return ""
+
+    def get_video_url(self, job) -> str:
+        return self._url(job, job.video)
+
+    def get_poster_url(self, job) -> str:
+        return self._url(job, job.poster)
+
+
+class JobListCreateApi(APIView):
+    throttle_classes = [WriteRateThrottle]
+    throttle_scope = "generation"
+    class InputSerializer(serializers.Serializer):
+        prompt = serializers.CharField(allow_blank=True, trim_whitespace=True, max_length=5000)
+        duration_s = serializers.FloatField(required=False, default=8.0)
+        aspect = serializers.CharField(required=False, default="9:16", max_length=10)
+        seed = serializers.IntegerField(required=False, allow_null=True, default=None)
+        remix_of = serializers.IntegerField(required=False, allow_null=True, default=None)
+        cameos = serializers.ListField(child=serializers.IntegerField(), required=False, default=list, max_length=10)
+        idempotency_key = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=64, default=None)
+        prompt_public = serializers.BooleanField(required=False, default=True)
+        strength = serializers.FloatField(required=False, default=0.6)
+        kind = serializers.ChoiceField(choices=["extend"], required=False, allow_null=True, default=None)
+
+    @extend_schema(
+        responses={200: inline_serializer("JobPage", {"results": JobOutputSerializer(many=True), "next": serializers.CharField(allow_null=True)})}
+    )
+    def get(self, request):
+        items, next_cursor = keyset_page(jobs_of(user=request.user), request=request)
+        return Response({"results": JobOutputSerializer(items, many=True).data, "next": next_cursor})
+
+    @extend_schema(request=InputSerializer, responses={202: JobOutputSerializer, 200: JobOutputSerializer})
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        if len(v["prompt"]) > services.MAX_PROMPT:
+            raise Invalid(
+                f"The prompt is too long ({len(v['prompt'])} characters; at most {services.MAX_PROMPT}).", code="prompt_too_long"
+            )
+        job, created = services.job_create(
+            user=request.user,
+            prompt=v["prompt"],
+            duration_s=v["duration_s"],
+            aspect=v["aspect"],
+            seed=v["seed"],
+            remix_of_id=v["remix_of"],
+            cameo_ids=v["cameos"],
+            idempotency_key=v["idempotency_key"] or None,
+            prompt_public=v["prompt_public"],
+            strength=v["strength"],
+            kind=v["kind"],
+        )
+        job = job_get_for_owner(user=request.user, job_id=job.pk)
+        return Response(JobOutputSerializer(job).data, status=status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK)
+
+
+def _owned(request, job_id: int) -> GenerationJob:
+    job = job_get_for_owner(user=request.user, job_id=job_id)
+    if job is None:
+        raise NotFound("There is no such generation.", code="not_found")
+    return job
+
+
+class JobDetailApi(APIView):
+    @extend_schema(responses={200: JobOutputSerializer})
+    def get(self, request, job_id: int):
+        return Response(JobOutputSerializer(_owned(request, job_id)).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, job_id: int):
+        """Discard the unpublished draft of a finished generation."""
+        services.job_discard(user=request.user, job=_owned(request, job_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class JobCancelApi(APIView):
+    @extend_schema(request=None, responses={200: JobOutputSerializer})
+    def post(self, request, job_id: int):
+        services.job_cancel(user=request.user, job=_owned(request, job_id))
+        return Response(JobOutputSerializer(_owned(request, job_id)).data)
+
+
+class JobPublishApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        caption = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+        visibility = serializers.ChoiceField(choices=["public", "followers", "private"], required=False, default="public")
+
+    @extend_schema(request=InputSerializer, responses={201: inline_serializer("PublishedPost", {"id": serializers.IntegerField()})})
+    def post(self, request, job_id: int):
+        job = _owned(request, job_id)  # 404 before any validation
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        post = services.job_publish(user=request.user, job=job, **data.validated_data)
+        return Response(post_representation(post, viewer=request.user), status=status.HTTP_201_CREATED)

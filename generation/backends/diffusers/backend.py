@@ -1,0 +1,311 @@
+"""The :class:`DiffusersBackend`: one per worker process, the checkpoint loaded once; each job is routed to a
+pipeline of the family, fitted to the model's grid, rendered with progress and cancel at every denoising step,
+retimed and resized to the clip asked for, and given its soundtrack."""
+
+from __future__ import annotations
+
+import gc
+import logging
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from .. import video_fit
+from ..base import BackendError, Clip, GenerationRequest, ProgressCallback
+from ..preview.scene import extract_dialogue
+from .conditioning import condition_inputs
+from .loading import (
+    CACHE_MODES,
+    FAMILY_DEFAULTS,
+    OFFLOAD_MODES,
+    cache_config,
+    check_choice,
+    detect_family,
+    enable_offload,
+    load_pipeline,
+    resolve_dtype,
+    share_weights,
+    transformer_of,
+)
+from .routes import Route, ltx_route, wan_route
+from .soundtrack import audio_length_argument, audio_sample_rate, mono, soundtrack
+
+logger = logging.getLogger("generation.backends.diffusers")
+
+
+class DiffusersBackend:
+    name = "diffusers"
+
+    def __init__(
+        self,
+        *,
+        model_dir: str | Path,
+        device: str | None = None,
+        dtype: str | torch.dtype | None = None,
+        offload: str = "none",
+        steps: int | None = None,
+        guidance: float | None = None,
+        cache: str | None = None,
+        audio_model_dir: str | Path | None = None,
+        short_side: int | None = None,
+        fps: int | None = None,
+        audio_steps: int | None = None,
+    ):
+        self.model_dir = Path(model_dir)
+        self.family, self.class_name = detect_family(self.model_dir)
+        defaults = FAMILY_DEFAULTS[self.family]
+        self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+        self.dtype = resolve_dtype(dtype, self.device)
+        self.offload = check_choice("offload", offload, OFFLOAD_MODES)
+        self.steps = steps or defaults.steps
+        self.guidance = defaults.guidance if guidance is None else guidance
+        self.short_side = short_side or defaults.short_side
+        self.fps = fps or defaults.fps
+        self.audio_steps = audio_steps
+
+        self._base = self._load(self.model_dir)
+        self.grid = self._model_grid()
+        self._variants: dict[str, Any] = {self.class_name: self._base}
+        self._offloaded: Any = None
+        self._active: Any = self._base
+        self.cache = self._enable_cache(cache)
+        self._audio = self._load_audio(Path(audio_model_dir)) if audio_model_dir else None
+        logger.info(
+            "diffusers backend ready: %s (%s) on %s/%s, offload=%s, cache=%s, audio model=%s",
+            self.model_dir, self.class_name, self.device, self.dtype, self.offload, self.cache, audio_model_dir,
+        )
+
+    @classmethod
+    def from_settings(cls, settings) -> "DiffusersBackend":
+        return cls(
+            model_dir=settings.GENERATION_MODEL,
+            device=settings.GENERATION_DEVICE or None,
+            dtype=settings.GENERATION_DTYPE or None,
+            offload=settings.GENERATION_OFFLOAD,
+            steps=settings.GENERATION_STEPS,
+            guidance=settings.GENERATION_GUIDANCE,
+            cache=settings.GENERATION_CACHE or None,
+            audio_model_dir=settings.AUDIO_MODEL or None,
+            short_side=settings.GENERATION_SHORT_SIDE,
+        )
+
+    # --- Loading ----------------------------------------------------------------------------------------
+
+    def _load(self, model_dir: Path) -> Any:
+        return load_pipeline(model_dir, dtype=self.dtype, device=self.device, offload=self.offload)
+
+    def _load_audio(self, model_dir: Path) -> Any:
+        pipe = self._load(model_dir)
+        audio_length_argument(pipe)  # fail now, not at the first job, if it is not a text-to-audio model
+        self._offload(pipe)
+        return pipe
+
+    def _place(self, pipe: Any) -> None:
+        """Give ``pipe`` the offload hooks (pipelines sharing modules take turns holding them)."""
+        if self._offloaded is not pipe:
+            self._offload(pipe)
+            self._offloaded = pipe
+
+    def _offload(self, pipe: Any) -> None:
+        enable_offload(pipe, offload=self.offload, device=self.device)
+
+    def _model_grid(self) -> video_fit.ModelGrid:
+        pipe = self._base
+        transformer = transformer_of(pipe)
+        if self.family == "wan":
+            multiple = pipe.vae_scale_factor_spatial * transformer.config.patch_size[1]
+            step = pipe.vae_scale_factor_temporal
+        else:
+            multiple = pipe.vae_spatial_compression_ratio * pipe.transformer_spatial_patch_size
+            step = pipe.vae_temporal_compression_ratio
+        return video_fit.ModelGrid(fps=self.fps, frame_step=step, size_multiple=multiple)
+
+    def _enable_cache(self, mode: str | None) -> str | None:
+        if mode is None:
+            return None
+        check_choice("cache", mode, CACHE_MODES)
+        transformer = transformer_of(self._base)
+        config = cache_config(mode, lambda: self._active.current_timestep)
+        if config is None or not hasattr(transformer, "enable_cache"):
+            logger.info("cache=%s skipped: not offered for %s by this diffusers", mode, type(transformer).__name__)
+            return None
+        try:
+            transformer.enable_cache(config)
+        except Exception as exc:
+            logger.info("cache=%s skipped: %s does not support it (%s)", mode, type(transformer).__name__, exc)
+            return None
+        logger.info("cache=%s enabled on %s", mode, type(transformer).__name__)
+        return mode
+
+    def _variant(self, class_name: str) -> Any:
+        """The pipeline ``class_name`` over the loaded weights, built on first use."""
+        if class_name not in self._variants:
+            import diffusers
+
+            self._variants[class_name] = share_weights(getattr(diffusers, class_name), self._base)
+        return self._variants[class_name]
+
+    # --- Jobs -------------------------------------------------------------------------------------------
+
+    def route(self, kind: str) -> Route:
+        """The pipeline and conditioning for a job ``kind``; :class:`BackendError` when the model cannot."""
+        if self.family == "ltx":
+            return ltx_route(kind)
+        return wan_route(kind, self._base)
+
+    def plan(self, request: GenerationRequest) -> video_fit.RenderShape:
+        """What the model renders for ``request``: never larger than the clip asked for."""
+        short_side = min(self.short_side, request.short_side)
+        return video_fit.fit_request(self.grid, duration_s=request.duration_s, aspect=request.aspect,
+                                     short_side=short_side)
+
+    def generate(self, request: GenerationRequest, on_progress: ProgressCallback) -> Clip:
+        route = self.route(request.kind)
+        shape = self.plan(request)
+        pipe = self._variant(route.pipeline)
+        inputs = self._inputs(route, request, shape)
+        video, steps = self._render(pipe, inputs, request.seed, on_progress)
+        frames = video_fit.resize(video_fit.retime(video, request.num_frames), request.size)
+        duration_s = request.num_frames / request.fps
+        bed = self._audio_bed(request, duration_s) if self._audio is not None else None
+        audio, sample_rate = soundtrack(request, duration_s, bed=bed)
+        meta = self._meta(route, request, shape, steps)
+        meta["audio"] = type(self._audio).__name__ if self._audio is not None else "ambience"
+        return Clip(frames=frames, fps=request.fps, audio=audio, sample_rate=sample_rate, meta=meta)
+
+    def _inputs(self, route: Route, request: GenerationRequest, shape: video_fit.RenderShape) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {
+            "prompt": request.prompt,
+            "height": shape.height,
+            "width": shape.width,
+            "num_frames": shape.num_frames,
+            "num_inference_steps": self.steps,
+            "guidance_scale": self.guidance,
+            "output_type": "np",
+        }
+        if self.family == "ltx":
+            kwargs["frame_rate"] = shape.fps
+        kwargs.update(condition_inputs(route, request, shape, self.steps))
+        if route.pipeline == "WanVideoToVideoPipeline":
+            del kwargs["num_frames"]  # taken from the conditioning video
+        return kwargs
+
+    def _render(
+        self, pipe: Any, inputs: dict[str, Any], seed: int, on_progress: ProgressCallback
+    ) -> tuple[np.ndarray, int]:
+        """Run ``pipe``: (uint8 frames T×H×W×3, denoising steps run). Falls back to no cache once if it fails."""
+        try:
+            return self._run(pipe, inputs, seed, on_progress)
+        except BackendError:
+            if self.cache is None:
+                raise
+            logger.warning("generation failed with cache=%s; disabling the cache and trying once more", self.cache)
+            transformer_of(self._base).disable_cache()
+            self.cache = None
+            return self._run(pipe, inputs, seed, on_progress)
+
+    def _run(
+        self, pipe: Any, inputs: dict[str, Any], seed: int, on_progress: ProgressCallback
+    ) -> tuple[np.ndarray, int]:
+        self._place(pipe)
+        self._active = pipe
+        reporter = _StepReporter(on_progress)
+        generator = torch.Generator(device=self.device).manual_seed(seed)
+        try:
+            output = pipe(**inputs, generator=generator, callback_on_step_end=reporter)
+        except Exception as exc:
+            self._recover(pipe)
+            raise _readable_failure(exc) from exc
+        if reporter.stopped is not None:
+            raise reporter.stopped
+        return video_fit.to_uint8(np.asarray(output.frames[0])), pipe.num_timesteps
+
+    def _recover(self, pipe: Any) -> None:
+        """Leave the pipeline and the device ready for the next job after a failure."""
+        try:
+            pipe.maybe_free_model_hooks()
+        except Exception:
+            logger.exception("could not reset the pipeline hooks after a failure")
+        gc.collect()
+        if self.device.type == "cuda":
+            torch.cuda.empty_cache()
+
+    def _meta(
+        self, route: Route, request: GenerationRequest, shape: video_fit.RenderShape, steps: int
+    ) -> dict[str, Any]:
+        width, height = request.size
+        return {
+            "backend": self.name,
+            "model": self.model_dir.name,
+            "family": self.family,
+            "pipeline": route.pipeline,
+            "condition": route.condition,
+            "num_frames": shape.num_frames,
+            "width": shape.width,
+            "height": shape.height,
+            "fps": shape.fps,
+            "steps": steps,
+            "guidance": self.guidance,
+            "seed": request.seed,
+            "cache": self.cache,
+            "requested": {
+                "duration_s": request.duration_s,
+                "aspect": request.aspect,
+                "num_frames": request.num_frames,
+                "fps": request.fps,
+                "width": width,
+                "height": height,
+            },
+        }
+
+    # --- Sound ------------------------------------------------------------------------------------------
+
+    def _audio_bed(self, request: GenerationRequest, duration_s: float) -> tuple[np.ndarray, int]:
+        """An ambience/music bed of ``duration_s`` from the audio model, mono float32."""
+        pipe = self._audio
+        _, scene_words = extract_dialogue(request.prompt)  # the lines are spoken by TTS, not by the bed
+        kwargs: dict[str, Any] = {"prompt": " ".join(scene_words.split()), "output_type": "np"}
+        length_arg, max_s = audio_length_argument(pipe)
+        kwargs[length_arg] = min(duration_s, max_s) if max_s else duration_s
+        if self.audio_steps:
+            kwargs["num_inference_steps"] = self.audio_steps
+        generator = torch.Generator(device=self.device).manual_seed(request.seed)
+        try:
+            output = pipe(**kwargs, generator=generator)
+        except Exception as exc:
+            self._recover(pipe)
+            raise _readable_failure(exc, model="audio model") from exc
+        return mono(np.asarray(output.audios[0], dtype=np.float32)), audio_sample_rate(pipe)
+
+
+class _StepReporter:
+    """``callback_on_step_end``: reports each denoising step; a raising ``on_progress`` stops the pipeline.
+
+    The exception (``JobCancelled``, or any other from the caller) is kept and re-raised by the backend once
+    the pipeline returns, so a cancel takes effect within one step.
+    """
+
+    def __init__(self, on_progress: ProgressCallback):
+        self.on_progress = on_progress
+        self.stopped: Exception | None = None
+
+    def __call__(self, pipe: Any, step: int, timestep: Any, callback_kwargs: dict[str, Any]) -> dict[str, Any]:
+        if self.stopped is None:
+            try:
+                self.on_progress(step + 1, pipe.num_timesteps)
+            except Exception as exc:
+                self.stopped = exc
+                pipe._interrupt = True
+        return callback_kwargs
+
+
+def _readable_failure(exc: Exception, *, model: str = "video model") -> BackendError:
+    out_of_memory = isinstance(exc, torch.OutOfMemoryError) or (
+        isinstance(exc, RuntimeError) and "out of memory" in str(exc).lower()
+    )
+    if out_of_memory:
+        # Memory is freed before this is raised, so a retry starts clean; a smaller or shorter clip may fit.
+        return BackendError(f"The {model} ran out of GPU memory for this clip.", transient=True)
+    return BackendError(f"The {model} failed: {type(exc).__name__}: {exc}")

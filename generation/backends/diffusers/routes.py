@@ -1,0 +1,78 @@
+"""Which pipeline of the family a kind of job runs on, and what it is conditioned on.
+
+What a Wan checkpoint can do follows from its transformer: ``in_channels == z_dim`` renders from text (and, with
+``expand_timesteps`` as in Wan2.2-TI2V, also from a first frame); a larger ``in_channels`` (Wan2.1/2.2 I2V) only
+animates an image; a ``WanVACETransformer3DModel`` does all kinds through ``WanVACEPipeline``. A job the model
+cannot do fails with a :class:`BackendError` saying why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..base import BackendError
+from .loading import transformer_of
+
+
+@dataclass(frozen=True)
+class Route:
+    """The pipeline a job kind runs on, and what it is conditioned on."""
+
+    pipeline: str
+    # "none" | "parent_video" | "parent_first_frame" | "parent_last_frame" | "cameo_image" | "cameo_references"
+    condition: str
+
+
+def ltx_route(kind: str) -> Route:
+    routes = {
+        "text": Route("LTXPipeline", "none"),
+        "remix": Route("LTXConditionPipeline", "parent_video"),
+        "cameo": Route("LTXImageToVideoPipeline", "cameo_image"),
+        "extend": Route("LTXImageToVideoPipeline", "parent_last_frame"),
+    }
+    if kind not in routes:
+        raise BackendError(f"Unknown kind of generation {kind!r}.")
+    return routes[kind]
+
+
+def wan_route(kind: str, pipe: Any) -> Route:
+    transformer = transformer_of(pipe)
+    if type(transformer).__name__.startswith("WanVACE"):
+        routes = {
+            "text": Route("WanVACEPipeline", "none"),
+            "remix": Route("WanVACEPipeline", "parent_video"),
+            "cameo": Route("WanVACEPipeline", "cameo_references"),
+            "extend": Route("WanVACEPipeline", "parent_last_frame"),
+        }
+        if kind not in routes:
+            raise BackendError(f"Unknown kind of generation {kind!r}.")
+        return routes[kind]
+
+    from_text = transformer.config.in_channels == pipe.vae.config.z_dim
+    from_image = not from_text or bool(pipe.config.get("expand_timesteps"))
+    if kind == "text":
+        if not from_text:
+            raise BackendError("This video model animates a starting image; it cannot make a clip from text alone.")
+        return Route("WanPipeline", "none")
+    if kind == "remix":
+        if from_text:
+            return Route("WanVideoToVideoPipeline", "parent_video")
+        return wan_image_route(pipe, transformer, "parent_first_frame")
+    if kind in ("cameo", "extend"):
+        if not from_image:
+            raise BackendError(
+                "This video model makes clips from text only; cameos and extensions need an image-to-video "
+                "model (such as Wan2.2-TI2V or a Wan I2V checkpoint) or a VACE model."
+            )
+        return wan_image_route(pipe, transformer, "cameo_image" if kind == "cameo" else "parent_last_frame")
+    raise BackendError(f"Unknown kind of generation {kind!r}.")
+
+
+def wan_image_route(pipe: Any, transformer: Any, condition: str) -> Route:
+    needs_encoder = transformer.config.get("image_dim") is not None
+    if needs_encoder and getattr(pipe, "image_encoder", None) is None:
+        raise BackendError(
+            "This image-to-video model needs its image encoder, and the model directory has none (image_encoder/)."
+        )
+    return Route("WanImageToVideoPipeline", condition)

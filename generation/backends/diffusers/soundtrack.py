@@ -1,0 +1,75 @@
+"""The clip's sound on the GPU path: quoted dialogue spoken by TTS over an ambience bed, from an optional diffusers
+audio model or the preview backend's synthesiser, on the same timeline as the picture."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import numpy as np
+
+from ..base import GenerationRequest
+from ..preview import audio, scene, tts
+from ..preview.world import World
+from .loading import BackendConfigError
+
+AUDIO_BED_RMS = 0.05  # a generated bed sits under dialogue (speech is mixed at 0.6 of full scale)
+
+
+def soundtrack(
+    request: GenerationRequest, duration_s: float, *, bed: tuple[np.ndarray, int] | None = None
+) -> tuple[np.ndarray, int]:
+    """The clip's sound: quoted dialogue spoken by TTS over an ambience bed, mono float32 in [-1, 1].
+
+    The prompt is read by the preview backend's parser (setting, weather, quoted lines) and the sound is built
+    with its speech and ambience functions, on a timeline of exactly ``duration_s``. ``bed`` (samples, rate)
+    from an audio model replaces the synthesised ambience; it is repeated if shorter than the clip.
+    """
+    sample_rate = audio.SAMPLE_RATE
+    n = round(duration_s * sample_rate)
+    plan = scene.parse_prompt(request.prompt, seed=request.seed, world=World.for_aspect(request.aspect))
+    lines = plan["dialogue"]
+    speech = [tts.speak(line["text"], sample_rate) for line in lines]
+    spoken = audio.schedule_dialogue(lines, speech, duration=duration_s, sample_rate=sample_rate)
+    voice, presence = audio.speech_track(spoken, n, sample_rate)
+    ambience = fit_bed(*bed, n, sample_rate) if bed is not None else audio.ambience_track(plan, n, sample_rate)
+    silence = np.zeros(n, dtype=np.float32)
+    return audio.mix(impacts=silence, ambience=ambience, speech=voice, presence=presence), sample_rate
+
+
+def fit_bed(samples: np.ndarray, rate: int, n: int, sample_rate: int) -> np.ndarray:
+    """An audio model's output resampled to ``sample_rate``, repeated or cut to ``n`` samples, at bed level."""
+    if len(samples) == 0:
+        return np.zeros(n, dtype=np.float32)
+    length = max(1, round(len(samples) * sample_rate / rate))
+    resampled = np.interp(np.arange(length) * (rate / sample_rate), np.arange(len(samples)), samples)
+    track = np.resize(resampled, n)
+    rms = float(np.sqrt(np.mean(track**2))) if n else 0.0
+    if rms > 0:
+        track *= AUDIO_BED_RMS / rms
+    return track.astype(np.float32)
+
+
+def audio_length_argument(pipe: Any) -> tuple[str, float | None]:
+    """The audio pipeline's length argument and its longest length in seconds (None: unbounded)."""
+    parameters = inspect.signature(pipe.__call__).parameters
+    if "audio_end_in_s" in parameters:  # Stable Audio: a fixed window
+        window = pipe.transformer.config.sample_size * pipe.vae.hop_length / pipe.vae.config.sampling_rate
+        return "audio_end_in_s", float(window)
+    if "audio_length_in_s" in parameters:  # AudioLDM, AudioLDM2, MusicLDM
+        return "audio_length_in_s", None
+    raise BackendConfigError(f"{type(pipe).__name__} is not a text-to-audio pipeline this backend can use.")
+
+
+def audio_sample_rate(pipe: Any) -> int:
+    vocoder = getattr(pipe, "vocoder", None)
+    if vocoder is not None:
+        return int(vocoder.config.sampling_rate)
+    return int(pipe.vae.config.sampling_rate)
+
+
+def mono(audio: np.ndarray) -> np.ndarray:
+    """(samples,), (channels, samples) → mono (samples,)."""
+    if audio.ndim == 2:
+        audio = audio.mean(axis=0)
+    return np.clip(audio.reshape(-1), -1.0, 1.0).astype(np.float32)

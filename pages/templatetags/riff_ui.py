@@ -1,0 +1,93 @@
+"""Template helpers for the web pages: the unread-notification badge and times written the way people say them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django import template
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from accounts.selectors import notifications_unread_count
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def unread_notifications(context) -> int:
+    """The top bar's badge: one COUNT query per page, for signed-in people only."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return 0
+    return notifications_unread_count(user=user)
+
+
+# What a notification says when the service stored no sentence for it (the websocket event and the API both carry
+# the kind and the actor). static/js/dom.js has the same table.
+NOTIFICATION_TEXT = {
+    "follow": "{actor} followed you.",
+    "like": "{actor} liked your clip.",
+    "comment": "{actor} commented on your clip.",
+    "remix": "{actor} remixed your clip.",
+    "cameo_use": "{actor} used your cameo.",
+    "cameo_request": "{actor} asked to use your cameo.",
+    "cameo_approved": "{actor} approved you to use their cameo.",
+}
+
+
+@register.filter
+def notification_text(notification: dict) -> str:
+    if notification.get("text"):
+        return notification["text"]
+    actor = notification.get("actor") or {}
+    who = f"@{actor['username']}" if actor.get("username") else "Someone"
+    return NOTIFICATION_TEXT.get(notification.get("kind"), "You have a new notification.").format(actor=who)
+
+
+def _as_datetime(value) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and value:
+        return parse_datetime(value)
+    return None
+
+
+@register.filter
+def ago(value) -> str:
+    """“just now”, “5 min ago”, “3 h ago”, “2 d ago”, then the date (API timestamps arrive as ISO strings)."""
+    moment = _as_datetime(value)
+    if moment is None:
+        return ""
+    seconds = (timezone.now() - moment).total_seconds()
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min ago"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)} h ago"
+    if seconds < 7 * 86400:
+        return f"{int(seconds // 86400)} d ago"
+    return moment.strftime("%d %b %Y").lstrip("0")
+
+
+@register.filter
+def iso(value) -> str:
+    moment = _as_datetime(value)
+    return moment.isoformat() if moment else ""
+
+
+@register.filter
+def count(value) -> str:
+    """Compact counts: 999, 1.2K, 34K, 1.5M."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return "0"
+    if number < 1000:
+        return str(number)
+    for limit, suffix in ((1_000_000, "M"), (1_000, "K")):
+        if number >= limit:
+            short = number / limit
+            return f"{short:.1f}".rstrip("0").rstrip(".") + suffix if short < 10 else f"{int(short)}{suffix}"
+    return str(number)

@@ -1,0 +1,27 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from .views import accounts, cameos, feed, generation, moderation
+
+urlpatterns = [
+    path("signup/", accounts.signup_page, name="signup"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("notifications/", accounts.notifications_page, name="notifications-page"),
+    path("", feed.feed_page, name="feed-page"),
+    path("posts/<int:post_id>/", feed.post_page, name="post-page"),
+    path("u/<str:username>/", feed.profile_page, name="profile-page"),
+    path("create/", generation.create_page, name="create-page"),
+    path("drafts/", generation.drafts_page, name="drafts-page"),
+    path("drafts/<int:job_id>/", generation.draft_page, name="draft-page"),
+    path("provenance/", generation.provenance_page, name="provenance-page"),
+    path("cameos/", cameos.cameo_list_page, name="cameos-page"),
+    path("cameos/<int:cameo_id>/", cameos.cameo_page, name="cameo-page"),
+    path("cameos/<int:cameo_id>/action", cameos.cameo_action, name="cameo-action"),
+    path("moderation/", moderation.moderation_page, name="moderation-page"),
+    path("moderation/mine/", moderation.my_moderation_page, name="my-moderation-page"),
+]

@@ -1,0 +1,97 @@
+"""Pages for making clips: the composer (which follows a generation live and previews the draft), the drafts and
+the provenance check. static/js/composer.js and static/js/drafts.js do the rest against the JSON API and the
+websocket."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from cameos.apis import CameoListCreateApi
+from feed.apis import PostDetailApi
+from generation import apis
+from generation.models import GenerationJob
+
+from ..api_data import api_data
+
+DURATIONS = (2, 4, 6, 8, 10, 15, 20)
+DEFAULT_DURATION = 4
+ASPECTS = (("9:16", "Portrait 9:16"), ("16:9", "Landscape 16:9"), ("1:1", "Square 1:1"))
+DRAFTS_PAGE = 20
+# A draft list shows what is private and still the person's to decide: clips being made, drafts waiting to be
+# published or deleted, and failures with their reason. Published and discarded drafts live elsewhere or nowhere.
+DRAFT_LIST_HIDES = {GenerationJob.Draft.PUBLISHED, GenerationJob.Draft.DISCARDED}
+
+
+def _usable_cameos(request) -> list[dict]:
+    status, page = api_data(CameoListCreateApi, request, query={"page_size": 50})
+    if status != 200:
+        return []
+    return [cameo for cameo in page["results"] if cameo.get("can_use")]
+
+
+def _composer(request, *, job_id: int | None):
+    job, job_error = None, ""
+    if job_id is not None:
+        status, data = api_data(apis.JobDetailApi, request, job_id=job_id)
+        if status == 200:
+            job = data
+        else:
+            job_error = data.get("detail", "This generation could not be loaded.")
+    remix, remix_error = None, ""
+    raw_remix = request.GET.get("remix_of") or (job and job.get("remix_of"))
+    if raw_remix:
+        try:
+            remix_id = int(raw_remix)
+        except (TypeError, ValueError):
+            remix_error = "The clip to remix is not a valid clip id."
+        else:
+            status, data = api_data(PostDetailApi, request, post_id=remix_id)
+            if status == 200:
+                remix = data
+            else:
+                remix_error = "The clip to remix does not exist or you cannot see it."
+    return render(
+        request,
+        "generation/create.html",
+        {
+            "job": job,
+            "error": job_error or remix_error,
+            "remix": remix,
+            "cameos": _usable_cameos(request),
+            "durations": DURATIONS,
+            "duration": int(job["duration_s"]) if job else DEFAULT_DURATION,
+            "aspects": ASPECTS,
+            "aspect": job["aspect"] if job else "9:16",
+        },
+        status=404 if job_error else 200,
+    )
+
+
+@login_required
+def create_page(request):
+    raw = request.GET.get("job")
+    return _composer(request, job_id=int(raw) if raw and raw.isdigit() else None)
+
+
+@login_required
+def draft_page(request, job_id: int):
+    return _composer(request, job_id=job_id)
+
+
+@login_required
+def drafts_page(request):
+    _, page = api_data(apis.JobListCreateApi, request, query={"page_size": DRAFTS_PAGE, "cursor": request.GET.get("cursor")})
+    jobs = [job for job in page.get("results", []) if job["draft"] not in DRAFT_LIST_HIDES and job["status"] != "cancelled"]
+    return render(
+        request,
+        "generation/drafts.html",
+        {"jobs": jobs, "next": page.get("next"), "error": page.get("detail", "") if "results" not in page else ""},
+    )
+
+
+def provenance_page(request):
+    """Check a clip: open to everyone, like POST /api/provenance/verify; static/js/provenance.js uploads the file
+    and shows the report."""
+    return render(request, "generation/provenance.html", {"max_mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024)})

@@ -1,0 +1,52 @@
+"""Helpers the tests share (the benchmarks use some too): waiting for a job to finish, a member with an API token,
+and re-encoding a clip the way a re-share through another app does."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+
+PASSWORD = "correct-horse-42"
+
+
+def wait_for_job(job_id: int, *, timeout: float = 120, until=None):
+    """The job once it is finished (or once ``until(job)`` holds), read from the database every 0.2 s; fails the
+    test with the job's state after ``timeout`` seconds."""
+    from generation.models import GenerationJob
+
+    done = until or (lambda job: job.is_finished)
+    deadline = time.monotonic() + timeout
+    while True:
+        job = GenerationJob.objects.get(pk=job_id)
+        if done(job):
+            return job
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"job {job_id} did not get there in {timeout:g} s: {job.status} {job.errors}")
+        time.sleep(0.2)
+
+
+def member_with_token(username: str, **fields):
+    """A new member signed up through the service, and their API token: (user, token)."""
+    from accounts.services import user_signup, user_token
+
+    user = user_signup(username=username, password=PASSWORD, **fields)
+    return user, user_token(user=user)
+
+
+def reencode(src: Path, dst: Path, *, crf: int, scale: float = 1.0, keep_audio: bool = False) -> np.ndarray:
+    """Decode a clip, scale it (``scale`` of each side, even sizes, OpenCV's area filter), encode it again with
+    PyAV at ``crf`` and its own frame rate, with its sound when ``keep_audio``; return the copy's decoded frames."""
+    import cv2
+
+    from core.video import decode_audio, decode_frames, encode_mp4, probe
+
+    frames = decode_frames(src)
+    if scale != 1.0:
+        height, width = frames.shape[1:3]
+        size = (round(width * scale) // 2 * 2, round(height * scale) // 2 * 2)
+        frames = np.stack([cv2.resize(frame, size, interpolation=cv2.INTER_AREA) for frame in frames])
+    audio, rate = decode_audio(src) if keep_audio else (None, 24_000)
+    encode_mp4(frames, round(probe(src)["fps"]), audio, rate, dst, crf=crf)
+    return decode_frames(dst)
