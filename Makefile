@@ -48,11 +48,13 @@ test: $(DEV_STAMP) chromium services-deps
 	$(MAKE) --no-print-directory test-production
 
 TOPOLOGY_DIR ?= $(CURDIR)/var/test-topology
-# Library tests that touch no database, broker or storage ran in the first pass already; so did the API fuzzing
-# and the diffusers backend (their storage and database paths are the ones the other tests cover here).
+# Library tests that touch no database, broker or storage ran in the first pass already; so did the API fuzzing,
+# the diffusers backend and the watermark's re-share survey (their storage and database paths are the ones the
+# other tests cover here).
 PRODUCTION_SKIP := --ignore=tests/generation/test_preview_backend.py --ignore=tests/generation/test_scene_parser.py \
 	--ignore=tests/generation/test_media.py --ignore=tests/generation/test_provenance.py \
 	--ignore=tests/generation/test_diffusers_backend.py --ignore=tests/generation/test_diffusers_worker.py \
+	--ignore=tests/generation/test_watermark_reshare.py --ignore=tests/cameos/test_speech.py \
 	--ignore=tests/api/test_fuzz_schema.py
 test-production: $(DEV_STAMP) services-deps
 	@rm -rf $(TOPOLOGY_DIR); mkdir -p $(TOPOLOGY_DIR)

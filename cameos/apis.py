@@ -56,6 +56,8 @@ class CameoOutputSerializer(serializers.Serializer):
     is_owner = serializers.SerializerMethodField()
     can_use = serializers.SerializerMethodField()
     my_request = serializers.SerializerMethodField()
+    voice = serializers.SerializerMethodField()
+    verify_url = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
@@ -98,6 +100,22 @@ class CameoOutputSerializer(serializers.Serializer):
 
     def get_my_request(self, cameo) -> str | None:
         return getattr(cameo, "my_request", None)
+
+    def get_voice(self, cameo) -> dict | None:
+        """The voice kept from the verification clip: for its owner only (null for everyone else)."""
+        if not self._is_owner(cameo):
+            return None
+        return {
+            "kept": bool(cameo.voice),
+            "kept_at": cameo.voice_kept_at.isoformat() if cameo.voice_kept_at else None,
+            "url": signed_url(cameo.voice) if cameo.voice else "",
+        }
+
+    def get_verify_url(self, cameo) -> str | None:
+        """Where the owner verifies a person cameo not verified yet (null otherwise)."""
+        if not self._is_owner(cameo) or cameo.kind != Cameo.Kind.PERSON or cameo.verified_at is not None:
+            return None
+        return selectors.verify_url(cameo)
 
 
 class RequestOutputSerializer(serializers.Serializer):
@@ -242,20 +260,36 @@ class CameoVerifyApi(APIView):
     class InputSerializer(serializers.Serializer):
         clip = serializers.FileField()
         challenge = serializers.IntegerField(required=False, allow_null=True, default=None)
+        keep_voice = serializers.BooleanField(required=False, default=False)
 
     @extend_schema(request={"multipart/form-data": InputSerializer}, responses={202: CameoOutputSerializer})
     def post(self, request, cameo_id: int):
         """A short clip of the owner saying the challenge phrase. The check runs in a worker; the answer is 202
-        with ``verification.state`` = ``pending``, and the verdict arrives as a ``notification`` event."""
+        with ``verification.state`` = ``pending``, and the verdict arrives as a ``notification`` event. With
+        ``keep_voice`` the clip's voice is kept as the cameo's voice once it passes (only its owner can hear it,
+        and ``DELETE /api/cameos/<id>/voice`` deletes it)."""
         _refuse_large_body(request)
         cameo = cameo_owned(request, cameo_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         clip = clip_from_upload(data.validated_data["clip"], what="clip")
         services.cameo_verification_submit(
-            user=request.user, cameo=cameo, clip=clip, challenge_id=data.validated_data["challenge"]
+            user=request.user,
+            cameo=cameo,
+            clip=clip,
+            challenge_id=data.validated_data["challenge"],
+            keep_voice=data.validated_data["keep_voice"],
         )
         return Response(_represent(request, cameo_id), status=status.HTTP_202_ACCEPTED)
+
+
+class CameoVoiceApi(APIView):
+    @extend_schema(responses={204: None})
+    def delete(self, request, cameo_id: int):
+        """Delete the voice kept from the verification clip (owner only)."""
+        if not services.cameo_voice_delete(user=request.user, cameo=cameo_owned(request, cameo_id)):
+            raise NotFound("This cameo keeps no voice.", code="no_voice")
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class CameoRequestsApi(APIView):

@@ -21,6 +21,8 @@ VOICE_MIN_DBFS = -50.0
 MIN_RUN_FRAMES = 3
 SAMPLE_EVERY_S = 0.25  # frames are kept at this spacing while decoding, then thinned to ``max_frames``
 FRAME_MAX_SIDE = 640
+MOTION_EVERY_S = 0.04  # grey frames kept for the lip-movement measure (25 a second: syllables come at ~5 Hz)
+MOTION_MAX_SIDE = 320
 
 
 class ClipError(Exception):
@@ -33,6 +35,8 @@ class DecodedClip:
     duration_s: float = 0.0
     audio: np.ndarray | None = None  # mono float32 at SAMPLE_RATE, None when the clip has no sound
     created_at: datetime | None = None  # the container's creation time, when it has one
+    motion: list[np.ndarray] = field(default_factory=list)  # grey uint8 frames every MOTION_EVERY_S (on request)
+    motion_times: list[float] = field(default_factory=list)  # their times in seconds
 
 
 def _creation_time(container) -> datetime | None:
@@ -52,8 +56,9 @@ def _thin(frames: list[np.ndarray], count: int) -> list[np.ndarray]:
     return [frames[i] for i in picks]
 
 
-def decode_clip(path: str, *, max_frames: int = 10, max_duration_s: float = 30.0) -> DecodedClip:
-    """Sampled frames and the whole soundtrack of a short clip. Raises ClipError for what cannot be used."""
+def decode_clip(path: str, *, max_frames: int = 10, max_duration_s: float = 30.0, motion: bool = False) -> DecodedClip:
+    """Sampled frames and the whole soundtrack of a short clip (and, with ``motion``, small grey frames every
+    ``MOTION_EVERY_S`` for the lip-movement measure). Raises ClipError for what cannot be used."""
     import av
 
     try:
@@ -65,8 +70,11 @@ def decode_clip(path: str, *, max_frames: int = 10, max_duration_s: float = 30.0
         if not container.streams.video:
             raise ClipError("The clip has no picture.")
         kept: list[np.ndarray] = []
+        grey: list[np.ndarray] = []
+        grey_times: list[float] = []
         last_t = 0.0
         next_t = 0.0
+        next_motion_t = 0.0
         try:
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
@@ -75,6 +83,16 @@ def decode_clip(path: str, *, max_frames: int = 10, max_duration_s: float = 30.0
                 if t > max_duration_s + 1:
                     raise ClipError(f"The clip is too long: keep it under {max_duration_s:.0f} seconds.")
                 last_t = max(last_t, t)
+                if motion and t + 1e-6 >= next_motion_t:
+                    scale = min(1.0, MOTION_MAX_SIDE / max(frame.width, frame.height))
+                    small = frame.reformat(
+                        width=max(2, round(frame.width * scale) // 2 * 2),
+                        height=max(2, round(frame.height * scale) // 2 * 2),
+                        format="gray",
+                    )
+                    grey.append(small.to_ndarray())
+                    grey_times.append(t)
+                    next_motion_t = t + MOTION_EVERY_S
                 if t + 1e-6 >= next_t:
                     width, height = frame.width, frame.height
                     scale = min(1.0, FRAME_MAX_SIDE / max(width, height))
@@ -95,7 +113,30 @@ def decode_clip(path: str, *, max_frames: int = 10, max_duration_s: float = 30.0
     duration = last_t + SAMPLE_EVERY_S if len(kept) > 1 else 0.0
     if audio is not None:
         duration = max(duration, len(audio) / SAMPLE_RATE)
-    return DecodedClip(frames=_thin(kept, max_frames), duration_s=duration, audio=audio, created_at=created_at)
+    return DecodedClip(
+        frames=_thin(kept, max_frames),
+        duration_s=duration,
+        audio=audio,
+        created_at=created_at,
+        motion=grey,
+        motion_times=grey_times,
+    )
+
+
+def upload_voiced_seconds(data: bytes) -> float:
+    """Seconds of voice in an uploaded clip's sound (its audio alone is decoded: a few tens of milliseconds for
+    30 s), so that a silent clip is refused before it uses up a challenge."""
+    import io
+
+    import av
+
+    try:
+        with av.open(io.BytesIO(data)) as container:
+            if not container.streams.audio:
+                return 0.0
+            return voiced_seconds(_decode_audio(container))
+    except (av.error.FFmpegError, OSError, ValueError):
+        return 0.0
 
 
 def _decode_audio(container) -> np.ndarray:
@@ -140,3 +181,46 @@ def voiced_seconds(audio: np.ndarray | None, sample_rate: int = SAMPLE_RATE) -> 
             total += run
         run = 0
     return total * FRAME_S
+
+
+def lip_sync(
+    motion: list[np.ndarray], times: list[float], face: tuple[float, float, float, float], audio: np.ndarray | None,
+    sample_rate: int = SAMPLE_RATE,
+) -> float:
+    """How much the mouth moves with the voice: the Pearson correlation, over the clip, between the mouth's
+    movement and how fast the sound's loudness changes.
+
+    ``face`` is the face's box as fractions of the frame (x, y, width, height). Between two grey frames the
+    mouth's movement is the mean absolute change inside the mouth's region (the middle half of the face's
+    width, 62 %-95 % of its height) minus the same in a band across the eyes (20 %-45 %), which moves as much
+    as the mouth when the whole picture moves (a hand-held phone, a zoom); the loudness is the RMS of the sound
+    over the same interval, and its change the absolute difference from the previous interval. Both series are
+    smoothed over three intervals. A speaking mouth moves as syllables start and end; a still photo with a
+    voice-over does not. 0 when either series does not vary."""
+    if audio is None or len(motion) < 4:
+        return 0.0
+    height, width = motion[0].shape[:2]
+    x, y, w, h = face
+
+    def region(fx0: float, fx1: float, fy0: float, fy1: float) -> tuple[slice, slice]:
+        rows = slice(max(0, round((y + fy0 * h) * height)), min(height, round((y + fy1 * h) * height)))
+        cols = slice(max(0, round((x + fx0 * w) * width)), min(width, round((x + fx1 * w) * width)))
+        return rows, cols
+
+    mouth, eyes = region(0.25, 0.75, 0.62, 0.95), region(0.2, 0.8, 0.2, 0.45)
+    frames = [f.astype(np.float32) for f in motion]
+    movement, loudness = [], []
+    for i in range(1, len(frames)):
+        change = np.abs(frames[i] - frames[i - 1])
+        if change[mouth].size == 0 or change[eyes].size == 0:
+            return 0.0
+        movement.append(max(0.0, float(change[mouth].mean() - change[eyes].mean())))
+        start, end = round(times[i - 1] * sample_rate), round(times[i] * sample_rate)
+        piece = audio[start : max(end, start + 1)]
+        loudness.append(float(np.sqrt(np.mean(piece.astype(np.float64) ** 2))) if len(piece) else 0.0)
+    kernel = np.ones(3) / 3
+    a = np.convolve(movement, kernel, mode="same")
+    b = np.convolve(np.abs(np.diff(loudness, prepend=loudness[0])), kernel, mode="same")
+    if a.std() < 1e-9 or b.std() < 1e-9:
+        return 0.0
+    return float(np.corrcoef(a, b)[0, 1])

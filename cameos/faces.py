@@ -127,6 +127,13 @@ def detect_faces(rgb: np.ndarray) -> list[Box]:
     return kept
 
 
+def human_face_count(rgb: np.ndarray) -> int:
+    """How many human faces the two detectors see: OpenCV's Haar cascade (as ``detect_faces``) and dlib's HOG
+    detector (upsampled once, so faces from about 40 pixels count). A character's picture must show none."""
+    haar = len(detect_faces(rgb))
+    return max(haar, len(models().detector(np.ascontiguousarray(rgb), 1)))
+
+
 def face_encoding(rgb: np.ndarray, box: Box) -> np.ndarray:
     """The 128-d dlib descriptor of the face in ``box``."""
     import dlib

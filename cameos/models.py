@@ -5,9 +5,12 @@ from django.db.models import Q
 class Cameo(models.Model):
     """A likeness (a person, or a character: a pet, an object, a drawing) whose owner decides who may use it.
 
-    Two checks gate every use by someone else: the reference check (the worker found exactly one face in each
-    photo of a person and built the avatar) and, for a person, the liveness verification (a fresh clip of the
-    owner saying a challenge phrase). Until the reference check passes nobody, not even the owner, can use it.
+    Two checks gate every use, the owner's included: the reference check (the worker found exactly one face in
+    each photo of a person, or no human face and one subject in a character's pictures, and built the avatar)
+    and, for a person, the liveness verification (a fresh clip of the owner's face saying a challenge phrase).
+
+    A verified person's voice from their verification clip is kept only when they said so (``voice``), for their
+    own cameo's speech; it is never shown to anyone else and its owner may delete it.
     """
 
     class Kind(models.TextChoices):
@@ -48,6 +51,8 @@ class Cameo(models.Model):
     verification_reason = models.CharField(max_length=300, blank=True)
     verification_checked_at = models.DateTimeField(null=True, blank=True)
     verified_at = models.DateTimeField(null=True, blank=True)
+    voice = models.CharField(max_length=300, blank=True)  # storage name of the kept voice (WAV), owner-only
+    voice_kept_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -122,6 +127,7 @@ class CameoChallenge(models.Model):
     checked_at = models.DateTimeField(null=True, blank=True)
     clip = models.CharField(max_length=300, blank=True)  # storage name while the check runs; deleted afterwards
     clip_sha256 = models.CharField(max_length=64, blank=True)  # a clip is accepted for one challenge only
+    keep_voice = models.BooleanField(default=False)  # the owner asked to keep the clip's voice for the cameo
     reason = models.CharField(max_length=300, blank=True)
     details = models.JSONField(default=dict, blank=True)  # what the check measured (faces, distances, speech)
 

@@ -1,153 +1,20 @@
-"""Challenge phrases: four everyday words, easy to read aloud, hard to have recorded in advance.
+"""Challenge phrases: six random digits, read aloud one by one ("4 8 2 6 1 9").
 
-Each word comes from its own list of 32 (colour, animal, number, place), so a phrase is one of about a million
-and a clip recorded before the phrase was issued is very unlikely to say it.
+Digits are the easiest thing to say and to hear back: every accent says them, speech recognition writes them
+the same way whether they are said one by one or in pairs ("forty-eight"), and there is no spelling to argue
+about. Six of them make a million phrases, so a clip recorded before the phrase was issued is very unlikely to
+say it.
 """
 
 from __future__ import annotations
 
 import secrets
 
-COLOURS = [
-    "amber",
-    "azure",
-    "bronze",
-    "coral",
-    "crimson",
-    "copper",
-    "golden",
-    "green",
-    "hazel",
-    "indigo",
-    "ivory",
-    "jade",
-    "lemon",
-    "lilac",
-    "maroon",
-    "navy",
-    "olive",
-    "orange",
-    "peach",
-    "pink",
-    "plum",
-    "purple",
-    "red",
-    "rose",
-    "ruby",
-    "rusty",
-    "sandy",
-    "scarlet",
-    "silver",
-    "teal",
-    "violet",
-    "yellow",
-]
-ANIMALS = [
-    "badger",
-    "beaver",
-    "bison",
-    "camel",
-    "cobra",
-    "dolphin",
-    "donkey",
-    "eagle",
-    "falcon",
-    "ferret",
-    "gecko",
-    "giraffe",
-    "goose",
-    "hedgehog",
-    "heron",
-    "koala",
-    "lemur",
-    "lion",
-    "llama",
-    "lobster",
-    "moose",
-    "otter",
-    "owl",
-    "panda",
-    "parrot",
-    "pelican",
-    "penguin",
-    "rabbit",
-    "salmon",
-    "tiger",
-    "turtle",
-    "walrus",
-]
-NUMBERS = [
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "twenty",
-    "thirty",
-    "forty",
-    "fifty",
-    "sixty",
-    "seventy",
-    "eighty",
-    "ninety",
-    "hundred",
-    "dozen",
-    "twice",
-    "thrice",
-    "double",
-    "triple",
-    "single",
-    "zero",
-    "million",
-]
-PLACES = [
-    "harbour",
-    "meadow",
-    "canyon",
-    "island",
-    "valley",
-    "garden",
-    "forest",
-    "desert",
-    "glacier",
-    "lagoon",
-    "market",
-    "station",
-    "castle",
-    "bridge",
-    "tunnel",
-    "village",
-    "orchard",
-    "beach",
-    "prairie",
-    "summit",
-    "river",
-    "library",
-    "museum",
-    "stadium",
-    "airport",
-    "bakery",
-    "lighthouse",
-    "volcano",
-    "jungle",
-    "marsh",
-    "quarry",
-    "temple",
-]
+DIGITS = 6
 
 
 def challenge_phrase() -> str:
-    return " ".join(secrets.choice(words) for words in (COLOURS, ANIMALS, NUMBERS, PLACES))
+    return " ".join(str(secrets.randbelow(10)) for _ in range(DIGITS))
 
 
 def word_count(phrase: str) -> int:

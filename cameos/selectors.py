@@ -4,9 +4,9 @@ The consent rule lives in two forms that must agree (the consent-matrix tests ch
 for one cameo and one user (job creation, worker start, publishing), and ``cameo_usable_q`` for lists in one
 SQL query.
 
-- The owner may use their cameo once its reference check passed.
-- Nobody else may when either has blocked the other, when it is a person cameo not verified yet, or when its
-  reference check has not passed.
+- Nobody, the owner included, may use a cameo before its reference check passed, nor a person cameo before the
+  person verified it (a liveness clip: see cameos.checks): a photo of someone else proves nothing.
+- The owner may use their cameo once that is so. Nobody else may when either has blocked the other.
 - ``everyone``: anyone else. ``mutuals``: people the owner follows and who follow the owner, and approved users.
   ``approved``: approved users. ``only_me``: nobody else.
 """
@@ -28,6 +28,12 @@ class UseDecision:
     allowed: bool
     basis: str = ""  # owner | approved | mutuals | everyone
     reason: str = ""  # why not, in words a person understands
+    unverified: bool = False  # refused because the person has not verified their likeness yet
+
+
+def verify_url(cameo: Cameo) -> str:
+    """Where the owner verifies a person cameo (the cameo's page records the clip)."""
+    return f"/cameos/{cameo.pk}/#verify"
 
 
 def cameo_use_decision(*, cameo: Cameo, user) -> UseDecision:
@@ -41,12 +47,19 @@ def cameo_use_decision(*, cameo: Cameo, user) -> UseDecision:
         return UseDecision(
             False, reason=f"The photos of the cameo “{cameo.name}” are still being checked. Try again in a moment."
         )
+    if cameo.kind == Cameo.Kind.PERSON and cameo.verified_at is None:
+        if cameo.owner_id == user.pk:
+            reason = (
+                f"Your cameo “{cameo.name}” is not verified yet: record the short clip that proves it is you "
+                f"({verify_url(cameo)}) before it is used in any clip, yours included."
+            )
+        else:
+            reason = f"The cameo “{cameo.name}” is not verified yet, so nobody can use it."
+        return UseDecision(False, reason=reason, unverified=True)
     if cameo.owner_id == user.pk:
         return UseDecision(True, CameoUse.Basis.OWNER)
     if is_blocked_between(cameo.owner_id, user.pk):
         return UseDecision(False, reason=f"You cannot use the cameo “{cameo.name}”.")
-    if cameo.kind == Cameo.Kind.PERSON and cameo.verified_at is None:
-        return UseDecision(False, reason=f"The cameo “{cameo.name}” is not verified yet, so only its owner can use it.")
     if user_is_teen(cameo.owner):
         # A member under 18: only people they approved, whatever the level (and nobody if their guardian chose so).
         if cameo.owner.teen_cameo_use == "only_me":
@@ -105,7 +118,10 @@ def cameo_usable_q(user) -> Q:
     # Members under 18: approved people only, whatever the level; nobody when their guardian chose "only me".
     teen_owner = Q(owner__birth_date__gt=teen_birth_date_after())
     by_level = (~teen_owner & by_level) | (teen_owner & ~Q(owner__teen_cameo_use="only_me") & approved)
-    return Q(owner_id=user.pk, reference_state=Cameo.ReferenceState.READY) | (_open_to_others_q(user) & by_level)
+    usable_by_anyone = Q(reference_state=Cameo.ReferenceState.READY) & (
+        Q(kind=Cameo.Kind.CHARACTER) | Q(verified_at__isnull=False)
+    )
+    return usable_by_anyone & (Q(owner_id=user.pk) | (_open_to_others_q(user) & by_level))
 
 
 def _with_viewer(qs: QuerySet[Cameo], user) -> QuerySet[Cameo]:
@@ -158,8 +174,9 @@ def cameo_uses(*, cameo: Cameo, user: User | None = None) -> QuerySet[CameoUse]:
 
 
 def cameo_media_names(*, cameo: Cameo) -> list[str]:
-    """Every stored file of a cameo: reference photos and clip, the avatar, verification clips awaiting a check."""
+    """Every stored file of a cameo: reference photos and clip, the avatar, the kept voice, verification clips
+    awaiting a check."""
     names = [r.file for r in cameo.references.all() if r.file]
     names += [n for n in cameo.challenges.exclude(clip="").values_list("clip", flat=True)]
-    names += [n for n in (cameo.avatar, cameo.reference) if n]
+    names += [n for n in (cameo.avatar, cameo.reference, cameo.voice) if n]
     return sorted(set(names))

@@ -9,13 +9,14 @@ import io
 import logging
 import shutil
 import tempfile
+import wave
 from pathlib import Path
 
+import numpy as np
 from django.core.files.storage import default_storage
 
-from . import checks, faces, services
+from . import checks, clips, faces, services
 from .models import Cameo, CameoChallenge, CameoReference
-from .phrases import word_count
 
 logger = logging.getLogger("riff.worker")
 
@@ -24,6 +25,17 @@ def _download(name: str, dest: Path) -> str:
     with default_storage.open(name, "rb") as src, open(dest, "wb") as out:
         shutil.copyfileobj(src, out)
     return str(dest)
+
+
+def _wav(audio, sample_rate: int) -> bytes:
+    """Mono float samples as a 16-bit PCM WAV file."""
+    out = io.BytesIO()
+    with wave.open(out, "wb") as handle:
+        handle.setnchannels(1)
+        handle.setsampwidth(2)
+        handle.setframerate(sample_rate)
+        handle.writeframes((np.clip(audio, -1.0, 1.0) * 32767).astype("<i2").tobytes())
+    return out.getvalue()
 
 
 def references_run(*, cameo_id: int) -> str:
@@ -44,7 +56,8 @@ def references_run(*, cameo_id: int) -> str:
                 if person:
                     result.details["clip"] = checks.check_reference_clip(clip_path, references=list(result.encodings))
                 else:
-                    checks.check_clip_decodes(clip_path)
+                    photos_rgb = [checks.load_rgb(path) for path in paths]
+                    result.details["clip"] = checks.check_character_clip(clip_path, photos=photos_rgb)
         except checks.CheckFailed as exc:
             services.cameo_reference_check_record(
                 cameo_id=cameo_id, passed=False, reason=exc.reason, details=exc.details
@@ -85,20 +98,22 @@ def verification_run(*, challenge_id: int) -> str:
         .order_by("position")
         .values_list("face_encoding", flat=True)
     ]
-    passed, reason, details = False, "", {}
+    passed, reason, details, voice = False, "", {}, None
     with tempfile.TemporaryDirectory(prefix=f"riff-verify-{challenge_id}-") as tmp:
         try:
             if not encodings:
                 raise checks.CheckFailed("The cameo's photos have no face on record to compare with.")
             path = _download(challenge.clip, Path(tmp) / f"clip{Path(challenge.clip).suffix}")
-            details = checks.check_liveness_clip(
+            liveness = checks.check_liveness_clip(
                 path,
-                words=word_count(challenge.phrase),
+                phrase=challenge.phrase,
                 references=encodings,
                 issued_at=challenge.created_at,
                 submitted_at=challenge.submitted_at,
             )
-            passed = True
+            details, passed = liveness.details, True
+            if challenge.keep_voice:
+                voice = _wav(liveness.audio, clips.SAMPLE_RATE)
         except checks.CheckFailed as exc:
             reason, details = exc.reason, exc.details
         except Exception:
@@ -106,5 +121,7 @@ def verification_run(*, challenge_id: int) -> str:
             reason = (
                 "The clip could not be checked because of a problem on our side. Ask for a new phrase and try again."
             )
-    services.cameo_verification_record(challenge_id=challenge_id, passed=passed, reason=reason, details=details)
+    services.cameo_verification_record(
+        challenge_id=challenge_id, passed=passed, reason=reason, details=details, voice_wav=voice
+    )
     return CameoChallenge.State.PASSED if passed else CameoChallenge.State.FAILED

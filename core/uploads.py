@@ -42,6 +42,7 @@ class ClipUpload:
     data: bytes
     extension: str
     sha256: str
+    has_audio: bool = False
 
 
 def _megabytes(size: int) -> str:
@@ -124,9 +125,11 @@ def clip_from_upload(upload, *, what: str = "clip") -> ClipUpload:
         raise Invalid(f"The {what} is not a video Riff can read. Upload an MP4, MOV or WebM clip.", code="not_a_video")
     try:
         # Browsers' WebM recordings often carry no duration, so none is required here; the worker measures it.
-        validate_video_upload(
+        info = validate_video_upload(
             io.BytesIO(data), max_bytes=settings.MAX_UPLOAD_BYTES, max_duration_s=MAX_CLIP_S, min_duration_s=0.0
         )
     except MediaError as exc:
         raise Invalid(f"The {what} cannot be used: {exc.message}", code="not_a_video")
-    return ClipUpload(data=data, extension=extension, sha256=hashlib.sha256(data).hexdigest())
+    return ClipUpload(
+        data=data, extension=extension, sha256=hashlib.sha256(data).hexdigest(), has_audio=bool(info["has_audio"])
+    )

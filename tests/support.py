@@ -1,5 +1,6 @@
 """Helpers the tests share (the benchmarks use some too): waiting for a job to finish, a member with an API token,
-and re-encoding a clip the way a re-share through another app does."""
+publishing a clip and checking where a copy came from, and re-encoding a clip the way a re-share through another
+app does."""
 
 from __future__ import annotations
 
@@ -25,6 +26,45 @@ def wait_for_job(job_id: int, *, timeout: float = 120, until=None):
         if time.monotonic() >= deadline:
             raise AssertionError(f"job {job_id} did not get there in {timeout:g} s: {job.status} {job.errors}")
         time.sleep(0.2)
+
+
+def publish_clip(client, payload: dict) -> tuple:
+    """Make a 2 s clip (unless ``payload`` says otherwise) through the API and a running worker, and publish it:
+    (the finished job, the post as the API returns it)."""
+    job_id = client.post("/api/generations", {"duration_s": 2, **payload}, format="json").json()["id"]
+    job = wait_for_job(job_id)
+    assert job.status == "succeeded", job.errors
+    post = client.post(f"/api/generations/{job_id}/publish", {"caption": "made here"}, format="json").json()
+    return job, post
+
+
+def stored_copy(name: str, tmp_path: Path, label: str) -> Path:
+    """A local copy of a stored file (a published clip), as ``tmp_path/<label>.mp4``."""
+    from django.core.files.storage import default_storage
+
+    path = tmp_path / f"{label}.mp4"
+    with default_storage.open(name, "rb") as src:
+        path.write_bytes(src.read())
+    return path
+
+
+def verify_upload(client, name: str, data: bytes) -> dict:
+    """POST /api/provenance/verify (answered at once: 202, pending), then the check once the worker wrote its
+    report, read from GET /api/provenance/checks/<id>."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(
+        "/api/provenance/verify", {"file": SimpleUploadedFile(name, data, "video/mp4")}, format="multipart"
+    )
+    assert response.status_code == 202, response.content
+    check = response.json()
+    assert check["status"] == "pending" and check["report"] == {}
+    deadline = time.monotonic() + 60
+    while check["status"] == "pending" and time.monotonic() < deadline:
+        time.sleep(0.2)
+        check = client.get(f"/api/provenance/checks/{check['id']}").json()
+    assert check["status"] == "done", check
+    return check
 
 
 def member_with_token(username: str, **fields):

@@ -37,6 +37,7 @@ from .lifecycle import (
     cameo_update,
     cameo_verification_record,
     cameo_verification_submit,
+    cameo_voice_delete,
 )
 
 __all__ = [
@@ -62,6 +63,7 @@ __all__ = [
     "cameo_uses_record_for_job",
     "cameo_verification_record",
     "cameo_verification_submit",
+    "cameo_voice_delete",
     "cameos_check_for_job",
     "cameos_consent_refusal",
     "cameos_owner_narrowed",

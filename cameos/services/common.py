@@ -17,9 +17,12 @@ logger = logging.getLogger("cameos.services")
 
 MAX_CAMEOS_PER_USER = 20
 MAX_PHOTOS = 5
+MIN_CHARACTER_PHOTOS = 3  # or a short clip: a pet, an object or a drawing seen from more than one side
 NAME_MAX = 60
 RESTRICTIONS_MAX = 500
 CHALLENGE_TTL = timedelta(minutes=10)
+# Voice a verification clip must hold to be worth checking (six digits read aloud take 2-3 s): less is silence.
+MIN_UPLOAD_VOICE_S = 0.5
 
 
 # --- helpers --------------------------------------------------------------------------------------------------

@@ -27,13 +27,14 @@ from .. import signals
 from ..models import Cameo, CameoUse
 from ..policy import restriction_violated_semantically
 from ..restrictions import restriction_violated
-from ..selectors import cameo_use_decision, cameos_visible_to
+from ..selectors import cameo_use_decision, cameos_visible_to, verify_url
 from .common import notify
 
 logger = logging.getLogger("cameos.services")
 
 
 class Refusal(enum.Enum):
+    NOT_VERIFIED = "cameo_not_verified"  # a person cameo whose owner has not verified their likeness yet
     NOT_ALLOWED = "cameo_not_allowed"  # the owner's permission does not (or no longer) cover this person
     RESTRICTED = "cameo_restriction"  # the prompt breaks one of the owner's restrictions
     REMOVED = "cameo_use_removed"  # the owner removed this use from the ledger
@@ -46,6 +47,7 @@ class ConsentRefusal:
     refusal: Refusal
     message: str  # a sentence for the person
     clause: str = ""  # the owner's restriction, as written, when one refused the prompt
+    verify_url: str = ""  # where the owner verifies the cameo (NOT_VERIFIED, for the owner)
 
 
 class ConsentRefused(Forbidden):
@@ -55,6 +57,8 @@ class ConsentRefused(Forbidden):
         extra = {"cameo": refusal.cameo_id}
         if refusal.clause:
             extra["restriction"] = refusal.clause
+        if refusal.verify_url:
+            extra["verify_url"] = refusal.verify_url
         code = Refusal.NOT_ALLOWED.value if refusal.refusal == Refusal.REMOVED else refusal.refusal.value
         super().__init__(refusal.message, code=code, extra=extra)
         self.refusal = refusal
@@ -91,6 +95,9 @@ def _consent(
     """May ``user`` use ``cameo`` for ``prompt`` now? (the basis that allows it, None) or ("", why not). With
     ``withdrawn`` the refusal says that consent was withdrawn (the use had it when it began)."""
     decision = cameo_use_decision(cameo=cameo, user=user)
+    if decision.unverified:
+        url = verify_url(cameo) if cameo.owner_id == user.pk else ""
+        return "", ConsentRefusal(cameo.pk, Refusal.NOT_VERIFIED, prefix + decision.reason, verify_url=url)
     if not decision.allowed:
         message = prefix + decision.reason
         if withdrawn:

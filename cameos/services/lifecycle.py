@@ -14,6 +14,7 @@ from core.tasks import enqueue_on_commit
 from core.uploads import ClipUpload, Photo
 
 from .. import signals, tasks
+from ..clips import upload_voiced_seconds
 from ..models import Cameo, CameoChallenge, CameoReference
 from ..phrases import challenge_phrase
 from ..selectors import cameo_media_names
@@ -21,6 +22,8 @@ from .common import (
     CHALLENGE_TTL,
     MAX_CAMEOS_PER_USER,
     MAX_PHOTOS,
+    MIN_CHARACTER_PHOTOS,
+    MIN_UPLOAD_VOICE_S,
     clean_name,
     clean_permission,
     clean_restrictions,
@@ -58,6 +61,13 @@ def cameo_create(
         )
     if len(photos) > MAX_PHOTOS:
         raise Invalid(f"Use at most {MAX_PHOTOS} reference photos.", code="too_many_references")
+    if kind == Cameo.Kind.CHARACTER and clip is None and len(photos) < MIN_CHARACTER_PHOTOS:
+        raise Invalid(
+            f"A character needs a short clip of it, or at least {MIN_CHARACTER_PHOTOS} photos of it from different "
+            "sides, so that clips can show it the same way every time.",
+            code="character_references_missing",
+            extra={"errors": {"reference": [f"Add a clip or {MIN_CHARACTER_PHOTOS} photos."]}},
+        )
     stored: list[str] = []
     try:
         with transaction.atomic():
@@ -186,7 +196,7 @@ def cameo_reference_check_record(
                 cameo.reference_reason = ""
                 text = f"Your cameo “{cameo.name}” is ready."
                 if cameo.kind == Cameo.Kind.PERSON and cameo.verified_at is None:
-                    text += " Verify it so others can use it."
+                    text += " Verify it: until then nobody can use it, you included."
             else:
                 cameo.reference_state = Cameo.ReferenceState.REJECTED
                 cameo.reference_reason = reason[:300]
@@ -206,10 +216,22 @@ def cameo_reference_check_record(
 
 
 def cameo_verification_record(
-    *, challenge_id: int, passed: bool, reason: str = "", details: dict | None = None
+    *, challenge_id: int, passed: bool, reason: str = "", details: dict | None = None, voice_wav: bytes | None = None
 ) -> CameoChallenge | None:
     """Record the worker's verdict on a liveness clip and delete the clip. Returns None when it was already
-    recorded. A verdict on an older clip does not override a newer submission."""
+    recorded. A verdict on an older clip does not override a newer submission. When the clip passed and its
+    owner asked to keep their voice, ``voice_wav`` becomes the cameo's voice (replacing an earlier one)."""
+    stored: list[str] = []  # files written by this call: deleted again if it fails
+    try:
+        return _verification_record(
+            challenge_id=challenge_id, passed=passed, reason=reason, details=details, voice_wav=voice_wav, stored=stored
+        )
+    except BaseException:
+        storage_delete(stored)
+        raise
+
+
+def _verification_record(*, challenge_id, passed, reason, details, voice_wav, stored: list) -> CameoChallenge | None:
     now = timezone.now()
     with transaction.atomic():
         challenge = (
@@ -243,6 +265,13 @@ def cameo_verification_record(
                     "updated_at",
                 ]
             )
+            if passed and challenge.keep_voice and voice_wav:
+                stored.append(default_storage.save(media_name(cameo.pk, "voice", "wav"), ContentFile(voice_wav)))
+                old_voice = cameo.voice
+                cameo.voice, cameo.voice_kept_at = stored[-1], now
+                cameo.save(update_fields=["voice", "voice_kept_at", "updated_at"])
+                if old_voice:
+                    transaction.on_commit(lambda: storage_delete([old_voice]))
             text = (
                 f"Your cameo “{cameo.name}” is verified."
                 if passed
@@ -288,12 +317,20 @@ def cameo_challenge_issue(*, user: User, cameo: Cameo) -> CameoChallenge:
 
 
 def cameo_verification_submit(
-    *, user: User, cameo: Cameo, clip: ClipUpload, challenge_id: int | None = None
+    *, user: User, cameo: Cameo, clip: ClipUpload, challenge_id: int | None = None, keep_voice: bool = False
 ) -> CameoChallenge:
     """Accept a liveness clip for a fresh, unused challenge (the latest one unless ``challenge_id`` names one) and
-    hand it to the worker. The cameo's verification becomes ``pending``."""
+    hand it to the worker. The cameo's verification becomes ``pending``. A clip with no sound, or no voice in its
+    sound, is refused here and leaves the challenge unused: a challenge is used up only by a clip the worker
+    really checks. ``keep_voice``: the owner agrees that the clip's voice be kept as their cameo's voice."""
     require_owner(user=user, cameo=cameo)
     _require_verifiable(cameo)
+    if not clip.has_audio:
+        raise Invalid("The clip has no sound. Record yourself saying the phrase aloud.", code="clip_no_audio")
+    if upload_voiced_seconds(clip.data) < MIN_UPLOAD_VOICE_S:
+        raise Invalid(
+            "No voice was heard in the clip. Record yourself saying the phrase aloud, clearly.", code="clip_no_speech"
+        )
     now = timezone.now()
     stored = ""
     try:
@@ -328,7 +365,8 @@ def cameo_verification_submit(
             challenge.submitted_at = now
             challenge.clip = stored
             challenge.clip_sha256 = clip.sha256
-            challenge.save(update_fields=["state", "submitted_at", "clip", "clip_sha256"])
+            challenge.keep_voice = keep_voice
+            challenge.save(update_fields=["state", "submitted_at", "clip", "clip_sha256", "keep_voice"])
             cameo.verification_state = Cameo.Verification.PENDING
             cameo.verification_reason = ""
             cameo.save(update_fields=["verification_state", "verification_reason", "updated_at"])
@@ -338,3 +376,18 @@ def cameo_verification_submit(
             storage_delete([stored])
         raise
     return challenge
+
+
+def cameo_voice_delete(*, user: User, cameo: Cameo) -> bool:
+    """The owner deletes the voice kept from their verification clip (file and all). Returns whether there was
+    one."""
+    require_owner(user=user, cameo=cameo)
+    with transaction.atomic():
+        cameo = Cameo.objects.select_for_update().get(pk=cameo.pk)
+        name = cameo.voice
+        if not name:
+            return False
+        cameo.voice, cameo.voice_kept_at = "", None
+        cameo.save(update_fields=["voice", "voice_kept_at", "updated_at"])
+        transaction.on_commit(lambda: storage_delete([name]))
+    return True

@@ -93,6 +93,7 @@ def cameo_page(request, cameo_id: int):
                 "approvals": list(selectors.cameo_approvals(cameo=cameo)[:200]),
                 "uses": uses,
                 "needs_verification": cameo.kind == Cameo.Kind.PERSON and cameo.is_ready and cameo.verified_at is None,
+                "voice_url": signed_url(cameo.voice) if cameo.voice else "",
             }
         )
     return render(request, "cameos/detail.html", context)
@@ -135,6 +136,9 @@ def cameo_action(request, cameo_id: int):
                 owner=user, cameo=cameo, username=request.POST.get("username", "")
             )
             messages.success(request, f"{count} use{'s' if count != 1 else ''} removed.")
+        elif action == "delete_voice":
+            services.cameo_voice_delete(user=user, cameo=cameo)
+            messages.success(request, "Your voice is deleted.")
         elif action == "delete":
             services.cameo_delete(user=user, cameo=cameo)
             messages.success(request, "Cameo deleted.")

@@ -24,11 +24,19 @@ DRAFTS_PAGE = 20
 DRAFT_LIST_HIDES = {GenerationJob.Draft.PUBLISHED, GenerationJob.Draft.DISCARDED}
 
 
-def _usable_cameos(request) -> list[dict]:
+def _cameos(request) -> tuple[list[dict], list[dict]]:
+    """(the cameos this member may use now, their own person cameos waiting to be verified)."""
     status, page = api_data(CameoListCreateApi, request, query={"page_size": 50})
     if status != 200:
-        return []
-    return [cameo for cameo in page["results"] if cameo.get("can_use")]
+        return [], []
+    results = page["results"]
+    to_verify = [
+        cameo
+        for cameo in results
+        if cameo["is_owner"] and cameo["kind"] == "person" and not cameo["verified"]
+        and cameo["reference_check"]["state"] == "ready"
+    ]
+    return [cameo for cameo in results if cameo.get("can_use")], to_verify
 
 
 def _composer(request, *, job_id: int | None):
@@ -52,6 +60,7 @@ def _composer(request, *, job_id: int | None):
                 remix = data
             else:
                 remix_error = "The clip to remix does not exist or you cannot see it."
+    usable, to_verify = _cameos(request)
     return render(
         request,
         "generation/create.html",
@@ -59,7 +68,8 @@ def _composer(request, *, job_id: int | None):
             "job": job,
             "error": job_error or remix_error,
             "remix": remix,
-            "cameos": _usable_cameos(request),
+            "cameos": usable,
+            "cameos_to_verify": to_verify,
             "durations": DURATIONS,
             "duration": int(job["duration_s"]) if job else DEFAULT_DURATION,
             "aspects": ASPECTS,

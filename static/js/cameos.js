@@ -27,7 +27,7 @@
     try {
       challenge = await json(await fetch(api + "/challenge", { credentials: "same-origin" }));
     } catch (err) { say(err.message); return; }
-    $("verify-challenge").textContent = "Say: “" + challenge.phrase + "” (valid for " + Math.round(challenge.valid_for_s / 60) + " minutes)";
+    $("verify-challenge").textContent = "Say these digits aloud, one by one: " + challenge.phrase + " (valid for " + Math.round(challenge.valid_for_s / 60) + " minutes)";
     $("verify-file").disabled = false;
     if (navigator.mediaDevices && window.MediaRecorder) {
       try {
@@ -64,6 +64,7 @@
     const ext = (blob.type || "").includes("mp4") ? "mp4" : "webm";
     form.append("clip", blob, blob.name || "verify." + ext);
     form.append("challenge", challenge.id);
+    form.append("keep_voice", $("verify-keep-voice").checked ? "true" : "false");
     say("Sending…");
     try {
       await json(await fetch(api + "/verify", { method: "POST", body: form, credentials: "same-origin", headers: { "X-CSRFToken": csrf } }));
@@ -78,7 +79,7 @@
       const cameo = await json(await fetch(api, { credentials: "same-origin" }));
       const v = cameo.verification;
       if (v.state === "pending") { setTimeout(poll, 2000); return; }
-      if (v.state === "verified") { say("Verified. Others can now use this cameo, as you allow."); setTimeout(() => location.reload(), 1500); }
+      if (v.state === "verified") { say("Verified. You, and the people you allow, can now use this cameo."); setTimeout(() => location.reload(), 1500); }
       else say("Not verified: " + v.reason + " Ask for a new phrase and try again.");
     } catch (err) { setTimeout(poll, 4000); }
   }

@@ -56,6 +56,22 @@ def cat() -> np.ndarray:
     return data.chelsea()
 
 
+def cat_views() -> list[np.ndarray]:
+    """Three photos of the same cat as a phone would take them: as it is, mirrored and closer, darker and turned."""
+    picture = Image.fromarray(cat())
+    width, height = picture.size
+    mirrored = picture.transpose(Image.Transpose.FLIP_LEFT_RIGHT).crop((30, 20, width - 10, height - 5))
+    turned = picture.rotate(8, resample=Image.Resampling.BILINEAR).point(lambda v: int(v * 0.85))
+    return [cat(), np.asarray(mirrored), np.asarray(turned)]
+
+
+@lru_cache(maxsize=None)
+def coffee() -> np.ndarray:
+    from skimage import data
+
+    return data.coffee()
+
+
 @lru_cache(maxsize=None)
 def two_astronauts() -> np.ndarray:
     return np.concatenate([astronaut(), astronaut()], axis=1)
@@ -115,6 +131,47 @@ def speech(text: str) -> tuple[np.ndarray, int]:
 # --- clips ------------------------------------------------------------------------------------------------------
 
 
+def mouth_box(picture: np.ndarray) -> tuple[int, int, int, int]:
+    """(x, y, width, height) of the mouth of the one face in ``picture``, from dlib's 68 landmarks (48-67)."""
+    from cameos import faces
+
+    box = faces.detect_faces(picture)[0]
+    import dlib
+
+    shape = faces.models().predictor(np.ascontiguousarray(picture), dlib.rectangle(box.x, box.y, box.x + box.w, box.y + box.h))
+    points = np.array([(shape.part(i).x, shape.part(i).y) for i in range(48, 68)])
+    (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
+    return int(x0), int(y0), int(x1 - x0), int(y1 - y0)
+
+
+def speaking(picture: np.ndarray, audio: np.ndarray, sample_rate: int):
+    """A function of time giving ``picture`` with its mouth opened as wide as the voice is loud at that moment
+    (a dark ellipse between the lips, up to 70 % of the mouth's width): a talking head for the liveness check."""
+    from cameos import faces
+
+    if not faces.detect_faces(picture):
+        return lambda t: picture  # no face, no mouth to move
+    x, y, w, h = mouth_box(picture)
+    hop = sample_rate // 50
+    loudness = np.sqrt(np.convolve(audio.astype(np.float64) ** 2, np.ones(hop) / hop, mode="same"))
+    loudness /= max(float(loudness.max()), 1e-9)
+
+    def frame_at(t: float) -> np.ndarray:
+        level = float(loudness[min(len(loudness) - 1, max(0, round(t * sample_rate)))])
+        image = Image.fromarray(picture)
+        if level > 0.05:
+            from PIL import ImageDraw
+
+            opening = level * max(h, 8) * 1.4
+            cx, cy = x + w / 2, y + h / 2
+            ImageDraw.Draw(image).ellipse(
+                (cx - 0.35 * w, cy - opening / 2, cx + 0.35 * w, cy + opening / 2), fill=(40, 12, 16)
+            )
+        return np.asarray(image)
+
+    return frame_at
+
+
 def write_clip(
     path: Path,
     picture: np.ndarray,
@@ -122,12 +179,14 @@ def write_clip(
     audio: np.ndarray | None,
     sample_rate: int = 22050,
     seconds: float | None = None,
-    fps: int = 12,
+    fps: int = 24,
     height: int = 480,
     creation_time: str | None = None,
+    talking: bool = False,
 ) -> Path:
     """An H.264 + AAC MP4 of ``picture`` gently zooming and drifting (like a hand-held phone), with ``audio``
-    padded by half a second of room tone on each side."""
+    padded by half a second of room tone on each side. With ``talking`` the face's mouth opens and closes with
+    the voice (``speaking``); without it the picture is a still photo."""
     import av
 
     if audio is not None:
@@ -135,6 +194,7 @@ def write_clip(
         audio = np.concatenate([pad, audio.astype(np.float32), pad])
         seconds = seconds or len(audio) / sample_rate
     seconds = seconds or 2.5
+    frame_at = speaking(picture, audio, sample_rate) if talking and audio is not None else (lambda t: picture)
     source = Image.fromarray(picture)
     width = round(height * source.width / source.height) // 2 * 2
     container = av.open(str(path), "w", format="mp4")
@@ -147,6 +207,7 @@ def write_clip(
         sound = container.add_stream("aac", rate=sample_rate)
         sound.layout = "mono"
     for i in range(max(1, round(seconds * fps))):
+        source = Image.fromarray(frame_at(i / fps))
         zoom = 1.0 + 0.04 * np.sin(i / 6)
         w, h = source.width / zoom, source.height / zoom
         dx = (source.width - w) / 2 + 4 * np.sin(i / 4)
@@ -169,6 +230,37 @@ def write_clip(
             container.mux(packet)
     container.close()
     return path
+
+
+# --- verification ---------------------------------------------------------------------------------------------
+
+
+def challenge_for(client, cameo) -> dict:
+    response = client.get(f"/api/cameos/{cameo.pk}/challenge")
+    assert response.status_code == 200, response.json()
+    return response.json()
+
+
+def submit_clip(client, cameo, path, challenge_id=None, keep_voice=False):
+    data = {"clip": upload(path.name, path.read_bytes(), "video/mp4"), "keep_voice": "true" if keep_voice else "false"}
+    if challenge_id is not None:
+        data["challenge"] = challenge_id
+    return client.post(f"/api/cameos/{cameo.pk}/verify", data, format="multipart")
+
+
+def verify_with_clip(client, cameo, tmp_path, picture, *, say=None, talking=True, keep_voice=False, **clip):
+    """Ask for a phrase, record ``picture`` saying it (or ``say``), submit, run the worker's check. Returns
+    (the task's result, the cameo as its owner reads it, the challenge)."""
+    from cameos import tasks
+
+    challenge = challenge_for(client, cameo)
+    audio, rate = speech(say or challenge["phrase"])
+    path = write_clip(tmp_path / "clip.mp4", picture, audio=audio, sample_rate=rate, talking=talking, **clip)
+    response = submit_clip(client, cameo, path, challenge["id"], keep_voice=keep_voice)
+    assert response.status_code == 202, response.json()
+    assert response.json()["verification"]["state"] == "pending"
+    task_result = tasks.verify_clip(challenge["id"])  # what the worker runs
+    return task_result, client.get(f"/api/cameos/{cameo.pk}").json(), challenge
 
 
 # --- cameos -----------------------------------------------------------------------------------------------------

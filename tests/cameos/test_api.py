@@ -27,7 +27,13 @@ def test_the_list_holds_mine_and_those_i_may_use(make_user, make_cameo, client_f
 
     mine = client_for(olivia).get("/api/cameos").json()
     assert [c["name"] for c in mine["results"]] == ["Unverified", "Ask me", "Private", "Open"]
-    assert all(c["is_owner"] and c["can_use"] for c in mine["results"]) and mine["next"] is None
+    assert all(c["is_owner"] for c in mine["results"]) and mine["next"] is None
+    # A person cameo is used by nobody before its person verified it, its owner included; the owner is shown
+    # where to verify it.
+    assert {c["name"]: c["can_use"] for c in mine["results"]} == {
+        "Unverified": False, "Ask me": True, "Private": True, "Open": True
+    }
+    assert [c["verify_url"] for c in mine["results"]] == [f"/cameos/{unverified.pk}/#verify", None, None, None]
 
     anas_view = client_for(ana).get("/api/cameos").json()["results"]
     assert {c["id"] for c in anas_view} == {anas.pk, open_one.pk}

@@ -15,7 +15,19 @@ from cameos import tasks
 from cameos.models import Cameo, CameoReference
 from tests.conftest import assert_signed_url
 
-from .conftest import astronaut, cat, fetch, jpeg, other_person, png_bomb, stored_files, two_astronauts, upload
+from .conftest import (
+    astronaut,
+    cat,
+    cat_views,
+    coffee,
+    fetch,
+    jpeg,
+    other_person,
+    png_bomb,
+    stored_files,
+    two_astronauts,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +73,9 @@ def test_person_cameo_is_checked_by_the_worker_then_ready_with_an_avatar(
     note = Notification.objects.get(recipient=owner, kind="system")
     assert "ready" in note.text and note.data["reference_check"] == "ready"
     body = client.get(f"/api/cameos/{cameo.pk}").json()
-    assert body["reference_check"]["state"] == "ready" and body["avatar_url"] and body["can_use"] is True
+    assert body["reference_check"]["state"] == "ready" and body["avatar_url"]
+    # The photos are checked, but nothing proves whose face it is until the person verifies it.
+    assert body["can_use"] is False and body["verify_url"] == f"/cameos/{cameo.pk}/#verify"
 
 
 def _exif_with_gps() -> bytes:
@@ -109,14 +123,46 @@ def test_photos_of_two_different_people_are_rejected(make_user, client_for):
 
 def test_a_character_needs_no_face_and_no_verification(make_user, client_for):
     owner, friend = make_user("olivia"), make_user("friend")
-    response = _create(
-        client_for(owner), upload("cat.jpg", jpeg(cat())), name="Chelsea", kind="character", permission="everyone"
-    )
+    photos = [upload(f"cat{i}.jpg", jpeg(picture)) for i, picture in enumerate(cat_views())]
+    response = _create(client_for(owner), *photos, name="Chelsea", kind="character", permission="everyone")
     assert response.status_code == 201
     assert response.json()["verification"]["state"] == "not_required"
     assert tasks.check_references(response.json()["id"]) == "ready"
     body = client_for(friend).get(f"/api/cameos/{response.json()['id']}").json()
     assert body["can_use"] is True and body["avatar_url"] and body["verified"] is False
+    details = Notification.objects.get(recipient=owner, kind="system").data["details"]
+    assert details["human_faces"] == [0, 0, 0] and min(details["subject_similarity"]) >= 0.6
+
+
+def test_a_character_needs_three_photos_or_a_clip(make_user, client_for):
+    response = _create(client_for(make_user("olivia")), upload("cat.jpg", jpeg(cat())), name="Chelsea", kind="character")
+    assert response.status_code == 400 and response.json()["code"] == "character_references_missing"
+    assert "at least 3 photos" in response.json()["detail"] and not Cameo.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "pictures, reason",
+    [
+        (
+            lambda: [astronaut(), astronaut()[:, ::-1], astronaut()[40:, 20:]],
+            "Photo 1 shows a person's face. A character is a pet, an object or a drawing; to appear as yourself, "
+            "make a person cameo (and verify it) instead.",
+        ),
+        (
+            lambda: [*cat_views()[:2], coffee()],
+            "Photo 3 does not seem to show the same character as the others. Use pictures of one character only.",
+        ),
+    ],
+    ids=["a-human-face", "not-one-subject"],
+)
+def test_a_character_with_a_human_face_or_several_subjects_is_rejected(make_user, client_for, pictures, reason):
+    client = client_for(make_user("olivia"))
+    photos = [upload(f"p{i}.jpg", jpeg(picture)) for i, picture in enumerate(pictures())]
+    response = _create(client, *photos, name="Not a pet", kind="character", permission="everyone")
+    assert response.status_code == 201
+    assert tasks.check_references(response.json()["id"]) == "rejected"
+    body = client.get(f"/api/cameos/{response.json()['id']}").json()
+    assert body["reference_check"] == {"state": "rejected", "reason": reason} and body["can_use"] is False
 
 
 def test_the_check_runs_once_even_if_the_task_is_delivered_twice(make_user, client_for):

@@ -56,10 +56,20 @@ def test_a_bad_photo_shows_the_reason_on_the_page(make_user):
     assert not Cameo.objects.exists()
 
 
-def test_the_owners_page_lists_uses_and_removes_them(make_user, make_cameo, client_for):
+def test_an_unverified_cameo_shows_the_owner_how_to_verify_it(make_user, make_cameo):
     olivia = make_user("olivia")
     cameo = make_cameo(olivia, permission="everyone", name="Olivia", verified=False)
-    Cameo.objects.filter(pk=cameo.pk).update(verified_at=None, verification_state="none")
+    html = _browser(olivia).get(f"/cameos/{cameo.pk}/").content.decode()
+    assert 'id="verify"' in html and "js/cameos.js" in html  # camera verification for an unverified person
+    assert "nobody can use it, you included" in html and 'id="verify-keep-voice"' in html
+    composer = _browser(olivia).get("/create/").content.decode()
+    assert 'id="cameos-to-verify"' in composer and f'href="/cameos/{cameo.pk}/#verify"' in composer
+    assert f'name="cameos" value="{cameo.pk}"' not in composer  # not offered until verified
+
+
+def test_the_owners_page_lists_uses_and_removes_them(make_user, make_cameo, client_for):
+    olivia = make_user("olivia")
+    cameo = make_cameo(olivia, permission="everyone", name="Olivia")
     job_id = (
         client_for(olivia)
         .post("/api/generations", {"prompt": "my own walk", "cameos": [cameo.pk]}, format="json")
@@ -68,7 +78,7 @@ def test_the_owners_page_lists_uses_and_removes_them(make_user, make_cameo, clie
     page = _browser(olivia)
 
     html = page.get(f"/cameos/{cameo.pk}/").content.decode()
-    assert 'id="verify"' in html and "js/cameos.js" in html  # camera verification for an unverified person
+    assert 'id="verify"' not in html  # verified already
     assert "my own walk" in html and "Remove" in html and "Reference photo 1" in html
 
     use = CameoUse.objects.get(job_id=job_id)

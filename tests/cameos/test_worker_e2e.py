@@ -141,11 +141,13 @@ async def test_the_worker_checks_the_photos_and_the_verification_clip(
         cameo_id = created.json()["id"]
 
         ready = await _next_event(ws, lambda e: e["type"] == "notification" and "ready" in e["text"])
-        assert ready["text"] == "Your cameo “Olivia” is ready. Verify it so others can use it."
+        assert ready["text"] == "Your cameo “Olivia” is ready. Verify it: until then nobody can use it, you included."
 
         challenge = (await sync_to_async(client.get)(f"/api/cameos/{cameo_id}/challenge")).json()
         audio, rate = await sync_to_async(speech)(challenge["phrase"])
-        path = await sync_to_async(write_clip)(tmp_path / "clip.mp4", astronaut(), audio=audio, sample_rate=rate)
+        path = await sync_to_async(write_clip)(
+            tmp_path / "clip.mp4", astronaut(), audio=audio, sample_rate=rate, talking=True
+        )
         submitted = await sync_to_async(client.post)(
             f"/api/cameos/{cameo_id}/verify",
             {"clip": upload("clip.mp4", path.read_bytes(), "video/mp4"), "challenge": challenge["id"]},
