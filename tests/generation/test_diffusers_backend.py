@@ -77,7 +77,7 @@ def _request(kind: str = "text", *, media: dict[str, str] | None = None, **overr
     }
     if kind in ("remix", "extend") and "parent" not in overrides:
         fields["parent"] = ParentClip(post_id=3, scene_plan=None, video_path=media["video"])
-    if kind == "cameo":
+    if kind == "cameo" and "cameos" not in overrides:
         fields["cameos"] = [CameoRef(id=5, name="Ana", kind="person", reference_image=media["photo"])]
     fields.update(overrides)
     return GenerationRequest(**fields)
@@ -290,6 +290,51 @@ def test_an_image_to_video_model_uses_its_image_encoder_for_cameos(model_root, m
     assert (remix.meta["pipeline"], remix.meta["condition"]) == ("WanImageToVideoPipeline", "parent_first_frame")
     with pytest.raises(BackendError, match="starting image"):
         backend.generate(_request(), Progress())
+
+
+def _two_cameos(root: Path) -> list[CameoRef]:
+    cameos = []
+    for cameo_id, colour in ((5, (220, 40, 40)), (6, (40, 60, 220))):
+        path = root / f"cameo-{cameo_id}.png"
+        Image.new("RGB", (120, 160), colour).save(path)
+        cameos.append(CameoRef(id=cameo_id, name=f"cameo {cameo_id}", kind="character", reference_image=str(path)))
+    return cameos
+
+
+def _pipeline_inputs(backend: DiffusersBackend, monkeypatch: pytest.MonkeyPatch) -> list[dict]:
+    """What each pipeline call of ``backend`` receives."""
+    calls: list[dict] = []
+    run = backend._run
+
+    def recording(pipe, inputs, seed, on_progress):
+        calls.append(inputs)
+        return run(pipe, inputs, seed, on_progress)
+
+    monkeypatch.setattr(backend, "_run", recording)
+    return calls
+
+
+@pytest.mark.parametrize("family, layout", [("wan", "i2v"), ("ltx", None)])
+def test_two_cameos_both_reach_an_image_to_video_pipeline(model_root, tmp_path, monkeypatch, family, layout):
+    # An image-to-video model starts from one picture: the two references share it, side by side, in order.
+    backend = DiffusersBackend(model_dir=_tiny(model_root, family, layout), steps=2, short_side=SHORT_SIDE)
+    calls = _pipeline_inputs(backend, monkeypatch)
+    request = _request("cameo", cameos=_two_cameos(tmp_path))
+    _assert_clip_fits(backend.generate(request, Progress()), request)
+
+    image = np.asarray(calls[0]["image"], dtype=np.float32)
+    assert image.shape[:2] == (calls[0]["height"], calls[0]["width"])
+    half = image.shape[1] // 2
+    assert np.allclose(image[:, :half].mean(axis=(0, 1)), (220, 40, 40), atol=2)
+    assert np.allclose(image[:, half:].mean(axis=(0, 1)), (40, 60, 220), atol=2)
+
+
+def test_a_vace_model_takes_every_cameo_as_a_reference_image(model_root, tmp_path, monkeypatch):
+    backend = DiffusersBackend(model_dir=_tiny(model_root, "wan", "vace"), steps=2, short_side=SHORT_SIDE)
+    calls = _pipeline_inputs(backend, monkeypatch)
+    backend.generate(_request("cameo", cameos=_two_cameos(tmp_path)), Progress())
+    colours = [np.asarray(image).reshape(-1, 3).mean(axis=0) for image in calls[0]["reference_images"]]
+    assert np.allclose(colours, [(220, 40, 40), (40, 60, 220)], atol=1)
 
 
 def test_a_vace_model_makes_cameos_from_reference_images(model_root, media):

@@ -30,10 +30,9 @@ def condition_inputs(
         frames = [Image.fromarray(f) for f in _parent_frames(request, shape)]
         return _video_condition(route.pipeline, frames, request.strength, steps)
     if condition == "cameo_image":
-        image = _cameo_images(request)[0]
+        image = compose_references(_cameo_images(request), size)
     else:
-        image = Image.fromarray(_parent_still(request, last=condition == "parent_last_frame"))
-    image = video_fit.cover(image, size)
+        image = video_fit.cover(Image.fromarray(_parent_still(request, last=condition == "parent_last_frame")), size)
     if route.pipeline == "WanVACEPipeline":
         return _vace_first_frame(image, shape)
     return {"image": image}
@@ -58,6 +57,18 @@ def _vace_first_frame(image: Image.Image, shape: video_fit.RenderShape) -> dict[
     video = [image] + [grey] * (shape.num_frames - 1)
     mask = [Image.new("L", size, 0)] + [Image.new("L", size, 255)] * (shape.num_frames - 1)
     return {"video": video, "mask": mask}
+
+
+def compose_references(images: list[Image.Image], size: tuple[int, int]) -> Image.Image:
+    """One first frame of ``size`` from every cameo's reference photo, side by side: an image-to-video model
+    takes one starting image, and every cameo a job records must appear in the clip. Each photo fills an equal
+    column (scaled and centre-cropped), in the job's order."""
+    width, height = size
+    frame = Image.new("RGB", size, NEUTRAL_GREY)
+    edges = [round(i * width / len(images)) for i in range(len(images) + 1)]
+    for image, left, right in zip(images, edges, edges[1:]):
+        frame.paste(video_fit.cover(image, (right - left, height)), (left, 0))
+    return frame
 
 
 def _cameo_images(request: GenerationRequest) -> list[Image.Image]:

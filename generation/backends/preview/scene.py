@@ -479,8 +479,9 @@ def attach_cameos(plan: dict, cameos: Sequence[CameoRef], *, world: World, seed:
 
 
 def _add_cameo_subject(plan: dict, world: World, rng: np.random.Generator, kind: str) -> dict:
-    if len(plan["subjects"]) >= MAX_SUBJECTS:
-        plan["subjects"].pop()
+    if len(plan["subjects"]) >= MAX_SUBJECTS:  # make room by dropping the last subject that is no cameo
+        plain = [i for i, s in enumerate(plan["subjects"]) if s["cameo_id"] is None]
+        plan["subjects"].pop(plain[-1] if plain else -1)
     motions = [s["motion"] for s in plan["subjects"]]
     motion = motions[0] if motions else vocab.DEFAULT_MOTION[kind]
     return add_subject(plan, world, rng, kind=kind, motion=motion)
