@@ -136,6 +136,17 @@ def _matching_post(*, check: ProvenanceCheck, ident: int | None, manifest: dict)
     return (post if visible else None), found_by, True
 
 
+def _certainty(ident: int | None, stats: dict) -> str:
+    """How sure the reading is, in words: how many frames carried the mark and how many bits the code corrected."""
+    if ident is None:
+        return ""
+    frames = f"{stats['frames_used']} of {stats['frames_read']} frames carry the mark"
+    corrected, bits = stats["bits_corrected"], stats["bits"]
+    if corrected == 0:
+        return f"{frames}; all {bits} bits read clean."
+    return f"{frames}; {corrected} of {bits} bits were damaged and corrected by the error-correcting code."
+
+
 def _report(*, check: ProvenanceCheck, manifest: dict, ident: int | None, stats: dict) -> dict:
     post, found_by, riff_clip = _matching_post(check=check, ident=ident, manifest=manifest)
     c2pa_state = manifest.get("state", "none")
@@ -163,7 +174,7 @@ def _report(*, check: ProvenanceCheck, manifest: dict, ident: int | None, stats:
             "riff": manifest.get("riff"),
             "validation_errors": manifest.get("validation_errors", []),
         },
-        "watermark": {"found": ident is not None, "payload": ident, "stats": stats},
+        "watermark": {"found": ident is not None, "payload": ident, "stats": stats, "certainty": _certainty(ident, stats)},
         "riff_clip": riff_clip,
         "found_by": found_by,
         "post": None if post is None else {"id": post.pk, "author": post.author.username, "url": f"/posts/{post.pk}/"},

@@ -36,8 +36,8 @@ from .invisible import (
     embed_payload,
     extract_payload,
     luma_change,
-    payload_bits,
 )
+from .payload import payload_bits
 from .visible import VisibleWatermark, apply_visible_watermark
 
 __all__ = [

@@ -90,7 +90,8 @@ function show(check) {
   $("report-ingredients").replaceChildren(ingredients.length ? h("ul", {}, ingredients.map((i) => h("li", {}, ingredientText(i)))) : "Nothing: an original.");
   const mark = r.watermark || {};
   $("report-watermark").textContent = mark.found
-    ? r.riff_clip ? "Found: it identifies a clip made on Riff." : "Found, but it matches no clip on this server."
+    ? (r.riff_clip ? "Found: it identifies a clip made on Riff. " : "Found, but it matches no clip on this server. ") +
+      (mark.certainty || "")
     : "Not found.";
   report.hidden = false;
   report.scrollIntoView({ block: "start", behavior: "smooth" });

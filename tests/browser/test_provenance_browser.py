@@ -65,6 +65,7 @@ def test_check_a_clip(live_web, start_worker, page, make_user, tmp_path, shot):
     expect(page.locator("#report-summary")).to_contain_text("Made on Riff by @ana", timeout=60_000)
     expect(page.locator("#report-c2pa")).to_contain_text("Signed and intact")
     expect(page.locator("#report-watermark")).to_contain_text("Found")
+    expect(page.locator("#report-watermark")).to_contain_text("frames carry the mark")  # how sure the reading is
     shot(page, "provenance")
     page.get_by_role("link", name="Open the clip by @ana").click()
     expect(page).to_have_url(f"{live_web.url}/posts/{post_id}/")

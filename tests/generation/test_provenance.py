@@ -22,12 +22,13 @@ from generation.provenance import (
     embed_payload,
     ensure_local_keys,
     extract_payload,
+    invisible,
     mark_frames,
+    payload,
     payload_bits,
     read_manifest,
     sign_mp4,
 )
-from generation.provenance import invisible
 from generation.provenance.c2pa_sign import TRAINED_ALGORITHMIC_MEDIA
 from generation.provenance.visible import render_badge
 from tests.generation.synthetic import flat_clip, textured_clip
@@ -112,18 +113,42 @@ def test_mark_frames_leaves_the_source_frames_alone(clip):
 # --- Invisible watermark ------------------------------------------------------------------------------------
 
 
-def test_payload_check_rejects_other_bits():
+def test_payload_carries_the_identifier_a_keyed_check_and_parity():
     bits = payload_bits(IDENT)
-    assert len(bits) == 64
-    assert invisible.parse_payload(bits) == IDENT
-    for index in (0, 31, 40, 63):
-        flipped = bits.copy()
-        flipped[index] ^= 1
-        assert invisible.parse_payload(flipped) is None
-    assert invisible.parse_payload(np.zeros(64, np.uint8)) is None
-    assert invisible.parse_payload(np.ones(64, np.uint8)) is None
+    assert len(bits) == payload.PAYLOAD_BITS == 32 + 24 + 56
+    assert payload.parse_payload(bits) == (IDENT, 0)
+    rng = np.random.default_rng(4)
+    for wrong in (1, 5, payload.BCH_T):  # the code corrects up to BCH_T wrong bits anywhere
+        damaged = bits.copy()
+        damaged[rng.choice(len(bits), wrong, replace=False)] ^= 1
+        assert payload.parse_payload(damaged) == (IDENT, wrong)
+    other_key = payload_bits(IDENT, key=b"another server")
+    assert payload.parse_payload(other_key) == (None, -1)  # a valid codeword, but not under our key
+    assert payload.parse_payload(np.zeros(len(bits), np.uint8)) == (None, -1)
     with pytest.raises(ValueError, match="32 bits"):
         payload_bits(2**32)
+
+
+def test_soft_decoding_corrects_more_than_the_code_radius_when_the_wrong_bits_are_doubtful():
+    bits = payload_bits(IDENT)
+    votes = np.where(bits == 1, 0.6, -0.6)
+    rng = np.random.default_rng(5)
+    wrong = rng.choice(len(bits), 20, replace=False)  # 20 wrong bits: more than BCH_T = 8
+    votes[wrong] = -0.15 * np.sign(votes[wrong])
+    assert payload.parse_payload((votes > 0).astype(np.uint8)) == (None, -1)
+    word, disagreement = payload.closest_codeword(votes)
+    assert payload.parse_payload(word) == (IDENT, 0)
+    assert disagreement == pytest.approx(20 * 0.15 / np.abs(votes).sum())
+
+
+def test_noise_never_decodes_to_a_valid_identifier():
+    # An unmarked clip's votes are noise: soft decoding always finds a nearest codeword, and the keyed check
+    # (24 bits) refuses it.
+    rng = np.random.default_rng(6)
+    for _ in range(500):
+        word, disagreement = payload.closest_codeword(rng.normal(size=payload.PAYLOAD_BITS))
+        assert payload.parse_payload(word) == (None, -1)
+        assert disagreement > 0.03  # measured on 20,000 noise readings: never closer than 0.034
 
 
 def test_mark_reads_back_from_the_encoded_mp4(marked_mp4):
@@ -156,15 +181,16 @@ def test_mark_survives_scaling_to_75_percent(marked_mp4, workdir):
 
 @pytest.mark.parametrize("levels", [-2, -1, 1])
 def test_mark_reads_after_a_decoder_shifted_the_brightness(marked_mp4, levels):
-    # A decoder that truncates (swscale's fast path) darkens by about 1.3 levels. One level moves the singular
-    # values of a 16×16 block by a quarter of the mark's step; the reader measures that from the lattice phase
-    # and undoes it. Two levels are half a step: every bit inverted, which the reader also tries.
+    # A decoder that truncates (swscale's fast path) darkens by about 1.3 levels. One level moves the value of a
+    # 32×32-pixel block (its mean × 16 in the LL band, where pixels count twice) by 32, a seventh of the mark's
+    # step of 229; the reader measures that from the lattice phase and undoes it. Two levels are past a quarter step: read as the other
+    # polarity (every bit inverted), which the reader also tries.
     frames = media.decode_frames(marked_mp4, step=2)
     shifted = np.clip(frames.astype(np.int16) + levels, 0, 255).astype(np.uint8)
     ident, stats = extract_payload(shifted)
     assert ident == IDENT
     if abs(levels) == 1:
-        assert abs(stats["lattice_shift"]) > 0.15
+        assert abs(stats["lattice_shift"]) > 0.1  # 0.14 expected
 
 
 def test_unmarked_clips_never_match(workdir):
@@ -188,7 +214,7 @@ def test_rgb_frames_can_be_marked_directly(clip, workdir):
     frames = clip[0][:24]
     marked = embed_payload(frames, 77)
     assert not np.array_equal(marked, frames)
-    assert cv2.PSNR(marked, frames) > 40  # invisible to the eye
+    assert cv2.PSNR(marked, frames) > 39  # measured 39.5 dB: at most ±3.6 levels per 32-pixel block
     assert extract_payload(marked)[0] == 77
 
     path = workdir / "rgb-marked.mp4"

@@ -3,8 +3,6 @@ through POST /api/provenance/verify (read by the worker)."""
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 from django.conf import settings
@@ -13,41 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.video import decode_frames, encode_mp4
 from generation.provenance import bit_error_rate, extract_payload, read_manifest
-from tests.support import reencode, wait_for_job
+from tests.support import publish_clip, reencode, stored_copy, verify_upload
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
-
-
-def _publish(client, payload):
-    job_id = client.post("/api/generations", {"duration_s": 2, **payload}, format="json").json()["id"]
-    job = wait_for_job(job_id)
-    assert job.status == "succeeded", job.errors
-    post = client.post(f"/api/generations/{job_id}/publish", {"caption": "made here"}, format="json").json()
-    return job, post
-
-
-def _local(name, tmp_path, label):
-    path = tmp_path / f"{label}.mp4"
-    with default_storage.open(name, "rb") as src:
-        path.write_bytes(src.read())
-    return path
-
-
-def _verify(client, name: str, data: bytes):
-    """POST /api/provenance/verify (answered at once: 202, pending), then the check once the worker wrote its
-    report, read from GET /api/provenance/checks/<id>."""
-    response = client.post(
-        "/api/provenance/verify", {"file": SimpleUploadedFile(name, data, "video/mp4")}, format="multipart"
-    )
-    assert response.status_code == 202, response.content
-    check = response.json()
-    assert check["status"] == "pending" and check["report"] == {}
-    deadline = time.monotonic() + 60
-    while check["status"] == "pending" and time.monotonic() < deadline:
-        time.sleep(0.2)
-        check = client.get(f"/api/provenance/checks/{check['id']}").json()
-    assert check["status"] == "done", check
-    return check
 
 
 def _anchor():
@@ -59,14 +25,14 @@ def clips(start_worker, purge_queues, make_user, client_for):
     start_worker()
     ana, ben = make_user("ana"), make_user("ben")
     ca, cb = client_for(ana), client_for(ben)
-    parent_job, parent = _publish(ca, {"prompt": "a red ball bouncing on a beach", "seed": 5})
-    remix_job, remix = _publish(cb, {"prompt": "at night", "remix_of": parent["id"]})
+    parent_job, parent = publish_clip(ca, {"prompt": "a red ball bouncing on a beach", "seed": 5})
+    remix_job, remix = publish_clip(cb, {"prompt": "at night", "remix_of": parent["id"]})
     return {"ana": ana, "ben": ben, "ca": ca, "cb": cb, "parent_job": parent_job, "parent": parent,
             "remix_job": remix_job, "remix": remix}
 
 
 def test_manifests_are_trusted_remix_lists_parent_and_tampering_is_detected(clips, tmp_path):
-    parent_path = _local(clips["parent_job"].video, tmp_path, "parent")
+    parent_path = stored_copy(clips["parent_job"].video, tmp_path, "parent")
     manifest = read_manifest(parent_path, trust_anchor_pem=_anchor())
     assert manifest["state"] == "trusted", manifest["validation_errors"]
     assert "Riff" in manifest["generator"] and settings.VERSION in manifest["generator"]
@@ -75,7 +41,7 @@ def test_manifests_are_trusted_remix_lists_parent_and_tampering_is_detected(clip
     assert manifest["riff"]["job_id"] == clips["parent_job"].pk
     assert "a red ball" in str(manifest["actions"])  # the prompt is public by default
 
-    remix_path = _local(clips["remix_job"].video, tmp_path, "remix")
+    remix_path = stored_copy(clips["remix_job"].video, tmp_path, "remix")
     remix = read_manifest(remix_path, trust_anchor_pem=_anchor())
     assert remix["state"] == "trusted"
     assert any(a["action"] == "c2pa.edited" for a in remix["actions"])
@@ -94,7 +60,7 @@ def test_manifests_are_trusted_remix_lists_parent_and_tampering_is_detected(clip
 
 def test_watermark_survives_reencoding_and_verify_finds_the_post(clips, tmp_path, capsys):
     job = clips["parent_job"]
-    published = _local(job.video, tmp_path, "published")
+    published = stored_copy(job.video, tmp_path, "published")
     crf35, scaled = tmp_path / "crf35.mp4", tmp_path / "scaled.mp4"
     reencode(published, crf35, crf=35, keep_audio=True)
     reencode(published, scaled, crf=23, scale=0.75, keep_audio=True)
@@ -109,13 +75,13 @@ def test_watermark_survives_reencoding_and_verify_finds_the_post(clips, tmp_path
     assert read_manifest(crf35)["state"] == "none"  # re-encoding strips the manifest
 
     client = clips["cb"]
-    report = _verify(client, "found.mp4", crf35.read_bytes())["report"]
+    report = verify_upload(client, "found.mp4", crf35.read_bytes())["report"]
     assert report["watermark"]["found"] and report["watermark"]["payload"] == job.provenance_id
     assert report["post"]["id"] == clips["parent"]["id"] and report["found_by"] == "watermark"
     assert report["c2pa"]["state"] == "none"
     assert not default_storage.listdir("provenance-checks")[1]  # the upload is not kept
 
-    report = _verify(client, "orig.mp4", published.read_bytes())["report"]
+    report = verify_upload(client, "orig.mp4", published.read_bytes())["report"]
     assert report["c2pa"]["state"] == "trusted" and report["post"]["id"] == clips["parent"]["id"]
 
 
@@ -126,7 +92,7 @@ def test_unmarked_clip_is_no_provenance_and_non_video_is_400(start_worker, purge
     frames = (rng.random((24, 480, 480, 3)) * 255).astype(np.uint8)
     plain = tmp_path / "plain.mp4"
     encode_mp4(frames, 24, np.zeros(22050, np.float32), 22050, plain)
-    report = _verify(client, "plain.mp4", plain.read_bytes())["report"]
+    report = verify_upload(client, "plain.mp4", plain.read_bytes())["report"]
     assert report["summary"].startswith("No provenance found") and report["post"] is None
     assert report["watermark"]["found"] is False and report["c2pa"]["state"] == "none"
 
