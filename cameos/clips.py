@@ -183,6 +183,11 @@ def voiced_seconds(audio: np.ndarray | None, sample_rate: int = SAMPLE_RATE) -> 
     return total * FRAME_S
 
 
+# A mouth that speaks changes its region by 3.2-6.6 grey levels on average between motion frames (24 test clips);
+# a still photo under a voice-over by 0.03-0.09 (encoding noise). Measured with the test suite's clips.
+MIN_MOUTH_MOTION = 0.5
+
+
 def lip_sync(
     motion: list[np.ndarray], times: list[float], face: tuple[float, float, float, float], audio: np.ndarray | None,
     sample_rate: int = SAMPLE_RATE,
@@ -196,7 +201,9 @@ def lip_sync(
     as the mouth when the whole picture moves (a hand-held phone, a zoom); the loudness is the RMS of the sound
     over the same interval, and its change the absolute difference from the previous interval. Both series are
     smoothed over three intervals. A speaking mouth moves as syllables start and end; a still photo with a
-    voice-over does not. 0 when either series does not vary."""
+    voice-over does not. 0 when either series does not vary, and when the mouth hardly moves at all (a mean change
+    under ``MIN_MOUTH_MOTION`` grey levels): the re-encoding noise of a still picture can correlate with anything
+    over a few seconds."""
     if audio is None or len(motion) < 4:
         return 0.0
     height, width = motion[0].shape[:2]
@@ -218,6 +225,8 @@ def lip_sync(
         start, end = round(times[i - 1] * sample_rate), round(times[i] * sample_rate)
         piece = audio[start : max(end, start + 1)]
         loudness.append(float(np.sqrt(np.mean(piece.astype(np.float64) ** 2))) if len(piece) else 0.0)
+    if float(np.mean(movement)) < MIN_MOUTH_MOTION:
+        return 0.0
     kernel = np.ones(3) / 3
     a = np.convolve(movement, kernel, mode="same")
     b = np.convolve(np.abs(np.diff(loudness, prepend=loudness[0])), kernel, mode="same")
