@@ -109,6 +109,9 @@ class CameoOutputSerializer(serializers.Serializer):
             "kept": bool(cameo.voice),
             "kept_at": cameo.voice_kept_at.isoformat() if cameo.voice_kept_at else None,
             "url": signed_url(cameo.voice) if cameo.voice else "",
+            "in_clips": cameo.voice_in_clips,
+            "sample_url": signed_url(cameo.voice_sample) if cameo.voice_sample else "",
+            "pitch_hz": (cameo.voice_profile or {}).get("f0_median"),
         }
 
     def get_verify_url(self, cameo) -> str | None:
@@ -224,6 +227,9 @@ class CameoDetailApi(APIView):
         name = serializers.CharField(max_length=200, required=False, allow_blank=True)
         permission = serializers.ChoiceField(choices=Cameo.Permission.choices, required=False)
         restrictions = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+        voice_in_clips = serializers.BooleanField(
+            required=False, help_text="Whether the cameo speaks with the voice kept from verification (true by default)."
+        )
 
     @extend_schema(responses={200: CameoOutputSerializer})
     def get(self, request, cameo_id: int):

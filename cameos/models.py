@@ -53,6 +53,9 @@ class Cameo(models.Model):
     verified_at = models.DateTimeField(null=True, blank=True)
     voice = models.CharField(max_length=300, blank=True)  # storage name of the kept voice (WAV), owner-only
     voice_kept_at = models.DateTimeField(null=True, blank=True)
+    voice_profile = models.JSONField(null=True, blank=True)  # the kept voice, measured (core.voices.voiceprint)
+    voice_sample = models.CharField(max_length=300, blank=True)  # a line spoken as the cameo will speak it (WAV)
+    voice_in_clips = models.BooleanField(default=True)  # the owner lets the cameo speak with the kept voice
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -174,9 +174,10 @@ def cameo_uses(*, cameo: Cameo, user: User | None = None) -> QuerySet[CameoUse]:
 
 
 def cameo_media_names(*, cameo: Cameo) -> list[str]:
-    """Every stored file of a cameo: reference photos and clip, the avatar, the kept voice, verification clips
+    """Every stored file of a cameo: reference photos and clip, the avatar, the kept voice and its sample,
+    verification clips
     awaiting a check."""
     names = [r.file for r in cameo.references.all() if r.file]
     names += [n for n in cameo.challenges.exclude(clip="").values_list("clip", flat=True)]
-    names += [n for n in (cameo.avatar, cameo.reference, cameo.voice) if n]
+    names += [n for n in (cameo.avatar, cameo.reference, cameo.voice, cameo.voice_sample) if n]
     return sorted(set(names))

@@ -98,7 +98,7 @@ def verification_run(*, challenge_id: int) -> str:
         .order_by("position")
         .values_list("face_encoding", flat=True)
     ]
-    passed, reason, details, voice = False, "", {}, None
+    passed, reason, details, voice, profile, sample = False, "", {}, None, None, None
     with tempfile.TemporaryDirectory(prefix=f"riff-verify-{challenge_id}-") as tmp:
         try:
             if not encodings:
@@ -114,6 +114,7 @@ def verification_run(*, challenge_id: int) -> str:
             details, passed = liveness.details, True
             if challenge.keep_voice:
                 voice = _wav(liveness.audio, clips.SAMPLE_RATE)
+                profile, sample = _voice_profile_and_sample(liveness.audio, clips.SAMPLE_RATE)
         except checks.CheckFailed as exc:
             reason, details = exc.reason, exc.details
         except Exception:
@@ -122,6 +123,28 @@ def verification_run(*, challenge_id: int) -> str:
                 "The clip could not be checked because of a problem on our side. Ask for a new phrase and try again."
             )
     services.cameo_verification_record(
-        challenge_id=challenge_id, passed=passed, reason=reason, details=details, voice_wav=voice
+        challenge_id=challenge_id, passed=passed, reason=reason, details=details, voice_wav=voice,
+        voice_profile=profile, voice_sample_wav=sample,
     )
     return CameoChallenge.State.PASSED if passed else CameoChallenge.State.FAILED
+
+
+SAMPLE_LINE = "Hello! This is how I sound when I speak in a Riff clip."
+
+
+def _voice_profile_and_sample(audio, sample_rate: int) -> tuple[dict | None, bytes | None]:
+    """The kept voice measured (pitch and spectral envelope), and a sample line spoken as the cameo will speak in
+    clips, for its owner to hear. A voice too short to measure is still kept, without a profile."""
+    from core.voices import voiceprint
+    from core.voices.speech import speak_as
+
+    try:
+        profile = voiceprint.measure(audio, sample_rate)
+    except voiceprint.NoVoice:
+        return None, None
+    try:
+        sample = _wav(speak_as(SAMPLE_LINE, profile, sample_rate=sample_rate), sample_rate)
+    except Exception:
+        logger.exception("the voice sample could not be made")
+        sample = None
+    return profile, sample

@@ -48,6 +48,8 @@ class GenerationJob(models.Model):
     aspect = models.CharField(max_length=5, choices=Aspect.choices, default=Aspect.PORTRAIT)
     seed = models.BigIntegerField()
     strength = models.FloatField(default=0.6)
+    voices = models.JSONField(default=dict, blank=True)  # {speaker: catalogue voice} the author chose
+    language = models.CharField(max_length=2, blank=True, default="")  # "en" | "fr" for every line; "" = per line
     remix_of = models.ForeignKey("feed.Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="remix_jobs")
     cameos = models.ManyToManyField("cameos.Cameo", blank=True, related_name="jobs")
     idempotency_key = models.CharField(max_length=64, null=True, blank=True)

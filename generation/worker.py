@@ -163,9 +163,12 @@ def build_request(job: GenerationJob, workdir: Path) -> GenerationRequest:
             seed=parent_job.seed if parent_job else None,
         )
     cameos = []
-    for cameo in job.cameos.all():
+    for cameo in job.cameos.select_related("owner"):
         ref = _download(cameo.reference, workdir / f"cameo-{cameo.pk}{Path(cameo.reference).suffix}") if cameo.reference else ""
-        cameos.append(CameoRef(id=cameo.pk, name=cameo.name, kind=cameo.kind, reference_image=ref))
+        # The owner's voice speaks the cameo's lines only when it was kept and is switched on, read as the job runs.
+        profile = cameo.voice_profile if cameo.voice and cameo.voice_in_clips else None
+        cameos.append(CameoRef(id=cameo.pk, name=cameo.name, kind=cameo.kind, reference_image=ref,
+                               handle=cameo.owner.username, voice_profile=profile))
     return GenerationRequest(
         job_id=job.pk,
         kind=job.kind,
@@ -177,6 +180,8 @@ def build_request(job: GenerationJob, workdir: Path) -> GenerationRequest:
         parent=parent,
         cameos=cameos,
         strength=job.strength,
+        voices=dict(job.voices or {}),
+        language=job.language or None,
     )
 
 

@@ -1,9 +1,10 @@
 """Helpers the tests share (the benchmarks use some too): waiting for a job to finish, a member with an API token,
-publishing a clip and checking where a copy came from, and re-encoding a clip the way a re-share through another
-app does."""
+publishing a clip and checking where a copy came from, re-encoding a clip the way a re-share through another app
+does, and judging speech (word error rate, median pitch)."""
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -90,3 +91,26 @@ def reencode(src: Path, dst: Path, *, crf: int, scale: float = 1.0, keep_audio: 
     audio, rate = decode_audio(src) if keep_audio else (None, 24_000)
     encode_mp4(frames, round(probe(src)["fps"]), audio, rate, dst, crf=crf)
     return decode_frames(dst)
+
+
+def word_error_rate(reference: str, heard: str) -> float:
+    """Word-level Levenshtein distance over the reference's word count (case and punctuation ignored)."""
+    ref, hyp = re.findall(r"[a-z']+", reference.lower()), re.findall(r"[a-z']+", heard.lower())
+    previous = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, 1):
+        current = [i]
+        for j, h in enumerate(hyp, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (r != h)))
+        previous = current
+    return previous[-1] / len(ref)
+
+
+def median_f0(audio: np.ndarray, rate: int) -> float:
+    """The median fundamental frequency of the voiced frames (WORLD's DIO + StoneMask); 0 when none is voiced."""
+    import pyworld
+
+    signal = np.asarray(audio, dtype=np.float64)
+    f0, times = pyworld.dio(signal, rate)
+    f0 = pyworld.stonemask(signal, f0, times, rate)
+    voiced = f0[f0 > 0]
+    return float(np.median(voiced)) if len(voiced) else 0.0

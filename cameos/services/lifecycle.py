@@ -116,9 +116,10 @@ def cameo_create(
 
 
 def cameo_update(
-    *, user: User, cameo: Cameo, name: str | None = None, permission: str | None = None, restrictions: str | None = None
+    *, user: User, cameo: Cameo, name: str | None = None, permission: str | None = None, restrictions: str | None = None,
+    voice_in_clips: bool | None = None,
 ) -> Cameo:
-    """Rename, change the level or the restrictions. Narrowing (a lower level, new restrictions) takes effect at
+    """Rename, change the level or the restrictions, switch the kept voice on or off for clips. Narrowing (a lower level, new restrictions) takes effect at
     once: pending uses that lose consent are stopped in the same transaction."""
     require_owner(user=user, cameo=cameo)
     with transaction.atomic():
@@ -138,6 +139,9 @@ def cameo_update(
             narrowed |= bool(restrictions) and restrictions != cameo.restrictions
             cameo.restrictions = restrictions
             fields.append("restrictions")
+        if voice_in_clips is not None:
+            cameo.voice_in_clips = bool(voice_in_clips)
+            fields.append("voice_in_clips")
         cameo.save(update_fields=fields)
         if narrowed:
             cameo_consent_narrowed(cameo_ids=[cameo.pk])
@@ -216,22 +220,26 @@ def cameo_reference_check_record(
 
 
 def cameo_verification_record(
-    *, challenge_id: int, passed: bool, reason: str = "", details: dict | None = None, voice_wav: bytes | None = None
+    *, challenge_id: int, passed: bool, reason: str = "", details: dict | None = None, voice_wav: bytes | None = None,
+    voice_profile: dict | None = None, voice_sample_wav: bytes | None = None,
 ) -> CameoChallenge | None:
     """Record the worker's verdict on a liveness clip and delete the clip. Returns None when it was already
     recorded. A verdict on an older clip does not override a newer submission. When the clip passed and its
-    owner asked to keep their voice, ``voice_wav`` becomes the cameo's voice (replacing an earlier one)."""
+    owner asked to keep their voice, ``voice_wav`` becomes the cameo's voice (replacing an earlier one), with its
+    measured profile and a sample line spoken as the cameo will speak."""
     stored: list[str] = []  # files written by this call: deleted again if it fails
     try:
         return _verification_record(
-            challenge_id=challenge_id, passed=passed, reason=reason, details=details, voice_wav=voice_wav, stored=stored
+            challenge_id=challenge_id, passed=passed, reason=reason, details=details, stored=stored,
+            voice=(voice_wav, voice_profile, voice_sample_wav),
         )
     except BaseException:
         storage_delete(stored)
         raise
 
 
-def _verification_record(*, challenge_id, passed, reason, details, voice_wav, stored: list) -> CameoChallenge | None:
+def _verification_record(*, challenge_id, passed, reason, details, voice, stored: list) -> CameoChallenge | None:
+    voice_wav, voice_profile, voice_sample_wav = voice
     now = timezone.now()
     with transaction.atomic():
         challenge = (
@@ -267,11 +275,16 @@ def _verification_record(*, challenge_id, passed, reason, details, voice_wav, st
             )
             if passed and challenge.keep_voice and voice_wav:
                 stored.append(default_storage.save(media_name(cameo.pk, "voice", "wav"), ContentFile(voice_wav)))
-                old_voice = cameo.voice
-                cameo.voice, cameo.voice_kept_at = stored[-1], now
-                cameo.save(update_fields=["voice", "voice_kept_at", "updated_at"])
-                if old_voice:
-                    transaction.on_commit(lambda: storage_delete([old_voice]))
+                old_files = [n for n in (cameo.voice, cameo.voice_sample) if n]
+                cameo.voice, cameo.voice_kept_at, cameo.voice_profile = stored[-1], now, voice_profile
+                cameo.voice_sample = ""
+                if voice_sample_wav:
+                    sample = ContentFile(voice_sample_wav)
+                    stored.append(default_storage.save(media_name(cameo.pk, "voice-sample", "wav"), sample))
+                    cameo.voice_sample = stored[-1]
+                cameo.save(update_fields=["voice", "voice_kept_at", "voice_profile", "voice_sample", "updated_at"])
+                if old_files:
+                    transaction.on_commit(lambda: storage_delete(old_files))
             text = (
                 f"Your cameo “{cameo.name}” is verified."
                 if passed
@@ -384,10 +397,10 @@ def cameo_voice_delete(*, user: User, cameo: Cameo) -> bool:
     require_owner(user=user, cameo=cameo)
     with transaction.atomic():
         cameo = Cameo.objects.select_for_update().get(pk=cameo.pk)
-        name = cameo.voice
-        if not name:
+        names = [n for n in (cameo.voice, cameo.voice_sample) if n]
+        if not cameo.voice:
             return False
-        cameo.voice, cameo.voice_kept_at = "", None
-        cameo.save(update_fields=["voice", "voice_kept_at", "updated_at"])
-        transaction.on_commit(lambda: storage_delete([name]))
+        cameo.voice, cameo.voice_kept_at, cameo.voice_profile, cameo.voice_sample = "", None, None, ""
+        cameo.save(update_fields=["voice", "voice_kept_at", "voice_profile", "voice_sample", "updated_at"])
+        transaction.on_commit(lambda: storage_delete(names))
     return True

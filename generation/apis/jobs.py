@@ -27,6 +27,9 @@ class JobOutputSerializer(serializers.Serializer):
     aspect = serializers.CharField()
     seed = serializers.IntegerField()
     strength = serializers.FloatField()
+    voices = serializers.DictField(child=serializers.CharField())
+    language = serializers.CharField()
+    cast = serializers.SerializerMethodField()
     remix_of = serializers.IntegerField(source="remix_of_id", allow_null=True)
     cameos = serializers.SerializerMethodField()
     error = serializers.CharField()
@@ -45,6 +48,10 @@ class JobOutputSerializer(serializers.Serializer):
 
     def get_cameos(self, job) -> list[int]:
         return [c.pk for c in job.cameos.all()]
+
+    def get_cast(self, job) -> dict[str, str]:
+        """Who speaks with which voice, once the clip is made (``{}`` before, or with no dialogue)."""
+        return dict((job.scene_plan or {}).get("cast") or {})
 
     def _post(self, job):
         try:
@@ -86,6 +93,15 @@ class JobListCreateApi(APIView):
         prompt_public = serializers.BooleanField(required=False, default=True)
         strength = serializers.FloatField(required=False, default=0.6)
         kind = serializers.ChoiceField(choices=["extend"], required=False, allow_null=True, default=None)
+        voices = serializers.DictField(
+            child=serializers.CharField(max_length=40), required=False, default=dict,
+            help_text='Who speaks with which voice: {"coach": "bruno", "girl": "pip"} (speakers as the prompt '
+                      'names them; voices from GET /api/voices). Speakers left out are cast to fit the prompt.',
+        )
+        language = serializers.ChoiceField(
+            choices=["en", "fr"], required=False, allow_blank=True, default="",
+            help_text="Speak every line in this language; by default each line's language is detected.",
+        )
 
     @extend_schema(
         responses={200: inline_serializer("JobPage", {"results": JobOutputSerializer(many=True), "next": serializers.CharField(allow_null=True)})}
@@ -115,6 +131,8 @@ class JobListCreateApi(APIView):
             prompt_public=v["prompt_public"],
             strength=v["strength"],
             kind=v["kind"],
+            voices=v["voices"],
+            language=v["language"],
         )
         job = job_get_for_owner(user=request.user, job_id=job.pk)
         return Response(JobOutputSerializer(job).data, status=status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK)

@@ -54,6 +54,8 @@ class CameoRef:
     name: str
     kind: str  # "person" | "character"
     reference_image: str  # local file path of the reference photo (a face for person cameos)
+    handle: str = ""  # the owner's username: "@handle says ..." gives the line to this cameo
+    voice_profile: dict | None = None  # the owner's measured voice, when kept and switched on (core.voices.voiceprint)
 
 
 @dataclass
@@ -79,6 +81,8 @@ class GenerationRequest:
     parent: ParentClip | None = None
     cameos: list[CameoRef] = field(default_factory=list)
     strength: float = 0.6  # remix: how far from the parent (0 = copy, 1 = ignore it)
+    voices: dict[str, str] = field(default_factory=dict)  # speaker -> catalogue voice, chosen by the author
+    language: str | None = None  # "en" | "fr": every line in this language; None = detected per line
 
     @property
     def size(self) -> tuple[int, int]:

@@ -6,6 +6,7 @@ so a redelivered wake-up never runs a job twice; a reaper returns jobs whose hea
 - ``create``: asking for a generation (validation, limits, the prompt policy, consent for the cameos);
 - ``queue``: the worker's side (claim, heartbeat, progress, success, failure, the reaper);
 - ``owner``: the owner's actions (cancel, discard, publish) and others' (stop for a reason, delete a draft);
+- ``voices``: the author's choice of voices, checked against the catalogue and the prompt's speakers;
 - ``cameo_uses``: jobs, drafts and posts that lost their cameo owner's consent, and the owner's removals.
 """
 
@@ -28,6 +29,7 @@ from .queue import (
     job_record_progress,
     job_succeed,
 )
+from .voices import cast_preview, voices_checked
 
 __all__ = [
     "MAX_CAMEOS",
@@ -38,6 +40,7 @@ __all__ = [
     "cameo_uses_remove_for_user",
     "cameo_uses_stop_for_deleted_cameo",
     "cameo_uses_stop_lost_consent",
+    "cast_preview",
     "job_cancel",
     "job_claim_next",
     "job_create",
@@ -53,5 +56,6 @@ __all__ = [
     "job_status_event",
     "job_succeed",
     "notify_status",
+    "voices_checked",
     "wake_workers",
 ]

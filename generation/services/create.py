@@ -20,6 +20,7 @@ from feed.selectors import posts_visible_to
 from ..models import GenerationJob
 from ..safety.services import policy_check_slowdown, policy_enforce, policy_restriction_refusal_create
 from .common import notify_status, wake_workers
+from .voices import voices_checked
 
 MAX_PROMPT = 1000
 MAX_CAMEOS = 2
@@ -82,6 +83,8 @@ def job_create(
     prompt_public: bool = True,
     strength: float = 0.6,
     kind: str | None = None,
+    voices: dict[str, str] | None = None,
+    language: str = "",
     publish_on_success: bool = False,
     publish_caption: str = "",
     enforce_limits: bool = True,
@@ -104,6 +107,8 @@ def job_create(
         parent = posts_visible_to(user=user).filter(pk=remix_of_id).first()
         if parent is None:
             raise NotFound("The clip to remix does not exist or you cannot see it.", code="remix_of_not_found")
+    voices = voices_checked(prompt=prompt, voices=voices or {}, language=language,
+                            parent_plan=parent.job.scene_plan if parent is not None and parent.job_id else None)
     cameo_ids = list(dict.fromkeys(cameo_ids or []))
     if len(cameo_ids) > MAX_CAMEOS:
         raise Invalid(f"A clip can use at most {MAX_CAMEOS} cameos.", code="too_many_cameos")
@@ -148,6 +153,8 @@ def job_create(
             aspect=aspect,
             seed=seed if seed is not None else secrets.randbelow(MAX_SEED + 1),
             strength=strength,
+            voices=voices,
+            language=language or "",
             remix_of=parent,
             idempotency_key=idempotency_key or None,
             max_attempts=settings.GENERATION_MAX_ATTEMPTS,

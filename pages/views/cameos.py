@@ -94,6 +94,7 @@ def cameo_page(request, cameo_id: int):
                 "uses": uses,
                 "needs_verification": cameo.kind == Cameo.Kind.PERSON and cameo.is_ready and cameo.verified_at is None,
                 "voice_url": signed_url(cameo.voice) if cameo.voice else "",
+                "voice_sample_url": signed_url(cameo.voice_sample) if cameo.voice_sample else "",
             }
         )
     return render(request, "cameos/detail.html", context)
@@ -136,6 +137,11 @@ def cameo_action(request, cameo_id: int):
                 owner=user, cameo=cameo, username=request.POST.get("username", "")
             )
             messages.success(request, f"{count} use{'s' if count != 1 else ''} removed.")
+        elif action == "voice_in_clips":
+            on = request.POST.get("on") == "1"
+            services.cameo_update(user=user, cameo=cameo, voice_in_clips=on)
+            messages.success(request, "Your cameo now speaks with your voice." if on
+                             else "Your cameo now speaks with a voice from Riff's catalogue.")
         elif action == "delete_voice":
             services.cameo_voice_delete(user=user, cameo=cameo)
             messages.success(request, "Your voice is deleted.")

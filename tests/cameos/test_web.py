@@ -115,3 +115,31 @@ def test_others_see_the_avatar_and_can_ask(make_user, make_cameo):
     assert Cameo.objects.filter(pk=cameo.pk).exists()
     private = make_cameo(olivia, permission="only_me")
     assert page.get(f"/cameos/{private.pk}/").status_code == 404
+
+
+def test_the_owner_hears_how_the_cameo_speaks_and_switches_the_voice_off_and_on(make_user, make_cameo):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    olivia = make_user("olivia")
+    cameo = make_cameo(olivia, name="Olivia")
+    cameo.voice = default_storage.save(f"cameos/{cameo.pk}/voice.wav", ContentFile(b"RIFF voice"))
+    cameo.voice_sample = default_storage.save(f"cameos/{cameo.pk}/voice-sample.wav", ContentFile(b"RIFF sample"))
+    cameo.voice_profile = {"f0_median": 210.0}
+    cameo.save()
+    page = _browser(olivia)
+    html = page.get(f"/cameos/{cameo.pk}/").content.decode()
+    assert 'id="voice-sample"' in html and "Your cameo speaks with your voice." in html
+    assert "@olivia says" in html
+
+    page.post(f"/cameos/{cameo.pk}/action", {"action": "voice_in_clips", "on": "0"})
+    cameo.refresh_from_db()
+    assert cameo.voice_in_clips is False
+    html = page.get(f"/cameos/{cameo.pk}/").content.decode()
+    assert "speaks with a voice from Riff&#x27;s catalogue" in html and 'id="voice-on"' in html
+    page.post(f"/cameos/{cameo.pk}/action", {"action": "voice_in_clips", "on": "1"})
+    cameo.refresh_from_db()
+    assert cameo.voice_in_clips is True
+    # Someone else's page never shows the voice.
+    other = _browser(make_user("someone"))
+    assert 'id="voice-sample"' not in other.get(f"/cameos/{cameo.pk}/").content.decode()

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core.video import MediaError
 from core import video as media
+from core.video import MediaError
 from tests.generation.synthetic import textured_clip
 
 FPS = 24

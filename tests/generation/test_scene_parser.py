@@ -78,7 +78,7 @@ def test_words_inside_dialogue_do_not_change_the_scene() -> None:
     plan = parse_prompt('a blue ball in a room, "I love red cars at night"', seed=3, world=WORLD)
     assert kinds(plan) == [("ball", "blue", "bounce")]
     assert plan["lighting"] == "day"
-    assert plan["dialogue"] == [{"text": "I love red cars at night", "speaker": None}]
+    assert [(line["text"], line["speaker"]) for line in plan["dialogue"]] == [("I love red cars at night", None)]
 
 
 def test_the_same_subject_named_again_is_not_duplicated() -> None:
@@ -157,7 +157,7 @@ def test_remix_slow_motion_snowing_remove_replace_and_motion(parent: dict) -> No
     assert [s["motion"] for s in plan["subjects"]] == ["bounce", "spin"]
     plan, _ = remix_plan(parent, 'make them fly, "bye"', seed=1, world=WORLD)
     assert [s["motion"] for s in plan["subjects"]] == ["fly", "fly"]
-    assert plan["dialogue"] == [{"text": "bye", "speaker": None}]
+    assert [(line["text"], line["speaker"]) for line in plan["dialogue"]] == [("bye", None)]
 
 
 def test_remix_that_names_nothing_keeps_the_plan(parent: dict) -> None:

@@ -170,10 +170,13 @@ class DiffusersBackend:
         frames = video_fit.resize(video_fit.retime(video, request.num_frames), request.size)
         duration_s = request.num_frames / request.fps
         bed = self._audio_bed(request, duration_s) if self._audio is not None else None
-        audio, sample_rate = soundtrack(request, duration_s, bed=bed)
+        audio, sample_rate, cast = soundtrack(request, duration_s, bed=bed)
         meta = self._meta(route, request, shape, steps)
         meta["audio"] = type(self._audio).__name__ if self._audio is not None else "ambience"
-        return Clip(frames=frames, fps=request.fps, audio=audio, sample_rate=sample_rate, meta=meta)
+        meta["voices"] = cast
+        # Only the cast is kept for remixes: the picture of a model's clip has no scene plan to edit.
+        return Clip(frames=frames, fps=request.fps, audio=audio, sample_rate=sample_rate, meta=meta,
+                    scene_plan={"cast": cast})
 
     def _inputs(self, route: Route, request: GenerationRequest, shape: video_fit.RenderShape) -> dict[str, Any]:
         kwargs: dict[str, Any] = {

@@ -18,8 +18,9 @@ AUDIO_BED_RMS = 0.05  # a generated bed sits under dialogue (speech is mixed at 
 
 def soundtrack(
     request: GenerationRequest, duration_s: float, *, bed: tuple[np.ndarray, int] | None = None
-) -> tuple[np.ndarray, int]:
-    """The clip's sound: quoted dialogue spoken by TTS over an ambience bed, mono float32 in [-1, 1].
+) -> tuple[np.ndarray, int, dict[str, str]]:
+    """The clip's sound (quoted dialogue spoken by TTS over an ambience bed, mono float32 in [-1, 1]), its sample
+    rate, and its cast (speaker -> voice; a remix keeps its parent's, as on the preview backend).
 
     The prompt is read by the preview backend's parser (setting, weather, quoted lines) and the sound is built
     with its speech and ambience functions, on a timeline of exactly ``duration_s``. ``bed`` (samples, rate)
@@ -28,13 +29,16 @@ def soundtrack(
     sample_rate = audio.SAMPLE_RATE
     n = round(duration_s * sample_rate)
     plan = scene.parse_prompt(request.prompt, seed=request.seed, world=World.for_aspect(request.aspect))
+    parent_plan = request.parent.scene_plan if request.parent is not None else None
+    tts.cast_plan(plan, seed=request.seed, requested=request.voices, parent_plan=parent_plan, cameos=request.cameos)
     lines = plan["dialogue"]
-    speech = [tts.speak(line["text"], sample_rate) for line in lines]
+    speech = tts.speak_lines(plan, sample_rate, language=request.language, cameos=request.cameos)
     spoken = audio.schedule_dialogue(lines, speech, duration=duration_s, sample_rate=sample_rate)
     voice, presence = audio.speech_track(spoken, n, sample_rate)
     ambience = fit_bed(*bed, n, sample_rate) if bed is not None else audio.ambience_track(plan, n, sample_rate)
     silence = np.zeros(n, dtype=np.float32)
-    return audio.mix(impacts=silence, ambience=ambience, speech=voice, presence=presence), sample_rate
+    track = audio.mix(impacts=silence, ambience=ambience, speech=voice, presence=presence)
+    return track, sample_rate, plan["cast"]
 
 
 def fit_bed(samples: np.ndarray, rate: int, n: int, sample_rate: int) -> np.ndarray:

@@ -7,11 +7,13 @@ from typing import Callable
 
 import numpy as np
 
+from core import voices
 from generation.backends.base import BackendError, Clip, GenerationRequest, ProgressCallback
 
 from . import tts
 from .audio import SAMPLE_RATE, ambience_track, impact_track, mix, schedule_dialogue, speech_track
 from .cameo import Likeness, load_likeness
+from .mouths import mouth_tracks
 from .physics import Trajectory, simulate
 from .remix import remix_plan
 from .render import Renderer
@@ -37,8 +39,8 @@ class PreviewBackend:
         return cls()
 
     def warm_up(self) -> None:
-        """Load the speech voice now rather than on the first job with dialogue."""
-        tts.load_voice()
+        """Load the speech engines now rather than on the first job with dialogue."""
+        tts.warm_up()
 
     def generate(self, request: GenerationRequest, on_progress: ProgressCallback) -> Clip:
         _check(request)
@@ -53,9 +55,8 @@ class PreviewBackend:
         timings: dict[str, float] = {}
 
         clock = time.perf_counter()
-        speech = []
-        for line in plan["dialogue"]:
-            speech.append(tts.speak(line["text"], SAMPLE_RATE))
+        speech = tts.speak_lines(plan, SAMPLE_RATE, language=request.language, cameos=request.cameos)
+        for _ in speech:
             progress.advance()
         spoken = schedule_dialogue(plan["dialogue"], speech, duration=duration, sample_rate=SAMPLE_RATE)
         timings["speech"] = time.perf_counter() - clock
@@ -66,8 +67,9 @@ class PreviewBackend:
         timings["physics"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
+        mouths = mouth_tracks(plan, spoken, fps=fps, num_frames=num_frames, sample_rate=SAMPLE_RATE)
         renderer = Renderer(plan, world, (width, height), fps=fps, num_frames=num_frames, captions=spoken,
-                            likenesses=likenesses)
+                            likenesses=likenesses, mouths=mouths)
         frames = np.empty((num_frames, height, width, 3), dtype=np.uint8)
         for i in range(num_frames):
             renderer.draw(i, trajectory, frames[i])
@@ -96,7 +98,8 @@ class PreviewBackend:
             "impacts": len(trajectory.impacts),
             "dialogue_lines": len(spoken),
             "dialogue_dropped": len(plan["dialogue"]) - len(spoken),
-            "voice": tts.VOICE_NAME if spoken else None,
+            "voices": {key: name for key, name in plan["cast"].items()
+                       if any(key == voices.speaker_key(line) for line in plan["dialogue"])},
             "changes": changes,
             "cameos": {str(k): v.method for k, v in likenesses.items()},
             "timings_s": {k: round(v, 4) for k, v in timings.items()},
@@ -113,7 +116,7 @@ def plan_for(request: GenerationRequest, world: World) -> tuple[dict, list[str]]
         if request.parent is None:
             raise BackendError("A remix or extension needs the clip it starts from.")
         parent_plan = request.parent.scene_plan
-        if parent_plan is not None:
+        if parent_plan is not None and "version" in parent_plan:
             try:
                 plan, changes = remix_plan(parent_plan, request.prompt, seed=request.seed, world=world,
                                            extend=request.kind == "extend")
@@ -128,6 +131,8 @@ def plan_for(request: GenerationRequest, world: World) -> tuple[dict, list[str]]
             changes.append("the parent clip has no scene plan; planned from the prompt")
     else:
         plan = parse_prompt(request.prompt, seed=request.seed, world=world)
+    parent_plan = request.parent.scene_plan if request.parent is not None else None
+    tts.cast_plan(plan, seed=plan["seed"], requested=request.voices, parent_plan=parent_plan, cameos=request.cameos)
     changes += release_cameos(plan, [cameo.id for cameo in request.cameos])
     changes += attach_cameos(plan, request.cameos, world=world, seed=request.seed)
     plan["aspect"] = request.aspect

@@ -13,6 +13,7 @@ from PIL import Image, ImageDraw, ImageFont
 from .audio import SpokenLine
 from .background import look_for, paint_background
 from .cameo import Likeness
+from .mouths import draw_mouth, mouth_geometry
 from .physics import Trajectory
 from .sprites import Sprite, SubjectArt, blit, darken, sprite_from_rgba
 from .world import World
@@ -26,7 +27,8 @@ class Renderer:
     """Draws frame ``i`` of a trajectory into a caller-provided (H, W, 3) uint8 array."""
 
     def __init__(self, plan: dict, world: World, size: tuple[int, int], *, fps: int, num_frames: int,
-                 captions: Sequence[SpokenLine] = (), likenesses: dict[int, Likeness] | None = None):
+                 captions: Sequence[SpokenLine] = (), likenesses: dict[int, Likeness] | None = None,
+                 mouths: dict[int, np.ndarray] | None = None):
         self.plan = plan
         self.size = size
         self.fps = fps
@@ -40,6 +42,7 @@ class Renderer:
         self.camera = Camera(plan["camera"], size, num_frames, fps=fps, seed=plan["seed"], focus=self._focus(world))
         self.weather = Weather(plan, size, self.px_per_m)
         self.captions = [make_caption(line, size) for line in captions]
+        self.mouths = mouths or {}  # subject index -> mouth opening per frame (see mouths.mouth_tracks)
         self._world_canvas = np.empty_like(self.background)
 
     def _focus(self, world: World) -> tuple[float, float]:
@@ -81,6 +84,19 @@ class Renderer:
             blit(canvas, sprite, x * scale, y * scale)
             if art.overlay is not None:
                 blit(canvas, art.overlay, x * scale, y * scale)
+            if j in self.mouths:
+                cx, cy, half = self.mouth_position(i, j, trajectory)
+                draw_mouth(canvas, cx, cy, half, float(self.mouths[j][i]))
+
+    def mouth_position(self, i: int, j: int, trajectory: Trajectory) -> tuple[float, float, float]:
+        """Where subject ``j``'s mouth is in frame ``i`` (world pixels, before any camera crop), and its half
+        width."""
+        art = self.arts[j]
+        x, y, _ = trajectory.states[i, j]
+        dx, dy, half = mouth_geometry(art.kind, art.box_px)
+        if self._facing_left[j]:
+            dx = -dx
+        return x * self.px_per_m + dx, y * self.px_per_m + dy, half
 
 
 def _facing_left(xs: np.ndarray, i: int, previous: bool) -> bool:

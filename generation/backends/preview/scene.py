@@ -15,7 +15,8 @@ from it. Schema (version 1)::
       "speed": float,                # playback speed of the simulation (0.5 = slow motion)
       "gravity": float,              # m/s^2, downwards
       "subjects": [subject, ...],
-      "dialogue": [{"text": str, "speaker": str | None}, ...],
+      "dialogue": [line, ...],       # see dialogue.extract_dialogue
+      "cast": {speaker: voice name}, # who speaks with which catalogue voice (kept by remixes)
       "time_offset": float,          # simulated seconds before this clip starts (extensions continue it)
       "duration_s": float | None,    # set by the backend once rendered
       "defaults": [str, ...],        # fields the prompt did not mention
@@ -49,17 +50,14 @@ import numpy as np
 from generation.backends.base import CameoRef
 
 from . import vocab
+from .dialogue import extract_dialogue
 from .world import UPRIGHT_KINDS, World, half_extents
 
 PLAN_VERSION = 1
 MAX_SUBJECTS = 12
-MAX_DIALOGUE_LINES = 6
-MAX_LINE_CHARS = 200
 _NP_WINDOW = 4  # how many words before a noun may still modify it
 
-_QUOTE_RE = re.compile(r"\"([^\"]+)\"|\u201c([^\u201d]+)\u201d")
 _TOKEN_RE = re.compile(r"[a-z0-9]+")
-_NON_SPEAKERS = frozenset({"it", "and", "then", "he", "she", "they", "who", "which", "that", "one", "someone", "everyone"})
 
 
 @dataclass
@@ -101,49 +99,6 @@ def _find_first(patterns: Sequence[tuple[object, str]], text: str) -> tuple[obje
 
 def tokenize(text: str) -> list[str]:
     return _TOKEN_RE.findall(text)
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Dialogue
-
-
-def extract_dialogue(prompt: str) -> tuple[list[dict], str]:
-    """Quoted lines (with an optional speaker) and the prompt with the quotes removed."""
-    lines: list[dict] = []
-    rest: list[str] = []
-    cursor = 0
-    matches = list(_QUOTE_RE.finditer(prompt))
-    for i, match in enumerate(matches):
-        before = prompt[cursor:match.start()]
-        after_end = matches[i + 1].start() if i + 1 < len(matches) else len(prompt)
-        after = prompt[match.end():after_end]
-        text = re.sub(r"\s+", " ", (match.group(1) or match.group(2))).strip()[:MAX_LINE_CHARS]
-        if text and len(lines) < MAX_DIALOGUE_LINES:
-            lines.append({"text": text, "speaker": _speaker(before, after)})
-        rest.append(before)
-        rest.append(" , ")
-        cursor = match.end()
-    rest.append(prompt[cursor:])
-    return lines, "".join(rest)
-
-
-def _speaker(before: str, after: str) -> str | None:
-    """``the cat says "hi"``, ``Bob: "hi"``, ``"hi," says the dog`` -> the speaker's word.
-
-    A known subject word is normalised to its kind ("kitten" -> "cat"); a name keeps its spelling.
-    """
-    patterns = [
-        (before, rf"(?:the |a |an )?([a-z][a-z'-]*)\s+(?:{vocab.SPEECH_VERBS})\s*[,:]?\s*$"),
-        (before, r"([a-z][a-z'-]*)\s*:\s*$"),
-        (after, rf"^\s*[,.!?]?\s*(?:{vocab.SPEECH_VERBS})\s+(?:the |a |an )?([a-z][a-z'-]*)"),
-        (after, rf"^\s*[,.!?]?\s*(?:the |a |an )?([a-z][a-z'-]*)\s+(?:{vocab.SPEECH_VERBS})\b"),
-    ]
-    for text, pattern in patterns:
-        match = re.search(pattern, text, flags=re.IGNORECASE)
-        if match and match.group(1).lower() not in _NON_SPEAKERS:
-            word = match.group(1)
-            return vocab.NOUNS.get(word.lower(), word)
-    return None
 
 
 # ---------------------------------------------------------------------------------------------------------

