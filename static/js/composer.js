@@ -4,6 +4,7 @@
 import { api, requestKey } from "./api.js";
 import * as live from "./live.js";
 import { clearAlert, showAlert } from "./dom.js";
+import { castVoices, resetCast, watchCast } from "./cast.js";
 
 const ACTIVE = new Set(["queued", "running"]);
 const $ = (id) => document.getElementById(id);
@@ -147,6 +148,7 @@ draftVideo.addEventListener("error", () => {
 });
 
 form.addEventListener("input", () => { key = null; });
+watchCast(form);
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
   clearAlert();
@@ -164,6 +166,7 @@ form.addEventListener("submit", async (event) => {
     cameos: [...form.querySelectorAll('input[name="cameos"]:checked')].map((box) => Number(box.value)),
     prompt_public: !data.prompt_private.checked,
     idempotency_key: (key = key || requestKey()),
+    voices: castVoices(),
   };
   if (data.remix_of.value) body.remix_of = Number(data.remix_of.value);
   if (data.seed.value !== "") body.seed = Number(data.seed.value);
@@ -178,6 +181,7 @@ form.addEventListener("submit", async (event) => {
     draftVideo.removeAttribute("data-job");
     history.replaceState(null, "", `/create/?job=${job.id}`);
     form.reset();
+    resetCast();
     render();
   } catch (err) {
     showAlert(err.message);
