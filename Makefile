@@ -19,6 +19,9 @@ $(STAMP): requirements.txt | $(PY)
 
 $(DEV_STAMP): $(STAMP) requirements-dev.txt
 	$(PIP) install -r requirements-dev.txt
+	@# resemblyzer pulls webrtcvad, whose module fails to import (pkg_resources); webrtcvad-wheels ships the same
+	@# module fixed: make sure its copy is the one installed, whatever order pip chose.
+	$(PIP) install --force-reinstall --no-deps webrtcvad-wheels
 	@touch $@
 
 run: $(STAMP)
