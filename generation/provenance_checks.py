@@ -64,7 +64,7 @@ def provenance_check_run(*, check_id: int) -> None:
     """Worker side: read the marks, match the post, delete the upload, write the report."""
     from core.video import decode_frames  # worker only: PyAV, and OpenCV for the watermark
 
-    from .provenance import extract_payload, read_manifest
+    from .provenance import extract_payload, extract_v1, read_manifest
 
     check = ProvenanceCheck.objects.filter(pk=check_id, status=ProvenanceCheck.Status.PENDING).first()
     if check is None:
@@ -79,6 +79,10 @@ def provenance_check_run(*, check_id: int) -> None:
         try:
             frames = decode_frames(path, max_frames=SAMPLE_FRAMES)
             ident, stats = extract_payload(frames) if len(frames) else (None, {})
+            if ident is None and len(frames):  # a clip published before the current mark carries the first one
+                legacy, legacy_stats = extract_v1(frames)
+                if legacy is not None:
+                    ident, stats = legacy, legacy_stats
         except Exception as exc:  # an unreadable picture is a report, not a crash
             ident, stats = None, {"error": str(exc)}
         report = _report(check=check, manifest=manifest, ident=ident, stats=stats)

@@ -37,6 +37,7 @@ from .invisible import (
     extract_payload,
     luma_change,
 )
+from .legacy import extract_v1
 from .payload import payload_bits
 from .visible import VisibleWatermark, apply_visible_watermark
 
@@ -53,6 +54,7 @@ __all__ = [
     "embed_payload",
     "ensure_local_keys",
     "extract_payload",
+    "extract_v1",
     "local_keys",
     "luma_change",
     "mark_frames",

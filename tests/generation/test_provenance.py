@@ -22,6 +22,7 @@ from generation.provenance import (
     embed_payload,
     ensure_local_keys,
     extract_payload,
+    extract_v1,
     invisible,
     mark_frames,
     payload,
@@ -208,6 +209,7 @@ def test_unmarked_clips_never_match(workdir):
         for candidate in (decoded, np.stack([cv2.resize(f, (360, 640)) for f in decoded[::3]])):
             ident, stats = extract_payload(candidate)
             assert ident is None, (name, stats)
+            assert extract_v1(candidate)[0] is None, name  # nor the first scheme's mark
 
 
 def test_rgb_frames_can_be_marked_directly(clip, workdir):

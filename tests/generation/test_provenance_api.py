@@ -85,6 +85,26 @@ def test_watermark_survives_reencoding_and_verify_finds_the_post(clips, tmp_path
     assert report["c2pa"]["state"] == "trusted" and report["post"]["id"] == clips["parent"]["id"]
 
 
+def test_a_reshared_clip_marked_before_the_current_scheme_is_still_found(clips, tmp_path):
+    from generation.backends.base import GenerationRequest
+    from generation.backends.preview import PreviewBackend
+    from generation.provenance.invisible import embed_bits
+    from generation.provenance.legacy import V1_KEY, V1_SCHEME, v1_payload_bits
+
+    job = clips["remix_job"]
+    frames = PreviewBackend().generate(
+        GenerationRequest(job_id=1, kind="text", prompt="a red ball bouncing on a beach", duration_s=2,
+                          aspect="9:16", seed=5), lambda done, total: None).frames
+    bits = v1_payload_bits(job.provenance_id)  # the first scheme: 64 bits, 8×8 blocks, no error correction
+    marked = np.stack([embed_bits(frame, bits, scheme=V1_SCHEME, key=V1_KEY) for frame in frames])
+    old = tmp_path / "old.mp4"
+    encode_mp4(marked, 24, np.zeros(22050, np.float32), 22050, old)
+    report = verify_upload(clips["ca"], "old.mp4", old.read_bytes())["report"]
+    assert report["watermark"]["found"] and report["watermark"]["payload"] == job.provenance_id
+    assert report["watermark"]["stats"]["scheme"] == "v1" and "64 bits read clean" in report["watermark"]["certainty"]
+    assert report["post"]["id"] == clips["remix"]["id"] and report["found_by"] == "watermark"
+
+
 def test_unmarked_clip_is_no_provenance_and_non_video_is_400(start_worker, purge_queues, make_user, client_for, tmp_path):
     start_worker()
     client = client_for(make_user("eve"))
