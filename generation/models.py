@@ -51,6 +51,8 @@ class GenerationJob(models.Model):
     voices = models.JSONField(default=dict, blank=True)  # {speaker: catalogue voice} the author chose
     language = models.CharField(max_length=2, blank=True, default="")  # "en" | "fr" for every line; "" = per line
     remix_of = models.ForeignKey("feed.Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="remix_jobs")
+    # An extension of one of the member's own drafts (an extension of a post uses remix_of).
+    extends = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="extensions")
     cameos = models.ManyToManyField("cameos.Cameo", blank=True, related_name="jobs")
     idempotency_key = models.CharField(max_length=64, null=True, blank=True)
 

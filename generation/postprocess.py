@@ -48,6 +48,8 @@ def manifest_for(job: GenerationJob, *, parent_path: Path | None):
     parent_title = None
     if job.remix_of_id:
         parent_title = f"Riff clip {job.remix_of_id}"
+    elif job.extends_id:
+        parent_title = f"Riff draft {job.extends_id} by @{job.user.username}"
     return ClipManifest(
         generator_version=settings.VERSION,
         title=f"Riff clip by @{job.user.username}",

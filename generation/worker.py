@@ -152,7 +152,11 @@ def _download(name: str, dest: Path) -> str:
 
 def build_request(job: GenerationJob, workdir: Path) -> GenerationRequest:
     parent = None
-    if job.remix_of_id:
+    if job.extends_id:
+        source = job.extends
+        video_path = _download(source.video, workdir / "parent.mp4") if source.video else None
+        parent = ParentClip(post_id=None, scene_plan=source.scene_plan, video_path=video_path, seed=source.seed)
+    elif job.remix_of_id:
         post = job.remix_of
         parent_job = post.job
         video_path = _download(post.video, workdir / "parent.mp4") if post.video else None

@@ -31,6 +31,7 @@ class JobOutputSerializer(serializers.Serializer):
     language = serializers.CharField()
     cast = serializers.SerializerMethodField()
     remix_of = serializers.IntegerField(source="remix_of_id", allow_null=True)
+    extend_of = serializers.IntegerField(source="extends_id", allow_null=True)
     cameos = serializers.SerializerMethodField()
     error = serializers.CharField()
     cancel_requested = serializers.BooleanField()
@@ -93,6 +94,10 @@ class JobListCreateApi(APIView):
         prompt_public = serializers.BooleanField(required=False, default=True)
         strength = serializers.FloatField(required=False, default=0.6)
         kind = serializers.ChoiceField(choices=["extend"], required=False, allow_null=True, default=None)
+        extend_of = serializers.IntegerField(
+            required=False, allow_null=True, default=None,
+            help_text="One of your finished drafts to continue (kind extend); to continue a post, use remix_of.",
+        )
         voices = serializers.DictField(
             child=serializers.CharField(max_length=40), required=False, default=dict,
             help_text='Who speaks with which voice: {"coach": "bruno", "girl": "pip"} (speakers as the prompt '
@@ -133,6 +138,7 @@ class JobListCreateApi(APIView):
             kind=v["kind"],
             voices=v["voices"],
             language=v["language"],
+            extend_of_id=v["extend_of"],
         )
         job = job_get_for_owner(user=request.user, job_id=job.pk)
         return Response(JobOutputSerializer(job).data, status=status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK)

@@ -52,6 +52,7 @@ class CastPreviewApi(APIView):
     class InputSerializer(serializers.Serializer):
         prompt = serializers.CharField(allow_blank=True, max_length=1000)
         remix_of = serializers.IntegerField(required=False, allow_null=True, default=None)
+        extend_of = serializers.IntegerField(required=False, allow_null=True, default=None)
         cameos = serializers.ListField(child=serializers.IntegerField(), required=False, default=list, max_length=10)
         voices = serializers.DictField(child=serializers.CharField(max_length=40), required=False, default=dict)
         language = serializers.ChoiceField(choices=["en", "fr"], required=False, allow_blank=True, default="")
@@ -67,5 +68,6 @@ class CastPreviewApi(APIView):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         speakers = services.cast_preview(user=request.user, prompt=v["prompt"], remix_of_id=v["remix_of"],
-                                         cameo_ids=v["cameos"], voices=v["voices"], language=v["language"])
+                                         cameo_ids=v["cameos"], voices=v["voices"], language=v["language"],
+                                         extend_of_id=v["extend_of"])
         return Response({"speakers": speakers})

@@ -60,9 +60,9 @@ class CameoRef:
 
 @dataclass
 class ParentClip:
-    """The post a remix starts from."""
+    """The clip a remix or an extension starts from: a post, or one of the member's own drafts."""
 
-    post_id: int
+    post_id: int | None
     scene_plan: dict | None  # the parent's plan (preview backend); None for clips made elsewhere
     video_path: str | None  # local path of the parent's MP4 (video-to-video backends)
     seed: int | None = None

@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.services import user_check_not_suspended
 from cameos.services import ConsentRefused, cameo_uses_record_for_job, cameos_check_for_job
-from core.errors import Invalid, LimitReached, NotFound
+from core.errors import Conflict, Invalid, LimitReached, NotFound
 from feed.selectors import posts_visible_to
 
 from ..models import GenerationJob
@@ -85,6 +85,7 @@ def job_create(
     kind: str | None = None,
     voices: dict[str, str] | None = None,
     language: str = "",
+    extend_of_id: int | None = None,
     publish_on_success: bool = False,
     publish_caption: str = "",
     enforce_limits: bool = True,
@@ -102,19 +103,24 @@ def job_create(
     prompt = _validate(prompt=prompt, duration_s=duration_s, aspect=aspect, seed=seed, strength=strength)
     policy_check_slowdown(user=user)
 
+    source = _draft_to_extend(user=user, extend_of_id=extend_of_id, remix_of_id=remix_of_id, kind=kind)
     parent = None
     if remix_of_id is not None:
         parent = posts_visible_to(user=user).filter(pk=remix_of_id).first()
         if parent is None:
             raise NotFound("The clip to remix does not exist or you cannot see it.", code="remix_of_not_found")
+    if source is not None:
+        kind = GenerationJob.Kind.EXTEND
+    parent_job = source if source is not None else (parent.job if parent is not None and parent.job_id else None)
     voices = voices_checked(prompt=prompt, voices=voices or {}, language=language,
-                            parent_plan=parent.job.scene_plan if parent is not None and parent.job_id else None)
+                            parent_plan=parent_job.scene_plan if parent_job is not None else None)
     cameo_ids = list(dict.fromkeys(cameo_ids or []))
     if len(cameo_ids) > MAX_CAMEOS:
         raise Invalid(f"A clip can use at most {MAX_CAMEOS} cameos.", code="too_many_cameos")
-    if parent is not None and parent.job_id:
-        # A remix carries the likenesses of the clip it starts from: their owners must allow this use too.
-        inherited = [cid for cid in parent.job.cameos.values_list("id", flat=True) if cid not in cameo_ids]
+    if parent_job is not None:
+        # A remix or an extension carries the likenesses of the clip it starts from: their owners must allow this
+        # use too.
+        inherited = [cid for cid in parent_job.cameos.values_list("id", flat=True) if cid not in cameo_ids]
         if len(cameo_ids) + len(inherited) > MAX_CAMEOS:
             raise Invalid(
                 f"A clip can use at most {MAX_CAMEOS} cameos, and the clip you remix already features {len(inherited)}.",
@@ -122,7 +128,7 @@ def job_create(
             )
     else:
         inherited = []
-    context = "remix" if parent is not None else "prompt"
+    context = "remix" if parent is not None or source is not None else "prompt"
     policy_enforce(user=user, text=prompt, context=context, cameo_ids=[*cameo_ids, *inherited])
     cameos_and_bases = _cameos_checked(
         user=user, cameo_ids=cameo_ids, inherited_ids=inherited, prompt=prompt, context=context
@@ -131,7 +137,7 @@ def job_create(
 
     if kind is None:
         kind = GenerationJob.Kind.REMIX if parent else (GenerationJob.Kind.CAMEO if cameo_ids else GenerationJob.Kind.TEXT)
-    if kind in (GenerationJob.Kind.REMIX, GenerationJob.Kind.EXTEND) and parent is None:
+    if kind in (GenerationJob.Kind.REMIX, GenerationJob.Kind.EXTEND) and parent is None and source is None:
         raise Invalid("A remix or an extension needs the clip it starts from (remix_of).", code="remix_of_required")
 
     now = timezone.now()
@@ -156,6 +162,7 @@ def job_create(
             voices=voices,
             language=language or "",
             remix_of=parent,
+            extends=source,
             idempotency_key=idempotency_key or None,
             max_attempts=settings.GENERATION_MAX_ATTEMPTS,
             publish_on_success=publish_on_success,
@@ -168,6 +175,25 @@ def job_create(
         notify_status(job)
         transaction.on_commit(wake_workers)
     return job, True
+
+
+def _draft_to_extend(*, user: User, extend_of_id: int | None, remix_of_id: int | None,
+                     kind: str | None) -> GenerationJob | None:
+    """The member's own finished draft that an extension continues, or None when it extends nothing."""
+    if extend_of_id is None:
+        return None
+    if remix_of_id is not None:
+        raise Invalid("Extend either a post (remix_of) or one of your drafts (extend_of), not both.",
+                      code="extend_source_ambiguous")
+    if kind not in (None, GenerationJob.Kind.EXTEND):
+        raise Invalid("A clip made from one of your drafts extends it: use kind “extend”.", code="kind_invalid")
+    source = GenerationJob.objects.filter(pk=extend_of_id, user=user).first()
+    if source is None:
+        raise NotFound("The draft to extend does not exist or is not yours.", code="extend_of_not_found")
+    if source.status != GenerationJob.Status.SUCCEEDED or not source.video:
+        raise Conflict("The clip to extend is not ready: wait until it is finished (a discarded draft cannot be "
+                       "extended).", code="extend_of_not_ready")
+    return source
 
 
 def _cameos_checked(*, user: User, cameo_ids: list[int], inherited_ids: list[int], prompt: str, context: str):

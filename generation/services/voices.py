@@ -9,6 +9,8 @@ from core.errors import Invalid
 from feed.selectors import posts_visible_to
 from generation.backends.preview.dialogue import extract_dialogue
 
+from ..models import GenerationJob
+
 MAX_VOICE_CHOICES = 12
 
 
@@ -57,7 +59,7 @@ def voices_checked(*, prompt: str, voices: dict[str, str], language: str, parent
 
 
 def cast_preview(*, user, prompt: str, remix_of_id: int | None = None, cameo_ids: list[int] | None = None,
-                 voices: dict[str, str] | None = None, language: str = "") -> list[dict]:
+                 voices: dict[str, str] | None = None, language: str = "", extend_of_id: int | None = None) -> list[dict]:
     """Who will speak with which voice, for the composer: one entry per speaker, in order of first line, with
     their lines and each line's language. A cameo named as a speaker (its name, or "@owner") whose owner's voice
     is kept and switched on speaks with it (``"cameo:<id>"``)."""
@@ -65,6 +67,9 @@ def cast_preview(*, user, prompt: str, remix_of_id: int | None = None, cameo_ids
     if remix_of_id is not None:
         parent = posts_visible_to(user=user).filter(pk=remix_of_id).select_related("job").first()
         parent_plan = parent.job.scene_plan if parent is not None and parent.job_id else None
+    elif extend_of_id is not None:
+        source = GenerationJob.objects.filter(pk=extend_of_id, user=user).first()
+        parent_plan = source.scene_plan if source is not None else None
     chosen = voices_checked(prompt=prompt, voices=voices or {}, language=language, parent_plan=parent_plan)
     lines, _ = extract_dialogue(prompt)
     if not lines and parent_plan:

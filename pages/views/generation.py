@@ -60,14 +60,26 @@ def _composer(request, *, job_id: int | None):
                 remix = data
             else:
                 remix_error = "The clip to remix does not exist or you cannot see it."
+    extend, extend_error = None, ""
+    raw_extend = request.GET.get("extend_of") or (job and job.get("extend_of"))
+    if raw_extend and not remix:
+        status, data = api_data(apis.JobDetailApi, request, job_id=int(raw_extend)) if str(raw_extend).isdigit() \
+            else (404, {})
+        if status == 200 and data["status"] == "succeeded":
+            extend = data
+        else:
+            extend_error = "The draft to extend does not exist, is not yours, or is not finished."
+    extending_post = bool(remix) and request.GET.get("kind") == "extend"
     usable, to_verify = _cameos(request)
     return render(
         request,
         "generation/create.html",
         {
             "job": job,
-            "error": job_error or remix_error,
+            "error": job_error or remix_error or extend_error,
             "remix": remix,
+            "extend": extend,
+            "extending_post": extending_post,
             "cameos": usable,
             "cameos_to_verify": to_verify,
             "durations": DURATIONS,

@@ -64,6 +64,7 @@ async function refresh(form) {
     voices: Object.fromEntries(chosen),
   };
   if (data.remix_of.value) body.remix_of = Number(data.remix_of.value);
+  if (data.extend_of.value) body.extend_of = Number(data.extend_of.value);
   try {
     if (catalogue === null) catalogue = (await api("/api/voices")).results;
     const answer = await api("/api/voices/cast", { method: "POST", body });
@@ -92,7 +93,7 @@ export function watchCast(form) {
   form.addEventListener("change", (event) => {
     if (event.target.name === "cameos") later();
   });
-  if (form.elements.prompt.value.trim() || form.elements.remix_of.value) refresh(form);
+  if (form.elements.prompt.value.trim() || form.elements.remix_of.value || form.elements.extend_of.value) refresh(form);
 }
 
 // The voices to send with the generation: every speaker as shown, except cameos speaking with their owner's

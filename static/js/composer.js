@@ -81,6 +81,7 @@ function render() {
     frame.style.setProperty("--w", w);
     frame.style.setProperty("--h", h);
     if (job.poster_url) draftVideo.poster = job.poster_url;
+    $("extend").href = `/create/?extend_of=${job.id}`;
     draftVideo.src = job.video_url;
     if (watchedLive) draftBox.scrollIntoView({ block: "nearest", behavior: "smooth" });
   }
@@ -169,6 +170,8 @@ form.addEventListener("submit", async (event) => {
     voices: castVoices(),
   };
   if (data.remix_of.value) body.remix_of = Number(data.remix_of.value);
+  if (data.extend_of.value) body.extend_of = Number(data.extend_of.value);
+  if (data.kind.value) body.kind = data.kind.value;
   if (data.seed.value !== "") body.seed = Number(data.seed.value);
   const button = $("generate");
   button.disabled = true;
