@@ -8,8 +8,9 @@ from collections import Counter
 import pytest
 
 from generation.backends.base import CameoRef
+from generation.backends.preview.cameo_plan import attach_cameos, release_cameos
 from generation.backends.preview.remix import remix_plan
-from generation.backends.preview.scene import attach_cameos, extract_dialogue, parse_prompt, release_cameos
+from generation.backends.preview.scene import extract_dialogue, parse_prompt
 from generation.backends.preview.world import World, half_extents
 
 WORLD = World.for_aspect("9:16")

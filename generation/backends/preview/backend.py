@@ -13,11 +13,12 @@ from generation.backends.base import BackendError, Clip, GenerationRequest, Prog
 from . import tts
 from .audio import SAMPLE_RATE, ambience_track, impact_track, mix, schedule_dialogue, speech_track
 from .cameo import Likeness, load_likeness
+from .cameo_plan import attach_cameos, release_cameos
 from .mouths import mouth_tracks
 from .physics import Trajectory, simulate
 from .remix import remix_plan
 from .render import Renderer
-from .scene import attach_cameos, parse_prompt, release_cameos
+from .scene import parse_prompt
 from .world import World
 
 KINDS = frozenset({"text", "remix", "cameo", "extend"})
