@@ -156,7 +156,7 @@ def test_the_owner_may_keep_the_voice_of_the_clip_and_delete_it(
 ):
     owner, client, cameo = owner_cameo
     result, body, _ = verify_with_clip(client, cameo, tmp_path, astronaut(), keep_voice=True)
-    assert result == "passed"
+    assert result == "passed", body["verification"]
     voice = body["voice"]
     assert voice["kept"] is True and voice["kept_at"] and voice["url"] and voice["in_clips"] is True
     status, data = fetch(client, voice["url"])
