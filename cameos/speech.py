@@ -30,6 +30,9 @@ _UNITS = {
     "zero": 0, "oh": 0, "o": 0, "nil": 0, "one": 1, "two": 2, "three": 3, "four": 4, "for": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
     "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    # Words that sound like a digit: a phrase is digits only, so a transcript's "to" or "too" is a 2. Whisper
+    # wrote "eight three" as "A3" and "two" as "too" for a clip of "8 3 2 8 0 6" in a test run.
+    "to": 2, "too": 2, "won": 1, "ate": 8, "a": 8, "fore": 4,
 }  # fmt: skip
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 _WORD = re.compile(r"[a-z]+|[0-9]")
@@ -60,8 +63,9 @@ def transcribe(audio: np.ndarray, sample_rate: int = SAMPLE_RATE) -> str:
 
 
 def spoken_form(text: str) -> str:
-    """``text`` as a string of lower-case letters and digits: number words read as digits ("four" → 4, "twenty
-    six" → 26, "oh" → 0), everything else but letters and digits dropped."""
+    """``text`` as a string of lower-case letters and digits: number words and words that sound like a digit read
+    as digits ("four" → 4, "twenty six" → 26, "oh" → 0, "too" → 2, "A" → 8), everything else but letters and
+    digits dropped."""
     out: list[str] = []
     words = _WORD.findall((text or "").lower())
     i = 0

@@ -21,6 +21,7 @@ from .conftest import speech as piper
         ("Four, eight, two... six! One nine.", "482619"),
         ("forty-eight, twenty six, nineteen", "482619"),  # pairs read as numbers
         ("Oh five, zero three", "0503"),
+        ("A3 too 806", "832806"),  # what Whisper once wrote for Piper reading "8 3 2 8 0 6"
         ("  ", ""),
     ],
 )
