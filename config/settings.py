@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import secrets
-from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -280,7 +279,9 @@ GENERATION_GUIDANCE = env_float("GENERATION_GUIDANCE", 0.0) or None
 GENERATION_CACHE = env("GENERATION_CACHE")
 GENERATION_SHORT_SIDE = env_int("GENERATION_SHORT_SIDE", 480)
 AUDIO_MODEL = env("AUDIO_MODEL")
-GENERATION_DAILY_QUOTA = env_int("GENERATION_DAILY_QUOTA", 30)
+GENERATION_DAILY_SECONDS = env_float("GENERATION_DAILY_SECONDS", 240.0)  # seconds of video per member per UTC day
+GENERATION_MAX_STORYBOARD_S = env_float("GENERATION_MAX_STORYBOARD_S", 60.0)  # a storyboard's or a stitch's length
+GENERATION_MAX_SHOTS = env_int("GENERATION_MAX_SHOTS", 12)
 GENERATION_MAX_ACTIVE_PER_USER = env_int("GENERATION_MAX_ACTIVE_PER_USER", 2)
 GENERATION_MAX_ATTEMPTS = env_int("GENERATION_MAX_ATTEMPTS", 3)
 GENERATION_HEARTBEAT_S = env_float("GENERATION_HEARTBEAT_S", 2.0)

@@ -16,7 +16,7 @@ import itertools
 import os
 from fractions import Fraction
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator, Union
+from typing import IO, Any, Callable, Iterable, Iterator, Union
 
 import av
 import numpy as np
@@ -50,21 +50,25 @@ class MediaError(ValueError):
 def encode_mp4(
     frames: np.ndarray | Iterable[np.ndarray],
     fps: int,
-    audio: np.ndarray | None,
+    audio: np.ndarray | None | Callable[[], np.ndarray | None],
     sample_rate: int,
     path: PathLike,
     *,
     crf: int = 20,
     preset: str = "veryfast",
     pixel_format: str = "rgb24",
+    audio_channels: int = 1,
 ) -> None:
     """Write frames and ``audio`` (float32, N or N×C in [-1, 1]) as an H.264 + AAC MP4.
 
     ``frames`` is a T×H×W×3 RGB array or any iterable of frames: a generator lets per-frame work (watermarks)
-    run on this thread while the encoder's own threads compress earlier frames. With ``pixel_format="yuv420p"``
-    each frame is the planar (H·3/2)×W array made by :class:`Yuv420Converter`. H and W must be even. ``audio``
-    may be ``None`` for a silent clip. The index goes at the front of the file (``+faststart``) so browsers can
-    start playing before the download ends.
+    run on this thread while the encoder's own threads compress earlier frames, and a clip made as it is read
+    is never held whole. With ``pixel_format="yuv420p"`` each frame is the planar (H·3/2)×W array made by
+    :class:`Yuv420Converter`. H and W must be even. ``audio`` may be ``None`` for a silent clip, or a callable
+    asked for the track once the last frame is encoded (a clip stream knows its sound when its frames are done):
+    the track then has ``audio_channels`` channels (mixed or copied to fit) and silence stands in for a missing
+    one. The index goes at the front of the file (``+faststart``) so browsers can start playing before the
+    download ends.
     """
     if pixel_format not in ("rgb24", "yuv420p"):
         raise ValueError(f"pixel_format must be rgb24 or yuv420p, got {pixel_format!r}")
@@ -80,10 +84,11 @@ def encode_mp4(
         video.codec_context.thread_type = "FRAME"  # x264's frame threads: about 1.3× faster than slices here
         video.options = {"crf": str(crf), "preset": preset}
         audio_stream = None
-        if audio is not None and len(audio):
-            audio = _check_audio(audio)
+        later = audio if callable(audio) else None
+        if later is not None or (audio is not None and len(audio)):
+            channels = audio_channels if later is not None else _check_audio(audio).shape[1]
             audio_stream = container.add_stream("aac", rate=sample_rate)
-            audio_stream.layout = "mono" if audio.shape[1] == 1 else "stereo"
+            audio_stream.layout = "mono" if channels == 1 else "stereo"
             audio_stream.bit_rate = AUDIO_BITRATE
         to_yuv = Yuv420Converter()
         for index, frame in enumerate(itertools.chain([first], stream_of_frames)):
@@ -95,7 +100,9 @@ def encode_mp4(
             container.mux(video.encode(picture))
         container.mux(video.encode(None))
         if audio_stream is not None:
-            _encode_audio(container, audio_stream, audio, sample_rate)
+            if later is not None:
+                audio = _fit_channels(later(), audio_channels, round((index + 1) / fps * sample_rate))
+            _encode_audio(container, audio_stream, _check_audio(audio), sample_rate)
 
 
 class Yuv420Converter:
@@ -125,6 +132,18 @@ def _frame_size(frame: np.ndarray, pixel_format: str) -> tuple[int, int]:
     if height % 2 or width % 2 or not height or not width:
         raise ValueError(f"frame width and height must be even for yuv420p, got {width}x{height}")
     return height, width
+
+
+def _fit_channels(audio: np.ndarray | None, channels: int, silent_samples: int) -> np.ndarray:
+    """``audio`` as N×``channels`` (a silent track of ``silent_samples`` when there is none)."""
+    if audio is None or not len(audio):
+        return np.zeros((max(1, silent_samples), channels), dtype=np.float32)
+    audio = np.asarray(audio, dtype=np.float32)
+    if audio.ndim == 1:
+        audio = audio[:, None]
+    if audio.shape[1] != channels:
+        audio = audio.mean(axis=1, keepdims=True) if channels == 1 else np.repeat(audio[:, :1], channels, axis=1)
+    return audio
 
 
 def _check_audio(audio: np.ndarray) -> np.ndarray:
@@ -225,6 +244,11 @@ def decode_frames(path: PathLike | IO[bytes], max_frames: int | None = None, ste
     if not frames:
         raise MediaError("This video has no frames that could be decoded.")
     return np.stack(frames)
+
+
+def iter_frames(path: PathLike | IO[bytes]) -> Iterator[np.ndarray]:
+    """Every frame as uint8 RGB (H×W×3), one at a time (a long clip is never decoded whole)."""
+    return _iter_frames(path, None, 1)
 
 
 def _iter_frames(path: PathLike | IO[bytes], max_frames: int | None, step: int) -> Iterator[np.ndarray]:

@@ -4,6 +4,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+MAX_CLIP_S = 600  # the longest clip a row may describe; what members may ask for is set in settings
+
 
 def _provenance_id() -> int:
     return secrets.randbelow(2**31 - 1) + 1
@@ -24,6 +26,8 @@ class GenerationJob(models.Model):
         REMIX = "remix"
         CAMEO = "cameo"
         EXTEND = "extend"
+        STORYBOARD = "storyboard"
+        STITCH = "stitch"
 
     class Aspect(models.TextChoices):
         PORTRAIT = "9:16"
@@ -44,7 +48,8 @@ class GenerationJob(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     prompt = models.TextField(max_length=1000)
     prompt_public = models.BooleanField(default=True)
-    duration_s = models.FloatField(default=8.0, validators=[MinValueValidator(1), MaxValueValidator(20)])
+    # One shot: 1–20 s; a storyboard or a stitch: its whole length (settings.GENERATION_MAX_STORYBOARD_S).
+    duration_s = models.FloatField(default=8.0, validators=[MinValueValidator(1), MaxValueValidator(MAX_CLIP_S)])
     aspect = models.CharField(max_length=5, choices=Aspect.choices, default=Aspect.PORTRAIT)
     seed = models.BigIntegerField()
     strength = models.FloatField(default=0.6)
@@ -54,6 +59,11 @@ class GenerationJob(models.Model):
     # An extension of one of the member's own drafts (an extension of a post uses remix_of).
     extends = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="extensions")
     cameos = models.ManyToManyField("cameos.Cameo", blank=True, related_name="jobs")
+    # A storyboard's shots ({prompt, duration_s, framing, camera, transition}) or a stitch's parts ({source,
+    # transition}), in order.
+    shots = models.JSONField(default=list, blank=True)
+    # The member's drafts a stitch is made of (the order is in ``shots``).
+    stitched = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="stitched_into")
     idempotency_key = models.CharField(max_length=64, null=True, blank=True)
 
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -88,7 +98,8 @@ class GenerationJob(models.Model):
                 fields=["user", "idempotency_key"], condition=Q(idempotency_key__isnull=False), name="job_idempotency_per_user"
             ),
             models.CheckConstraint(condition=Q(progress__gte=0) & Q(progress__lte=1), name="job_progress_0_1"),
-            models.CheckConstraint(condition=Q(duration_s__gte=1) & Q(duration_s__lte=20), name="job_duration_1_20"),
+            models.CheckConstraint(condition=Q(duration_s__gte=0.5) & Q(duration_s__lte=MAX_CLIP_S),
+                                   name="job_duration_in_range"),
         ]
         indexes = [
             models.Index(fields=["status", "created_at"]),

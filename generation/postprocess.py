@@ -10,12 +10,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from django.conf import settings
 
 from cameos.models import CameoUse
 from core.video import encode_mp4, make_poster
 
-from .backends.base import Clip
+from .backends.base import Clip, ClipStream
 from .models import GenerationJob
 from .provenance import ClipManifest, ensure_local_keys, local_keys, mark_frames, sign_mp4
 
@@ -43,7 +44,15 @@ def signing_keys():
     return keys
 
 
-def manifest_for(job: GenerationJob, *, parent_path: Path | None):
+@dataclass(frozen=True)
+class Ingredient:
+    """A source clip of a stitch: its signed MP4 on disk and the title its manifest entry gets."""
+
+    path: Path
+    title: str
+
+
+def manifest_for(job: GenerationJob, *, parent_path: Path | None, ingredients: list[Ingredient] | None = None):
     uses = list(CameoUse.objects.filter(job=job).values_list("cameo_id", "id"))
     parent_title = None
     if job.remix_of_id:
@@ -59,25 +68,43 @@ def manifest_for(job: GenerationJob, *, parent_path: Path | None):
         consent_grant_ids=tuple(use_id for _, use_id in uses),
         parent_path=parent_path,
         parent_title=parent_title,
+        components=tuple((item.path, item.title) for item in ingredients or ()),
     )
 
 
-def finish_clip(*, job: GenerationJob, clip: Clip, workdir: Path) -> FinishedClip:
-
+def finish_clip(*, job: GenerationJob, clip: ClipStream | Clip, workdir: Path,
+                ingredients: list[Ingredient] | None = None) -> FinishedClip:
+    """Mark, encode and sign a clip as its frames arrive (a :class:`ClipStream` is read once, frame by frame;
+    nothing keeps more than the poster frame). ``ingredients`` are the source clips a stitch is made of; a remix
+    or an extension finds its parent at ``workdir / "parent.mp4"``."""
     started = time.monotonic()
-    frames = clip.frames
+    stream = clip if isinstance(clip, ClipStream) else _as_stream(clip)
+    poster_at = min(stream.num_frames - 1, stream.fps // 2)
+    kept: dict[str, np.ndarray] = {}
+    count = 0
+
+    def frames():
+        nonlocal count
+        for index, frame in enumerate(stream.frames()):
+            if index == poster_at:
+                kept["poster"] = np.array(frame, copy=True)
+            count += 1
+            yield frame
+
     unsigned = workdir / "clip-unsigned.mp4"
     encode_mp4(
-        mark_frames(frames, handle=job.user.username, fps=clip.fps, ident=job.provenance_id),
-        clip.fps,
-        clip.audio,
-        clip.sample_rate,
+        mark_frames(frames(), handle=job.user.username, fps=stream.fps, ident=job.provenance_id),
+        stream.fps,
+        lambda: stream.audio,
+        stream.sample_rate,
         unsigned,
         pixel_format="yuv420p",
     )
+    if count != stream.num_frames:
+        raise RuntimeError(f"the clip stream gave {count} frames, not the {stream.num_frames} it announced")
     encoded = time.monotonic()
     poster = workdir / "poster.jpg"
-    make_poster(frames[min(len(frames) - 1, clip.fps // 2)], poster)
+    make_poster(kept["poster"], poster)
 
     final = workdir / "clip.mp4"
     parent = workdir / "parent.mp4"
@@ -87,7 +114,7 @@ def finish_clip(*, job: GenerationJob, clip: Clip, workdir: Path) -> FinishedCli
         sign_mp4(
             unsigned,
             final,
-            manifest=manifest_for(job, parent_path=parent if parent.exists() else None),
+            manifest=manifest_for(job, parent_path=parent if parent.exists() else None, ingredients=ingredients),
             cert_chain_path=keys.cert_chain,
             key_path=keys.private_key,
         )
@@ -95,16 +122,24 @@ def finish_clip(*, job: GenerationJob, clip: Clip, workdir: Path) -> FinishedCli
     except Exception:
         logger.exception("job %s: could not sign the clip; it is stored without a C2PA manifest", job.pk)
         shutil.copyfile(unsigned, final)
-    height, width = frames.shape[1:3]
+    width, height = stream.size
     meta = {
-        **clip.meta,
-        "clip": {"duration_s": round(len(frames) / clip.fps, 4), "width": int(width), "height": int(height), "fps": clip.fps},
-        "events": clip.events,
+        **stream.meta,
+        "clip": {"duration_s": round(count / stream.fps, 4), "width": int(width), "height": int(height),
+                 "fps": stream.fps},
+        "events": stream.events,
         "provenance": {"signed": signed, "watermark": "dwtDctSvd", "ident": job.provenance_id},
-        "timings": {**clip.meta.get("timings", {}), "encode_mark_s": round(encoded - started, 3),
+        "timings": {**stream.meta.get("timings", {}), "encode_mark_s": round(encoded - started, 3),
                     "finish_s": round(time.monotonic() - started, 3)},
     }
     return FinishedClip(video_path=final, poster_path=poster, meta=_jsonable(meta))
+
+
+def _as_stream(clip: Clip) -> ClipStream:
+    frames = clip.frames
+    return ClipStream(fps=clip.fps, size=(int(frames.shape[2]), int(frames.shape[1])), num_frames=len(frames),
+                      sample_rate=clip.sample_rate, chunks=iter([frames]), audio=clip.audio,
+                      scene_plan=clip.scene_plan, events=clip.events, meta=clip.meta)
 
 
 def _jsonable(value):

@@ -26,11 +26,12 @@ from core.events import send_now, user_group
 from core.media import storage_delete
 
 from . import services
-from .backends.base import BackendError, CameoRef, GenerationRequest, JobCancelled, ParentClip
+from .backends.base import BackendError, CameoRef, GenerationRequest, JobCancelled, ParentClip, Shot
 from .models import GenerationJob
-from .postprocess import finish_clip
+from .postprocess import Ingredient, finish_clip
 from .safety.policy import prompt_check
 from .safety.services import policy_refusal_create, policy_restriction_refusal_create
+from .stitch import Source, stitch_stream
 
 logger = logging.getLogger("riff.worker")
 
@@ -105,8 +106,10 @@ class ProgressReporter:
         self.last_written = time.monotonic()
         self.last_step = -1
         self.progress = 0.0
+        self.shot: tuple[int, int] | None = None  # (index, count) of the storyboard shot being made
 
-    def __call__(self, step: int, total: int) -> None:
+    def __call__(self, step: int, total: int, *, shot: tuple[int, int] | None = None) -> None:
+        self.shot = shot
         total = max(int(total), 1)
         step = min(max(int(step), 0), total)
         self.progress = GENERATE_SHARE * step / total
@@ -119,11 +122,11 @@ class ProgressReporter:
             self.send(step, total)
 
     def send(self, step: int, total: int) -> None:
-        send_now(
-            user_group(self.user_id),
-            {"type": "job.progress", "job": self.job_id, "step": step, "total": total, "progress": round(self.progress, 4),
-             "sent_at": round(time.time(), 4)},
-        )
+        event = {"type": "job.progress", "job": self.job_id, "step": step, "total": total,
+                 "progress": round(self.progress, 4), "sent_at": round(time.time(), 4)}
+        if self.shot is not None:
+            event["shot"], event["shots"] = self.shot
+        send_now(user_group(self.user_id), event)
 
     def phase(self, progress: float) -> None:
         self.progress = progress
@@ -151,6 +154,9 @@ def _download(name: str, dest: Path) -> str:
 
 
 def build_request(job: GenerationJob, workdir: Path) -> GenerationRequest:
+    shots = [Shot(prompt=shot["prompt"], duration_s=float(shot["duration_s"]), framing=shot.get("framing") or "wide",
+                  camera=shot.get("camera") or None, transition=shot.get("transition") or "cut")
+             for shot in job.shots] if job.kind == GenerationJob.Kind.STORYBOARD else []
     parent = None
     if job.extends_id:
         source = job.extends
@@ -186,7 +192,23 @@ def build_request(job: GenerationJob, workdir: Path) -> GenerationRequest:
         strength=job.strength,
         voices=dict(job.voices or {}),
         language=job.language or None,
+        shots=shots,
     )
+
+
+def stitch_sources(job: GenerationJob, workdir: Path) -> tuple[list[Source], list[Ingredient]]:
+    """The drafts a stitch joins, downloaded in order, and their entries for the C2PA manifest. A source whose
+    draft is gone (discarded since) fails the job with a readable message."""
+    by_id = {source.pk: source for source in job.stitched.all()}
+    sources, ingredients = [], []
+    for k, part in enumerate(job.shots):
+        draft = by_id.get(part["source"])
+        if draft is None or not draft.video:
+            raise BackendError(f"Clip {k + 1} of this stitch is no longer available.")
+        path = Path(_download(draft.video, workdir / f"source-{k}.mp4"))
+        sources.append(Source(path=path, transition=part.get("transition") or "cut"))
+        ingredients.append(Ingredient(path=path, title=f"Riff draft {draft.pk} by @{job.user.username}"))
+    return sources, ingredients
 
 
 def consent_check_job(job: GenerationJob) -> ConsentRefusal | None:
@@ -247,11 +269,14 @@ def run_job(job: GenerationJob, wid: str) -> None:
         if not verdict.allowed:
             services.job_fail(job_id=job.pk, worker_id=wid, message=verdict.message, transient=False)
             return
-        backend = get_backend()
-        request = build_request(job, workdir)
-        clip = backend.generate(request, reporter)
-        reporter.phase(GENERATE_SHARE)
-        result = finish_clip(job=job, clip=clip, workdir=workdir)
+        ingredients = None
+        if job.kind == GenerationJob.Kind.STITCH:
+            sources, ingredients = stitch_sources(job, workdir)
+            clip = stitch_stream(sources, reporter)
+        else:
+            clip = get_backend().stream(build_request(job, workdir), reporter)
+        # The frames are made as they are encoded: the backend's progress runs up to GENERATE_SHARE meanwhile.
+        result = finish_clip(job=job, clip=clip, workdir=workdir, ingredients=ingredients)
         reporter.phase(0.98)
         base = f"drafts/{job.user_id}/{job.pk}/a{job.attempts}"
         stored.append(_store(f"{base}/clip.mp4", result.video_path))

@@ -1,6 +1,6 @@
 """Generation jobs: ask for one, follow it, cancel it, discard or publish its draft."""
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -10,6 +10,8 @@ from core.errors import Invalid, NotFound
 from core.media import public_url, signed_url
 from core.pagination import keyset_page
 from feed.apis import post_representation
+from generation.backends.base import FRAMINGS, TRANSITIONS
+from generation.backends.preview.vocab import CAMERAS
 
 from .. import services
 from ..models import GenerationJob
@@ -32,6 +34,8 @@ class JobOutputSerializer(serializers.Serializer):
     cast = serializers.SerializerMethodField()
     remix_of = serializers.IntegerField(source="remix_of_id", allow_null=True)
     extend_of = serializers.IntegerField(source="extends_id", allow_null=True)
+    shots = serializers.JSONField(help_text="A storyboard's shots or a stitch's sources ({source, transition}).")
+    stitch_of = serializers.SerializerMethodField()
     cameos = serializers.SerializerMethodField()
     error = serializers.CharField()
     cancel_requested = serializers.BooleanField()
@@ -49,6 +53,10 @@ class JobOutputSerializer(serializers.Serializer):
 
     def get_cameos(self, job) -> list[int]:
         return [c.pk for c in job.cameos.all()]
+
+    def get_stitch_of(self, job) -> list[int]:
+        """The drafts a stitch is made of, in order."""
+        return [part["source"] for part in job.shots] if job.kind == GenerationJob.Kind.STITCH else []
 
     def get_cast(self, job) -> dict[str, str]:
         """Who speaks with which voice, once the clip is made (``{}`` before, or with no dialogue)."""
@@ -80,11 +88,42 @@ class JobOutputSerializer(serializers.Serializer):
         return self._url(job, job.poster)
 
 
+class ShotSerializer(serializers.Serializer):
+    prompt = serializers.CharField(allow_blank=True, max_length=5000,
+                                   help_text="What happens in this shot (for later shots: what changes).")
+    duration_s = serializers.FloatField(help_text="The shot's length in seconds (at least 1).")
+    framing = serializers.ChoiceField(choices=list(FRAMINGS), required=False, default="wide")
+    camera = serializers.ChoiceField(choices=list(CAMERAS), required=False, allow_null=True, default=None,
+                                     help_text="A camera move; by default the one the prompt names, else static.")
+    transition = serializers.ChoiceField(choices=list(TRANSITIONS), required=False, default="cut",
+                                         help_text="How the shot begins after the one before (ignored for the first).")
+
+
+class StitchSourceSerializer(serializers.Serializer):
+    draft = serializers.IntegerField(help_text="One of your finished drafts (a generation id).")
+    transition = serializers.ChoiceField(choices=list(TRANSITIONS), required=False, default="cut",
+                                         help_text="How this clip begins after the one before (ignored for the first).")
+
+
+STORYBOARD_EXAMPLE = {
+    "kind": "storyboard",
+    "aspect": "16:9",
+    "shots": [
+        {"prompt": "a red ball bounces in a kitchen, the cook says \"watch this\"", "duration_s": 10, "framing": "wide"},
+        {"prompt": "the ball rolls under the table", "duration_s": 10, "framing": "close_up"},
+        {"prompt": "at night", "duration_s": 10, "framing": "medium", "transition": "dissolve"},
+    ],
+}
+STITCH_EXAMPLE = {"kind": "stitch", "sources": [{"draft": 41}, {"draft": 42, "transition": "dissolve"}, {"draft": 45}]}
+
+
 class JobListCreateApi(APIView):
     throttle_classes = [WriteRateThrottle]
     throttle_scope = "generation"
     class InputSerializer(serializers.Serializer):
-        prompt = serializers.CharField(allow_blank=True, trim_whitespace=True, max_length=5000)
+        prompt = serializers.CharField(allow_blank=True, trim_whitespace=True, max_length=5000, required=False,
+                                       default="", help_text="What the clip shows (not used by storyboards and "
+                                                             "stitches: their shots and sources say it).")
         duration_s = serializers.FloatField(required=False, default=8.0)
         aspect = serializers.CharField(required=False, default="9:16", max_length=10)
         seed = serializers.IntegerField(required=False, allow_null=True, default=None)
@@ -93,7 +132,15 @@ class JobListCreateApi(APIView):
         idempotency_key = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=64, default=None)
         prompt_public = serializers.BooleanField(required=False, default=True)
         strength = serializers.FloatField(required=False, default=0.6)
-        kind = serializers.ChoiceField(choices=["extend"], required=False, allow_null=True, default=None)
+        kind = serializers.ChoiceField(
+            choices=["extend", "storyboard", "stitch"], required=False, allow_null=True, default=None,
+            help_text="extend: continue a post (remix_of) or a draft (extend_of); storyboard: several shots with one "
+                      "cast (shots); stitch: join your drafts (sources). Otherwise a single clip from the prompt.",
+        )
+        shots = ShotSerializer(many=True, required=False, default=list,
+                               help_text="A storyboard's shots, in order: at most 12, together at most 60 s.")
+        sources = StitchSourceSerializer(many=True, required=False, default=list,
+                                         help_text="A stitch's drafts, in order.")
         extend_of = serializers.IntegerField(
             required=False, allow_null=True, default=None,
             help_text="One of your finished drafts to continue (kind extend); to continue a post, use remix_of.",
@@ -115,11 +162,32 @@ class JobListCreateApi(APIView):
         items, next_cursor = keyset_page(jobs_of(user=request.user), request=request)
         return Response({"results": JobOutputSerializer(items, many=True).data, "next": next_cursor})
 
-    @extend_schema(request=InputSerializer, responses={202: JobOutputSerializer, 200: JobOutputSerializer})
+    @extend_schema(
+        request=InputSerializer,
+        responses={202: JobOutputSerializer, 200: JobOutputSerializer},
+        examples=[
+            OpenApiExample("A clip from a prompt", value={"prompt": "a red ball bounces in a kitchen", "duration_s": 8},
+                           request_only=True),
+            OpenApiExample("A storyboard of three shots", value=STORYBOARD_EXAMPLE, request_only=True),
+            OpenApiExample("A stitch of three drafts", value=STITCH_EXAMPLE, request_only=True),
+        ],
+    )
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
+        if v["kind"] == "storyboard":
+            job, created = services.storyboard_create(
+                user=request.user, shots=v["shots"], aspect=v["aspect"], seed=v["seed"], cameo_ids=v["cameos"],
+                voices=v["voices"], language=v["language"], prompt_public=v["prompt_public"],
+                idempotency_key=v["idempotency_key"] or None,
+            )
+            return self._answer(request, job, created)
+        if v["kind"] == "stitch":
+            job, created = services.stitch_create(user=request.user, sources=v["sources"],
+                                                  prompt_public=v["prompt_public"],
+                                                  idempotency_key=v["idempotency_key"] or None)
+            return self._answer(request, job, created)
         if len(v["prompt"]) > services.MAX_PROMPT:
             raise Invalid(
                 f"The prompt is too long ({len(v['prompt'])} characters; at most {services.MAX_PROMPT}).", code="prompt_too_long"
@@ -140,6 +208,9 @@ class JobListCreateApi(APIView):
             language=v["language"],
             extend_of_id=v["extend_of"],
         )
+        return self._answer(request, job, created)
+
+    def _answer(self, request, job: GenerationJob, created: bool) -> Response:
         job = job_get_for_owner(user=request.user, job_id=job.pk)
         return Response(JobOutputSerializer(job).data, status=status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK)
 

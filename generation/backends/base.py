@@ -1,9 +1,19 @@
 """The one interface every generation backend implements.
 
-A backend turns a :class:`GenerationRequest` into a :class:`Clip` (frames + audio on one timeline).
-It reports progress through ``on_progress(step, total)``; that callback raises :class:`JobCancelled`
-when the job must stop (cancelled by its owner, or consent withdrawn), and the backend lets it propagate
-(diffusers: it sets ``pipe._interrupt`` and raises after the pipeline returns).
+A backend turns a :class:`GenerationRequest` into a :class:`ClipStream`: the clip's frames come in chunks, in
+order, as they are made, and post-processing (marks, encoding) consumes them as they come, so nothing holds a
+whole clip's frames and a clip's length is not bounded by memory. Once the last chunk is out, the stream's
+``audio`` (one track for the whole clip: small), ``scene_plan``, ``events`` and ``meta`` are final.
+:meth:`StreamingBackend.generate` collects a stream into a :class:`Clip` (arrays) for callers that want one.
+
+A request is one shot (``kind`` text, remix, cameo, extend) or a storyboard of :class:`Shot` s (``kind``
+storyboard) that share the cast and the setting; a backend makes the shots one after the other into the same
+stream, joined by their transitions (:mod:`.sequence`).
+
+Progress goes through ``on_progress(step, total, shot=None)`` (``shot``: ``(index, count)`` of the shot being
+made, for storyboards); that callback raises :class:`JobCancelled` when the job must stop (cancelled by its owner,
+or consent withdrawn), and the backend lets it propagate (diffusers: it sets ``pipe._interrupt`` and raises after
+the pipeline returns).
 
 Nothing here imports Django, torch or any heavy library: the web process may import this module.
 """
@@ -11,7 +21,9 @@ Nothing here imports Django, torch or any heavy library: the web process may imp
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol
+from typing import Any, Iterator, Protocol
+
+import numpy as np
 
 ASPECTS = {"9:16": (9, 16), "16:9": (16, 9), "1:1": (1, 1)}
 
@@ -68,11 +80,29 @@ class ParentClip:
     seed: int | None = None
 
 
+FRAMINGS = ("wide", "medium", "close_up", "over_the_shoulder")
+TRANSITIONS = ("cut", "dissolve")
+DISSOLVE_S = 0.5  # a dissolve's length: the incoming shot fades in over the outgoing one's last picture(s)
+
+
+@dataclass
+class Shot:
+    """One shot of a storyboard: its own prompt (what changes from the shot before), its length, how it is
+    framed, an optional camera move, and how it begins (``transition`` from the shot before; the first shot's
+    is ignored)."""
+
+    prompt: str
+    duration_s: float
+    framing: str = "wide"  # FRAMINGS
+    camera: str | None = None  # a camera move (static, pan_left, pan_right, zoom_in, zoom_out, shake) or from the prompt
+    transition: str = "cut"  # TRANSITIONS
+
+
 @dataclass
 class GenerationRequest:
     job_id: int
-    kind: str  # "text" | "remix" | "cameo" | "extend"
-    prompt: str
+    kind: str  # "text" | "remix" | "cameo" | "extend" | "storyboard"
+    prompt: str  # a storyboard's first shot's prompt
     duration_s: float
     aspect: str
     seed: int
@@ -83,6 +113,7 @@ class GenerationRequest:
     strength: float = 0.6  # remix: how far from the parent (0 = copy, 1 = ignore it)
     voices: dict[str, str] = field(default_factory=dict)  # speaker -> catalogue voice, chosen by the author
     language: str | None = None  # "en" | "fr": every line in this language; None = detected per line
+    shots: list[Shot] = field(default_factory=list)  # a storyboard's shots (``duration_s`` is their sum)
 
     @property
     def size(self) -> tuple[int, int]:
@@ -108,17 +139,78 @@ class Clip:
         return len(self.frames) / self.fps
 
 
-ProgressCallback = Callable[[int, int], None]
+@dataclass
+class ClipStream:
+    """A clip as it is made. Iterate ``chunks`` once: uint8 arrays (n, H, W, 3), ``num_frames`` frames in all, in
+    order. When it is exhausted, ``audio`` (float32, mono or N×2, exactly ``num_frames / fps`` seconds),
+    ``scene_plan``, ``events`` and ``meta`` hold the final values (a backend fills them in as it goes)."""
+
+    fps: int
+    size: tuple[int, int]  # (width, height)
+    num_frames: int
+    sample_rate: int
+    chunks: Iterator[np.ndarray] = iter(())
+    audio: Any = None
+    scene_plan: dict | None = None
+    events: list[dict] = field(default_factory=list)
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def duration_s(self) -> float:
+        return self.num_frames / self.fps
+
+    def frames(self) -> Iterator[np.ndarray]:
+        """The frames one by one (views into the chunks)."""
+        for chunk in self.chunks:
+            yield from chunk
+
+
+def collect(stream: ClipStream) -> Clip:
+    """Run a stream to its end and keep everything as arrays (tests, benchmarks and short clips)."""
+    frames = np.concatenate(list(stream.chunks)) if stream.num_frames else np.zeros((0, 0, 0, 3), np.uint8)
+    return Clip(frames=frames, fps=stream.fps, audio=stream.audio, sample_rate=stream.sample_rate,
+                scene_plan=stream.scene_plan, events=stream.events, meta=stream.meta)
+
+
+def chunked(frames: Iterator[np.ndarray], size: tuple[int, int], *, chunk: int = 12) -> Iterator[np.ndarray]:
+    """Pack frames (H, W, 3) into chunks of up to ``chunk`` frames (copies: the caller may reuse its buffers)."""
+    width, height = size
+    buffer = np.empty((chunk, height, width, 3), dtype=np.uint8)
+    n = 0
+    for frame in frames:
+        buffer[n] = frame
+        n += 1
+        if n == chunk:
+            yield buffer.copy()
+            n = 0
+    if n:
+        yield buffer[:n].copy()
+
+
+class ProgressCallback(Protocol):
+    def __call__(self, step: int, total: int, *, shot: tuple[int, int] | None = None) -> None: ...
 
 
 class Backend(Protocol):
     """What a backend is: settings.GENERATION_BACKENDS names its class, which the worker builds once per process
-    with ``from_settings``; ``generate`` runs one job, reporting ``(step, total)`` and stopping when the callback
-    raises."""
+    with ``from_settings``; ``stream`` starts one job (the work happens as the chunks are read), reporting
+    ``(step, total)`` and stopping when the callback raises."""
 
     name: str
 
     @classmethod
     def from_settings(cls, settings) -> "Backend": ...
 
+    def stream(self, request: GenerationRequest, on_progress: ProgressCallback) -> ClipStream: ...
+
     def generate(self, request: GenerationRequest, on_progress: ProgressCallback) -> Clip: ...
+
+
+class StreamingBackend:
+    """The shared half of a backend: :meth:`generate` as a collected :meth:`stream`."""
+
+    def stream(self, request: GenerationRequest, on_progress: ProgressCallback) -> ClipStream:
+        raise NotImplementedError
+
+    def generate(self, request: GenerationRequest, on_progress: ProgressCallback) -> Clip:
+        return collect(self.stream(request, on_progress))

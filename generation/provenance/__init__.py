@@ -12,7 +12,7 @@ encoder's own threads compress earlier frames.
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterable, Iterator
 
 import numpy as np
 
@@ -64,21 +64,22 @@ __all__ = [
 ]
 
 
-def mark_frames(frames: np.ndarray, *, handle: str, fps: float, ident: int) -> Iterator[np.ndarray]:
+def mark_frames(frames: Iterable[np.ndarray], *, handle: str, fps: float, ident: int) -> Iterator[np.ndarray]:
     """Yield each RGB frame with the visible badge and the invisible ``ident``, as a yuv420p array for
-    :func:`core.video.encode_mp4` (``pixel_format="yuv420p"``). ``frames`` are the same afterwards
-    (the badge is drawn in place for the conversion, then the pixels under it are put back).
+    :func:`core.video.encode_mp4` (``pixel_format="yuv420p"``). ``frames`` is an array or any iterable (a clip
+    stream's frames): each is read once, and is the same afterwards (the badge is drawn in place for the
+    conversion, then the pixels under it are put back).
 
     The colour conversion is the one the encoder would do anyway; the invisible mark then goes into the luma
     plane (a third of the work of marking RGB), recomputed every :data:`MARK_REFRESH` frames.
     """
-    if len(frames) == 0:
-        return
-    badge = VisibleWatermark(width=frames.shape[2], height=frames.shape[1], handle=handle, fps=fps)
+    badge = None
     bits = payload_bits(ident)
     to_yuv = Yuv420Converter()
     change = None
     for index, frame in enumerate(frames):
+        if badge is None:
+            badge = VisibleWatermark(width=frame.shape[1], height=frame.shape[0], handle=handle, fps=fps)
         with badge.stamped(frame, index) as stamped:
             planes = to_yuv(stamped)
         if change is None or index % MARK_REFRESH == 0:

@@ -3,7 +3,8 @@
 Every published clip carries a signed manifest saying it was made by Riff with a trained model (IPTC digital
 source type ``trainedAlgorithmicMedia``), with the Riff-specific facts (job, post, cameos used and the consent
 grants that allowed them, by id only) in an ``org.riff.generation`` assertion. A remix also lists its parent
-clip (the parent's signed MP4) as a ``parentOf`` ingredient, so a chain of remixes is a chain of manifests.
+clip (the parent's signed MP4) as a ``parentOf`` ingredient, so a chain of remixes is a chain of manifests; a
+stitch lists each of its source clips as a ``componentOf`` ingredient, in order.
 
 A self-hosted instance signs with a certificate from its own local root CA (``create_local_ca``); a C2PA
 validator reports such a manifest as *valid* (intact and correctly signed) and, given the CA as a trust anchor,
@@ -193,6 +194,8 @@ class ClipManifest:
     consent_grant_ids: tuple[int, ...] = ()
     parent_path: str | os.PathLike[str] | None = None  # the parent clip's signed MP4, for a remix
     parent_title: str | None = None
+    # A stitch's source clips (their signed MP4s, with titles), each a ``componentOf`` ingredient, in order.
+    components: tuple[tuple[str | os.PathLike[str], str], ...] = ()
 
     def definition(self) -> dict[str, Any]:
         """The manifest definition handed to the C2PA builder."""
@@ -243,6 +246,10 @@ def sign_mp4(
     try:
         if manifest.parent_path:
             _add_parent(builder, Path(manifest.parent_path), manifest.parent_title)
+        for path, title in manifest.components:
+            with open(path, "rb") as stream:
+                builder.add_ingredient({"title": title, "relationship": "componentOf", "format": MIME_MP4},
+                                       MIME_MP4, stream)
         with (
             _signer(Path(cert_chain_path), Path(key_path)) as signer,
             open(src_path, "rb") as source,

@@ -6,6 +6,7 @@ so a redelivered wake-up never runs a job twice; a reaper returns jobs whose hea
 - ``create``: asking for a generation (validation, limits, the prompt policy, consent for the cameos);
 - ``queue``: the worker's side (claim, heartbeat, progress, success, failure, the reaper);
 - ``owner``: the owner's actions (cancel, discard, publish) and others' (stop for a reason, delete a draft);
+- ``storyboards``: storyboards (several shots, one cast) and stitches of drafts;
 - ``voices``: the author's choice of voices, checked against the catalogue and the prompt's speakers;
 - ``cameo_uses``: jobs, drafts and posts that lost their cameo owner's consent, and the owner's removals.
 """
@@ -29,6 +30,7 @@ from .queue import (
     job_record_progress,
     job_succeed,
 )
+from .storyboards import stitch_create, storyboard_create
 from .voices import cast_preview, voices_checked
 
 __all__ = [
@@ -56,6 +58,8 @@ __all__ = [
     "job_status_event",
     "job_succeed",
     "notify_status",
+    "stitch_create",
+    "storyboard_create",
     "voices_checked",
     "wake_workers",
 ]

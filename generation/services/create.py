@@ -9,6 +9,7 @@ from datetime import timezone as dt_timezone
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.models import User
@@ -32,15 +33,21 @@ def _next_midnight_utc(now: datetime) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=dt_timezone.utc)
 
 
-def _check_limits(user: User, now: datetime) -> None:
+def check_limits(user: User, now: datetime, *, seconds: float) -> None:
+    """The member's daily allowance in seconds of video (a storyboard counts its whole length; a stitch joins
+    seconds already counted) and the number of jobs in progress. Raises ``LimitReached`` (429)."""
     midnight = _next_midnight_utc(now)
-    used_today = GenerationJob.objects.filter(user=user, created_at__gte=midnight - timedelta(days=1)).count()
-    quota = settings.GENERATION_DAILY_QUOTA
-    if used_today >= quota:
+    used = GenerationJob.objects.filter(user=user, created_at__gte=midnight - timedelta(days=1)).exclude(
+        kind=GenerationJob.Kind.STITCH).aggregate(total=Sum("duration_s"))["total"] or 0.0
+    quota = settings.GENERATION_DAILY_SECONDS
+    if used + seconds > quota:
+        left = max(0.0, quota - used)
         raise LimitReached(
-            f"You have used your daily quota of {quota} generations. It resets at {midnight:%H:%M} UTC.",
+            f"This clip needs {seconds:g} s and you have {left:g} s left of your daily {quota:g} s of video. "
+            f"It resets at {midnight:%H:%M} UTC.",
             code="daily_quota",
-            extra={"limit": "daily_quota", "quota": quota, "resets_at": midnight.isoformat()},
+            extra={"limit": "daily_quota", "quota_s": quota, "used_s": round(used, 3), "requested_s": seconds,
+                   "resets_at": midnight.isoformat()},
         )
     active = GenerationJob.objects.filter(user=user, status__in=GenerationJob.ACTIVE).count()
     limit = settings.GENERATION_MAX_ACTIVE_PER_USER
@@ -149,7 +156,7 @@ def job_create(
             if existing is not None:
                 return existing, False
         if enforce_limits:
-            _check_limits(user, now)
+            check_limits(user, now, seconds=duration_s)
         job = GenerationJob.objects.create(
             user=user,
             kind=kind,

@@ -42,13 +42,16 @@ class SpokenLine:
 
 
 def schedule_dialogue(lines: Sequence[dict], speech: Sequence[np.ndarray], *, duration: float,
-                      sample_rate: int) -> list[SpokenLine]:
+                      sample_rate: int, earliest: Sequence[float] | None = None) -> list[SpokenLine]:
     """Place lines one after another (never overlapping); a line that would run past the end is cut
-    with a short fade, and lines that no longer fit are dropped."""
+    with a short fade, and lines that no longer fit are dropped. ``earliest[i]`` is when line ``i`` may start at
+    the soonest (a storyboard shot's lines wait for their shot, then may run on across the next cut)."""
     scheduled: list[SpokenLine] = []
     cursor = FIRST_LINE_AT_S
     fade = int(0.02 * sample_rate)
-    for line, audio in zip(lines, speech):
+    for index, (line, audio) in enumerate(zip(lines, speech)):
+        if earliest is not None:
+            cursor = max(cursor, earliest[index])
         if cursor > duration - MIN_LINE_S or len(audio) == 0:
             break
         available = int((duration - cursor) * sample_rate)

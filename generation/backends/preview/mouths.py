@@ -67,6 +67,8 @@ def mouth_tracks(plan: dict, spoken: Sequence[SpokenLine], *, fps: int, num_fram
         if peak <= 0:
             continue
         opening = np.clip(loudness / peak, 0.0, 1.0)
+        if first < 0:  # a line that began in the shot before (a storyboard's dialogue runs across cuts)
+            opening, first = opening[-first:], 0
         stop = min(num_frames, first + len(opening))
         if stop > first:
             track[first:stop] = np.maximum(track[first:stop], opening[: stop - first])

@@ -28,7 +28,7 @@ class Renderer:
 
     def __init__(self, plan: dict, world: World, size: tuple[int, int], *, fps: int, num_frames: int,
                  captions: Sequence[SpokenLine] = (), likenesses: dict[int, Likeness] | None = None,
-                 mouths: dict[int, np.ndarray] | None = None):
+                 mouths: dict[int, np.ndarray] | None = None, camera=None):
         self.plan = plan
         self.size = size
         self.fps = fps
@@ -39,7 +39,9 @@ class Renderer:
         likenesses = likenesses or {}
         self.arts = [SubjectArt(s, self.px_per_m, look.tint, likenesses.get(s["cameo_id"])) for s in plan["subjects"]]
         self._facing_left = [False] * len(self.arts)
-        self.camera = Camera(plan["camera"], size, num_frames, fps=fps, seed=plan["seed"], focus=self._focus(world))
+        # A storyboard shot's framing (framing.FramedCamera) or the plan's own camera move.
+        self.camera = camera or Camera(plan["camera"], size, num_frames, fps=fps, seed=plan["seed"],
+                                       focus=self._focus(world))
         self.weather = Weather(plan, size, self.px_per_m)
         self.captions = [make_caption(line, size) for line in captions]
         self.mouths = mouths or {}  # subject index -> mouth opening per frame (see mouths.mouth_tracks)
