@@ -71,7 +71,7 @@ def setup_environment(var_dir: Path, topology) -> dict:
     env.update(topology.up())
     env.update({"RIFF_VAR_DIR": str(var_dir), "PATH": f"{ROOT / '.venv' / 'bin'}:{env.get('PATH', '')}",
                 "THROTTLE_AUTH": "100000/min", "THROTTLE_GENERATION": "100000/min", "GENERATION_MAX_ACTIVE_PER_USER": "100",
-                "GENERATION_DAILY_QUOTA": "100000", "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost", "LOG_LEVEL": "WARNING"})
+                "GENERATION_DAILY_SECONDS": "10000000", "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost", "LOG_LEVEL": "WARNING"})
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=env, check=True, capture_output=True)
     return env
 

@@ -78,6 +78,7 @@ class ParentClip:
     scene_plan: dict | None  # the parent's plan (preview backend); None for clips made elsewhere
     video_path: str | None  # local path of the parent's MP4 (video-to-video backends)
     seed: int | None = None
+    still: Any = None  # the picture to continue from (uint8 H×W×3), when known: a storyboard's shot before
 
 
 FRAMINGS = ("wide", "medium", "close_up", "over_the_shoulder")

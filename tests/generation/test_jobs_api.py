@@ -90,20 +90,23 @@ def test_concurrency_limit_is_429_with_the_limit_named(make_user, client_for):
     assert GenerationJob.objects.count() == 2
 
 
-@override_settings(GENERATION_DAILY_QUOTA=3, GENERATION_MAX_ACTIVE_PER_USER=10)
-def test_daily_quota_is_429_with_reset_time(make_user, client_for):
+@override_settings(GENERATION_DAILY_SECONDS=20, GENERATION_MAX_ACTIVE_PER_USER=10)
+def test_daily_quota_counts_seconds_and_is_429_with_reset_time(make_user, client_for):
     user = make_user()
     c = client_for(user)
-    for _ in range(3):
-        assert c.post("/api/generations", {"prompt": "a cat"}, format="json").status_code == 202
-    r = c.post("/api/generations", {"prompt": "a cat"}, format="json")
+    for seconds in (8, 8):
+        assert c.post("/api/generations", {"prompt": "a cat", "duration_s": seconds}, format="json").status_code == 202
+    r = c.post("/api/generations", {"prompt": "a cat", "duration_s": 8}, format="json")
     assert r.status_code == 429
     body = r.json()
-    assert body["limit"] == "daily_quota" and "daily quota of 3" in body["detail"]
+    assert body["limit"] == "daily_quota" and body["quota_s"] == 20 and body["used_s"] == 16
+    assert "needs 8 s and you have 4 s left" in body["detail"]
     assert body["resets_at"].endswith("+00:00") and "T00:00:00" in body["resets_at"]
+    # what is left can still be spent on a shorter clip
+    assert c.post("/api/generations", {"prompt": "a cat", "duration_s": 4}, format="json").status_code == 202
     # yesterday's jobs do not count
     GenerationJob.objects.filter(user=user).update(created_at=timezone.now() - timedelta(days=1, hours=1))
-    assert c.post("/api/generations", {"prompt": "a cat"}, format="json").status_code == 202
+    assert c.post("/api/generations", {"prompt": "a cat", "duration_s": 8}, format="json").status_code == 202
 
 
 def test_other_users_job_is_404(make_user, client_for):

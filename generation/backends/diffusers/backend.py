@@ -4,17 +4,29 @@ retimed and resized to the clip asked for, and given its soundtrack."""
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 import torch
 
 from .. import video_fit
-from ..base import BackendError, Clip, GenerationRequest, ProgressCallback
+from ..base import (
+    DISSOLVE_S,
+    BackendError,
+    ClipStream,
+    GenerationRequest,
+    ParentClip,
+    ProgressCallback,
+    Shot,
+    StreamingBackend,
+    chunked,
+)
 from ..preview.scene import extract_dialogue
+from ..sequence import Part, dissolve_frames, join, shot_frame_counts
 from .conditioning import condition_inputs
 from .loading import (
     CACHE_MODES,
@@ -31,11 +43,12 @@ from .loading import (
 )
 from .routes import Route, ltx_route, wan_route
 from .soundtrack import audio_length_argument, audio_sample_rate, mono, soundtrack
+from .soundtrack import sample_rate as audio_rate
 
 logger = logging.getLogger("generation.backends.diffusers")
 
 
-class DiffusersBackend:
+class DiffusersBackend(StreamingBackend):
     name = "diffusers"
 
     def __init__(
@@ -161,22 +174,70 @@ class DiffusersBackend:
         return video_fit.fit_request(self.grid, duration_s=request.duration_s, aspect=request.aspect,
                                      short_side=short_side)
 
-    def generate(self, request: GenerationRequest, on_progress: ProgressCallback) -> Clip:
-        route = self.route(request.kind)
-        shape = self.plan(request)
-        pipe = self._variant(route.pipeline)
-        inputs = self._inputs(route, request, shape)
-        video, steps = self._render(pipe, inputs, request.seed, on_progress)
-        frames = video_fit.resize(video_fit.retime(video, request.num_frames), request.size)
-        duration_s = request.num_frames / request.fps
+    def stream(self, request: GenerationRequest, on_progress: ProgressCallback) -> ClipStream:
+        """The clip shot by shot: each shot one pipeline run (a storyboard's later shots start from the shot
+        before's last frame), fitted to the clip's frames and size, joined with its transition; the sound is made
+        for the whole clip once the pictures are done."""
+        shots = request.shots if request.kind == "storyboard" else [Shot(request.prompt, request.duration_s)]
+        if not shots:
+            raise BackendError("A storyboard needs at least one shot.")
+        counts = shot_frame_counts([shot.duration_s for shot in shots], request.fps)
+        out = ClipStream(fps=request.fps, size=request.size, num_frames=sum(counts), sample_rate=audio_rate())
+        out.chunks = chunked(join(self._parts(request, shots, counts, out, on_progress)), request.size)
+        return out
+
+    def _parts(self, request: GenerationRequest, shots: list[Shot], counts: list[int], out: ClipStream,
+               on_progress: ProgressCallback) -> Iterator[Part]:
+        dissolves = dissolve_frames([shot.transition for shot in shots], counts, request.fps, DISSOLVE_S)
+        storyboard = request.kind == "storyboard"
+        shot_meta: list[dict[str, Any]] = []
+        last: np.ndarray | None = None
+        meta: dict[str, Any] = {}
+        for k, shot in enumerate(shots):
+            sub, route = self._shot_request(request, shot, k, last)
+            shape = self.plan(sub)
+            pipe = self._variant(route.pipeline)
+            inputs = self._inputs(route, sub, shape)
+            report = _ShotProgress(on_progress, k, len(shots)) if storyboard else on_progress
+            video, steps = self._render(pipe, inputs, sub.seed, report)
+            frames = video_fit.resize(video_fit.retime(video, counts[k]), request.size)
+            del video
+            last = frames[-1].copy()
+            meta = self._meta(route, request, shape, steps)
+            shot_meta.append({"index": k, "pipeline": route.pipeline, "condition": route.condition,
+                              "num_frames": shape.num_frames, "steps": steps, "frames": counts[k],
+                              "framing": shot.framing, "transition": shot.transition if k else None})
+            yield Part(frames=iter(frames), length=counts[k], dissolve_in=dissolves[k])
+        duration_s = sum(counts) / request.fps
         bed = self._audio_bed(request, duration_s) if self._audio is not None else None
-        audio, sample_rate, cast = soundtrack(request, duration_s, bed=bed)
-        meta = self._meta(route, request, shape, steps)
+        out.audio, _, cast = soundtrack(request, duration_s, bed=bed)
         meta["audio"] = type(self._audio).__name__ if self._audio is not None else "ambience"
         meta["voices"] = cast
+        if storyboard:
+            meta["shots"] = shot_meta
+        out.meta = meta
         # Only the cast is kept for remixes: the picture of a model's clip has no scene plan to edit.
-        return Clip(frames=frames, fps=request.fps, audio=audio, sample_rate=sample_rate, meta=meta,
-                    scene_plan={"cast": cast})
+        out.scene_plan = {"cast": cast}
+
+    def _shot_request(self, request: GenerationRequest, shot: Shot, k: int,
+                      last: np.ndarray | None) -> tuple[GenerationRequest, Route]:
+        """A storyboard shot as a one-shot request and its route: the first like a clip of its own (from its
+        cameos' references when it has cameos), the later ones continuing the shot before's last frame, or from
+        their prompt alone on a model that cannot start from a picture."""
+        if request.kind != "storyboard":
+            return request, self.route(request.kind)
+        if k == 0:
+            kind = "cameo" if request.cameos else "text"
+            sub = dataclasses.replace(request, kind=kind, prompt=shot.prompt, duration_s=shot.duration_s)
+            return sub, self.route(kind)
+        parent = ParentClip(post_id=None, scene_plan=None, video_path=None, seed=request.seed, still=last)
+        sub = dataclasses.replace(request, kind="extend", prompt=shot.prompt, duration_s=shot.duration_s,
+                                  parent=parent, seed=request.seed + k)
+        try:
+            return sub, self.route("extend")
+        except BackendError:
+            logger.info("storyboard shot %s: the model cannot start from a picture; made from its prompt", k)
+            return dataclasses.replace(sub, kind="text", parent=None), self.route("text")
 
     def _inputs(self, route: Route, request: GenerationRequest, shape: video_fit.RenderShape) -> dict[str, Any]:
         kwargs: dict[str, Any] = {
@@ -281,6 +342,16 @@ class DiffusersBackend:
             self._recover(pipe)
             raise _readable_failure(exc, model="audio model") from exc
         return mono(np.asarray(output.audios[0], dtype=np.float32)), audio_sample_rate(pipe)
+
+
+class _ShotProgress:
+    """A storyboard shot's denoising steps as the whole storyboard's progress, with the shot named."""
+
+    def __init__(self, on_progress: ProgressCallback, shot: int, shots: int):
+        self.on_progress, self.shot, self.shots = on_progress, shot, shots
+
+    def __call__(self, step: int, total: int, **_: Any) -> None:
+        self.on_progress(self.shot * total + step, self.shots * total, shot=(self.shot, self.shots))
 
 
 class _StepReporter:

@@ -105,6 +105,8 @@ def _parent_still(request: GenerationRequest, *, last: bool) -> np.ndarray:
     """The parent clip's first or last frame (uint8 H×W×3)."""
     import av
 
+    if request.parent is not None and request.parent.still is not None and last:
+        return np.asarray(request.parent.still, dtype=np.uint8)
     if request.parent is None or not request.parent.video_path:
         raise BackendError("This clip has no parent video to start from.")
     frame = None

@@ -28,17 +28,34 @@ def soundtrack(
     """
     sample_rate = audio.SAMPLE_RATE
     n = round(duration_s * sample_rate)
-    plan = scene.parse_prompt(request.prompt, seed=request.seed, world=World.for_aspect(request.aspect))
+    earliest = None
+    prompt = request.prompt
+    if request.kind == "storyboard" and request.shots:
+        # Every shot's lines, each waiting for its shot to begin (a line may run on across the next cut).
+        prompt = "\n".join(shot.prompt for shot in request.shots)
+        earliest, start = [], 0.0
+        for shot in request.shots:
+            lines, _ = scene.extract_dialogue(shot.prompt)
+            earliest += [start + audio.FIRST_LINE_AT_S] * len(lines)
+            start += shot.duration_s
+    plan = scene.parse_prompt(prompt, seed=request.seed, world=World.for_aspect(request.aspect))
     parent_plan = request.parent.scene_plan if request.parent is not None else None
     tts.cast_plan(plan, seed=request.seed, requested=request.voices, parent_plan=parent_plan, cameos=request.cameos)
     lines = plan["dialogue"]
     speech = tts.speak_lines(plan, sample_rate, language=request.language, cameos=request.cameos)
-    spoken = audio.schedule_dialogue(lines, speech, duration=duration_s, sample_rate=sample_rate)
+    if earliest is not None and len(earliest) != len(lines):
+        earliest = None  # the parser read the lines differently shot by shot: lay them out one after another
+    spoken = audio.schedule_dialogue(lines, speech, duration=duration_s, sample_rate=sample_rate, earliest=earliest)
     voice, presence = audio.speech_track(spoken, n, sample_rate)
     ambience = fit_bed(*bed, n, sample_rate) if bed is not None else audio.ambience_track(plan, n, sample_rate)
     silence = np.zeros(n, dtype=np.float32)
     track = audio.mix(impacts=silence, ambience=ambience, speech=voice, presence=presence)
     return track, sample_rate, plan["cast"]
+
+
+def sample_rate() -> int:
+    """The rate of every clip's soundtrack on this path (the voice pipeline's)."""
+    return audio.SAMPLE_RATE
 
 
 def fit_bed(samples: np.ndarray, rate: int, n: int, sample_rate: int) -> np.ndarray:
