@@ -17,7 +17,14 @@ from PIL import Image, ImageDraw
 pytest.importorskip("diffusers")
 
 from core.video import encode_mp4  # noqa: E402
-from generation.backends.base import BackendError, CameoRef, GenerationRequest, JobCancelled, ParentClip  # noqa: E402
+from generation.backends.base import (  # noqa: E402
+    BackendError,
+    CameoRef,
+    GenerationRequest,
+    JobCancelled,
+    ParentClip,
+    Shot,
+)
 from generation.backends.diffusers import BackendConfigError, DiffusersBackend  # noqa: E402
 from generation.backends.tiny import make_tiny_audio_model, make_tiny_model  # noqa: E402
 from generation.backends.video_fit import retime  # noqa: E402
@@ -86,10 +93,12 @@ def _request(kind: str = "text", *, media: dict[str, str] | None = None, **overr
 class Progress:
     def __init__(self, cancel_at: int | None = None):
         self.calls: list[tuple[int, int]] = []
+        self.shots: list[tuple[int, int] | None] = []
         self.cancel_at = cancel_at
 
-    def __call__(self, step: int, total: int) -> None:
+    def __call__(self, step: int, total: int, *, shot: tuple[int, int] | None = None) -> None:
         self.calls.append((step, total))
+        self.shots.append(shot)
         if step == self.cancel_at:
             raise JobCancelled("cancelled by owner")
 
@@ -371,3 +380,53 @@ def test_retime_keeps_the_ends_and_blends_between():
     frames = np.stack([np.full((2, 2, 3), v, dtype=np.uint8) for v in (0, 100, 200)])
     out = retime(frames, 5)
     assert [int(f[0, 0, 0]) for f in out] == [0, 50, 100, 150, 200]
+
+
+def _storyboard(**overrides: object) -> GenerationRequest:
+    shots = [Shot("a red ball rolls on the beach", 1.0), Shot("the ball stops", 0.5, framing="close_up"),
+             Shot("at night", 0.5, transition="dissolve")]
+    return _request("storyboard", prompt=shots[0].prompt, duration_s=2.0, shots=shots, **overrides)
+
+
+@pytest.mark.parametrize("family, layout", [("wan", "i2v"), ("ltx", None)])
+def test_a_storyboard_makes_each_shot_from_the_last_frame_of_the_one_before(model_root, monkeypatch, family, layout):
+    backend = DiffusersBackend(model_dir=_tiny(model_root, family, layout), steps=2, short_side=SHORT_SIDE)
+    calls = _pipeline_inputs(backend, monkeypatch)
+    seen: list[np.ndarray] = []
+    original = backend._shot_request
+
+    def remembering(request, shot, k, last):
+        seen.append(None if last is None else last.copy())
+        return original(request, shot, k, last)
+
+    monkeypatch.setattr(backend, "_shot_request", remembering)
+    progress = Progress()
+    request = _storyboard() if family == "ltx" else _storyboard(cameos=_two_cameos(model_root))
+    clip = backend.generate(request, progress)
+    _assert_clip_fits(clip, request)
+    assert len(calls) == 3 and [s["index"] for s in clip.meta["shots"]] == [0, 1, 2]
+    assert [s["condition"] for s in clip.meta["shots"][1:]] == ["parent_last_frame"] * 2
+    # Shots 2 and 3 start from the picture the shot before ended on: the frame the clip shows just before the cut.
+    first_cut = 24
+    assert np.array_equal(seen[1], clip.frames[first_cut - 1])
+    conditioned = np.asarray(calls[1]["image"], dtype=np.float32)
+    assert conditioned.shape[:2] == (calls[1]["height"], calls[1]["width"])
+    # Progress covers the whole storyboard, shot by shot.
+    assert {shot for shot in progress.shots} == {(0, 3), (1, 3), (2, 3)}
+    assert progress.calls[-1][0] == progress.calls[-1][1]
+
+
+def test_a_text_only_model_makes_a_storyboard_from_each_shots_prompt(model_root):
+    backend = DiffusersBackend(model_dir=_tiny(model_root, "wan", "t2v"), steps=2, short_side=SHORT_SIDE)
+    clip = backend.generate(_storyboard(), Progress())
+    assert [s["condition"] for s in clip.meta["shots"]] == ["none"] * 3
+    assert clip.frames.shape[0] == 48
+
+
+def test_a_cancel_in_the_second_shot_stops_the_storyboard(wan_dir):
+    backend = DiffusersBackend(model_dir=wan_dir, steps=2, short_side=SHORT_SIDE)
+    progress = Progress(cancel_at=3)  # steps 1-2 are the first shot, 3-4 the second
+    with pytest.raises(JobCancelled):
+        backend.generate(_storyboard(), progress)
+    assert progress.shots[-1] == (1, 3)
+    assert backend.generate(_request(), Progress()).frames.shape[0] == 24
