@@ -86,6 +86,8 @@ def _composer(request, *, job_id: int | None):
             "duration": int(job["duration_s"]) if job else DEFAULT_DURATION,
             "aspects": ASPECTS,
             "aspect": job["aspect"] if job else "9:16",
+            "storyboard_limit": f"{settings.GENERATION_MAX_STORYBOARD_S:g}",
+            "max_shots": settings.GENERATION_MAX_SHOTS,
         },
         status=404 if job_error else 200,
     )

@@ -1,10 +1,12 @@
-// The composer: write a prompt, start a generation, follow it live (job.progress / job.status on the websocket),
-// cancel it, then preview the draft with sound and publish or discard it. The job id goes into the URL, so a
+// The composer: write a prompt (or a storyboard of shots), start a generation, follow it live (job.progress /
+// job.status on the websocket, shot by shot for a storyboard), cancel it, then preview the draft with sound and
+// publish or discard it. The job id goes into the URL, so a
 // reload shows the job's true state (read from the API), and every (re)connection of the socket re-reads it.
 import { api, requestKey } from "./api.js";
 import * as live from "./live.js";
 import { clearAlert, showAlert } from "./dom.js";
 import { castVoices, resetCast, watchCast } from "./cast.js";
+import * as storyboard from "./storyboard.js";
 
 const ACTIVE = new Set(["queued", "running"]);
 const $ = (id) => document.getElementById(id);
@@ -26,6 +28,27 @@ let key = null;
 let pollTimer = 0;
 // The job was followed on this page (not opened already finished): its draft is brought into view when ready.
 let watchedLive = Boolean(job && ACTIVE.has(job.status));
+let currentShot = null; // the storyboard shot being made, from job.progress events
+
+function storyboardMode() {
+  return form.elements.mode.value === "storyboard";
+}
+
+// One shot: a prompt and a duration. Storyboard: the shots, whose prompts also stand in the (hidden) prompt field so
+// the voices picker casts every shot's lines.
+function applyMode() {
+  const board = storyboardMode();
+  $("single-fields").hidden = board;
+  $("duration-field").hidden = board;
+  $("storyboard").hidden = !board;
+  if (board) syncPrompt();
+}
+
+function syncPrompt() {
+  if (!storyboardMode()) return;
+  form.elements.prompt.value = storyboard.shots().map((shot) => shot.prompt).join("\n");
+  form.dispatchEvent(new Event("input"));
+}
 
 function setProgress(progress, { allowBack = false } = {}) {
   const value = Math.max(0, Math.min(1, Number(progress) || 0));
@@ -51,6 +74,13 @@ function stateText(j) {
 }
 
 function fillForm(j) {
+  if (j.kind === "storyboard") {
+    form.elements.mode.value = "storyboard";
+    storyboard.restore(j.shots);
+    form.elements.aspect.value = j.aspect;
+    applyMode();
+    return;
+  }
   form.elements.prompt.value = j.prompt;
   form.elements.duration_s.value = String(Math.round(j.duration_s));
   form.elements.aspect.value = j.aspect;
@@ -64,6 +94,7 @@ function render() {
   if (job.status === "succeeded") setProgress(1);
   else setProgress(job.progress, { allowBack: job.status === "queued" });
   state.textContent = stateText(job);
+  storyboard.showJobShots(job, currentShot);
   cancelButton.hidden = !active;
   cancelButton.disabled = Boolean(job.cancel_requested);
   again.hidden = active;
@@ -71,7 +102,7 @@ function render() {
   // After a failure or a cancel the form comes back with the same settings, ready to try again.
   const retry = job.status === "failed" || job.status === "cancelled";
   compose.hidden = !retry;
-  if (retry && !form.elements.prompt.value) fillForm(job);
+  if (retry && !form.elements.prompt.value.trim()) fillForm(job);
   const ready = job.status === "succeeded" && job.draft === "ready" && job.video_url;
   draftBox.hidden = !ready;
   if (ready && draftVideo.dataset.job !== String(job.id)) {
@@ -125,6 +156,10 @@ live.on("job.progress", (event) => {
     state.textContent = stateText(job);
   }
   setProgress(event.progress);
+  if (event.shot != null && event.shot !== currentShot) {
+    currentShot = event.shot;
+    storyboard.showJobShots(job, currentShot);
+  }
 });
 
 live.on("job.status", (event) => {
@@ -149,29 +184,38 @@ draftVideo.addEventListener("error", () => {
 });
 
 form.addEventListener("input", () => { key = null; });
+storyboard.setup({ onChange: syncPrompt });
+for (const radio of form.querySelectorAll('input[name="mode"]')) radio.addEventListener("change", applyMode);
 watchCast(form);
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
   clearAlert();
   const data = form.elements;
   const prompt = data.prompt.value.trim();
-  if (!prompt) {
+  const board = storyboardMode();
+  const trouble = board ? storyboard.problem() : null;
+  if (trouble) {
+    showAlert(trouble.message);
+    trouble.field?.focus();
+    return;
+  }
+  if (!board && !prompt) {
     showAlert("Write a prompt: describe the clip you want.");
     data.prompt.focus();
     return;
   }
   const body = {
-    prompt,
-    duration_s: Number(data.duration_s.value),
     aspect: data.aspect.value,
     cameos: [...form.querySelectorAll('input[name="cameos"]:checked')].map((box) => Number(box.value)),
     prompt_public: !data.prompt_private.checked,
     idempotency_key: (key = key || requestKey()),
     voices: castVoices(),
   };
+  if (board) Object.assign(body, { kind: "storyboard", shots: storyboard.shots() });
+  else Object.assign(body, { prompt, duration_s: Number(data.duration_s.value) });
   if (data.remix_of.value) body.remix_of = Number(data.remix_of.value);
   if (data.extend_of.value) body.extend_of = Number(data.extend_of.value);
-  if (data.kind.value) body.kind = data.kind.value;
+  if (data.kind.value && !board) body.kind = data.kind.value;
   if (data.seed.value !== "") body.seed = Number(data.seed.value);
   const button = $("generate");
   button.disabled = true;
@@ -181,9 +225,12 @@ form.addEventListener("submit", async (event) => {
     key = null;
     watchedLive = true;
     shown = 0;
+    currentShot = null;
     draftVideo.removeAttribute("data-job");
     history.replaceState(null, "", `/create/?job=${job.id}`);
     form.reset();
+    storyboard.reset();
+    applyMode();
     resetCast();
     render();
   } catch (err) {

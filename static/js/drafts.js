@@ -1,4 +1,5 @@
-// Drafts: your private clips. Generations in progress update live; a ready draft can be published or deleted.
+// Drafts: your private clips. Generations in progress update live; a ready draft can be published or deleted, and
+// ready drafts can be stitched into one clip (picked in the order they will play).
 import { api } from "./api.js";
 import * as live from "./live.js";
 import { h, showAlert, slot, toast } from "./dom.js";
@@ -59,6 +60,7 @@ async function reload(id) {
     else if (item) fill(item, job);
     else list.prepend(fill(template.content.firstElementChild.cloneNode(true), job));
     updateEmpty();
+    showPicks();
   } catch (err) {
     showAlert(err.message);
   }
@@ -71,6 +73,50 @@ live.on("job.progress", (event) => {
   slot(item, "state").textContent = `Generating… ${Math.round(event.progress * 100)} %`;
 });
 live.on("job.status", (event) => reload(event.job));
+
+const stitchBar = document.getElementById("stitch-bar");
+const stitchCount = document.getElementById("stitch-count");
+const stitchGo = document.getElementById("stitch-go");
+let picked = []; // draft ids in the order they were picked
+
+function showPicks() {
+  picked = picked.filter((id) => itemFor(id)?.dataset.draft === "ready");
+  for (const item of list.querySelectorAll("li.draft")) {
+    const at = picked.indexOf(item.dataset.job);
+    const box = item.querySelector('input[data-action="pick"]');
+    if (box) box.checked = at >= 0;
+    const order = slot(item, "order");
+    if (order) order.textContent = at >= 0 ? `#${at + 1}` : "";
+  }
+  stitchBar.hidden = list.querySelectorAll('li.draft[data-draft="ready"]').length < 2;
+  stitchGo.disabled = picked.length < 2;
+  stitchCount.textContent = picked.length < 2
+    ? "Pick two or more drafts to join, in the order they will play."
+    : `${picked.length} drafts picked, in this order: ${picked.map((_, i) => `#${i + 1}`).join(", ")}.`;
+}
+
+list.addEventListener("change", (event) => {
+  const box = event.target.closest('input[data-action="pick"]');
+  if (!box) return;
+  const id = box.closest("li.draft").dataset.job;
+  picked = box.checked ? [...picked.filter((p) => p !== id), id] : picked.filter((p) => p !== id);
+  showPicks();
+});
+
+stitchGo.addEventListener("click", async () => {
+  stitchGo.disabled = true;
+  const transition = document.getElementById("stitch-transition").value;
+  try {
+    const job = await api("/api/generations", {
+      method: "POST",
+      body: { kind: "stitch", sources: picked.map((id, i) => ({ draft: Number(id), transition: i ? transition : "cut" })) },
+    });
+    location.assign(`/create/?job=${job.id}`);
+  } catch (err) {
+    showAlert(err.message);
+    stitchGo.disabled = false;
+  }
+});
 
 list.addEventListener("click", async (event) => {
   const button = event.target.closest("button[data-action]");
@@ -88,6 +134,7 @@ list.addEventListener("click", async (event) => {
     await api(`/api/generations/${id}`, { method: "DELETE" });
     item.remove();
     updateEmpty();
+    showPicks();
     toast("Draft deleted");
   } catch (err) {
     showAlert(err.message);
@@ -106,6 +153,7 @@ more.addEventListener("click", async () => {
     list.dataset.next = page.next || "";
     more.hidden = !page.next;
     updateEmpty();
+    showPicks();
   } catch (err) {
     showAlert(err.message);
   } finally {
@@ -117,3 +165,5 @@ more.addEventListener("click", async () => {
 live.onOpen(() => {
   for (const item of list.querySelectorAll('li[data-status="queued"], li[data-status="running"]')) reload(item.dataset.job);
 });
+
+showPicks();
