@@ -5,7 +5,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import WriteRateThrottle
+from core.api import IdField, WriteRateThrottle
 from core.errors import Invalid, NotFound
 from core.media import public_url, signed_url
 from core.pagination import keyset_page
@@ -100,7 +100,7 @@ class ShotSerializer(serializers.Serializer):
 
 
 class StitchSourceSerializer(serializers.Serializer):
-    draft = serializers.IntegerField(help_text="One of your finished drafts (a generation id).")
+    draft = IdField(help_text="One of your finished drafts (a generation id).")
     transition = serializers.ChoiceField(choices=list(TRANSITIONS), required=False, default="cut",
                                          help_text="How this clip begins after the one before (ignored for the first).")
 
@@ -127,8 +127,8 @@ class JobListCreateApi(APIView):
         duration_s = serializers.FloatField(required=False, default=8.0)
         aspect = serializers.CharField(required=False, default="9:16", max_length=10)
         seed = serializers.IntegerField(required=False, allow_null=True, default=None)
-        remix_of = serializers.IntegerField(required=False, allow_null=True, default=None)
-        cameos = serializers.ListField(child=serializers.IntegerField(), required=False, default=list, max_length=10)
+        remix_of = IdField(required=False, allow_null=True, default=None)
+        cameos = serializers.ListField(child=IdField(), required=False, default=list, max_length=10)
         idempotency_key = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=64, default=None)
         prompt_public = serializers.BooleanField(required=False, default=True)
         strength = serializers.FloatField(required=False, default=0.6)
@@ -141,7 +141,7 @@ class JobListCreateApi(APIView):
                                help_text="A storyboard's shots, in order: at most 12, together at most 60 s.")
         sources = StitchSourceSerializer(many=True, required=False, default=list,
                                          help_text="A stitch's drafts, in order.")
-        extend_of = serializers.IntegerField(
+        extend_of = IdField(
             required=False, allow_null=True, default=None,
             help_text="One of your finished drafts to continue (kind extend); to continue a post, use remix_of.",
         )

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import voices
+from core.api import IdField
 
 from .. import services
 
@@ -51,9 +52,9 @@ class CastPreviewApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         prompt = serializers.CharField(allow_blank=True, max_length=1000)
-        remix_of = serializers.IntegerField(required=False, allow_null=True, default=None)
-        extend_of = serializers.IntegerField(required=False, allow_null=True, default=None)
-        cameos = serializers.ListField(child=serializers.IntegerField(), required=False, default=list, max_length=10)
+        remix_of = IdField(required=False, allow_null=True, default=None)
+        extend_of = IdField(required=False, allow_null=True, default=None)
+        cameos = serializers.ListField(child=IdField(), required=False, default=list, max_length=10)
         voices = serializers.DictField(child=serializers.CharField(max_length=40), required=False, default=dict)
         language = serializers.ChoiceField(choices=["en", "fr"], required=False, allow_blank=True, default="")
 
