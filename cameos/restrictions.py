@@ -1,7 +1,7 @@
 """Owner restrictions on a cameo ("no politics; always wearing a hat"), enforced on prompts.
 
 Each clause separated by ';', ',' or a new line is one rule. Prohibitions ("no X", "never X", "don't X",
-"not X") are refused when the prompt mentions X. Phrase matching is done here with the text machinery the prompt
+"not X"; in French "pas de X", "jamais X", "aucun X", "sans X") are refused when the prompt mentions X. Phrase matching is done here with the text machinery the prompt
 policy uses too (core.text: the same normalisation, plurals, possessives and misspellings as the policy's
 phrases); the semantic check with the sentence-embedding model (cameos.policy, worker only) uses the same
 clauses.
@@ -14,10 +14,17 @@ import re
 from core.text import SINGLE_WORD_FUZZY_MIN, normalise, tokens, word_matches, words
 
 _SPLIT = re.compile(r"[;\n,]+")
+# English and French: "no politics", "never X", "don't X"; "pas de politique", "pas d'alcool", "jamais de X",
+# "jamais X", "aucun X", "sans X", "ne pas X".
 _PROHIBITION = re.compile(
-    r"^(?:no|never|don'?t|do not|not|nothing|without)\b\s*(?:with\s+|in\s+|about\s+|show(?:ing)?\s+|use\s+)?(.+)$", re.I
+    r"^(?:no|never|don'?t|do not|not|nothing|without"
+    r"|jamais(?:\s+(?:de|du|des)\b|\s+d')?|pas(?:\s+(?:de|du|des)\b|\s+d')?|aucune?|sans|ne\s+pas)"
+    r"\b\s*(?:with\s+|in\s+|about\s+|show(?:ing)?\s+|use\s+|avec\s+|en\s+|dans\s+|sur\s+)?(.+)$",
+    re.I,
 )
-_STOP = {"a", "an", "the", "me", "my", "of", "in", "on", "any", "anything", "as", "at", "to", "be", "being"}
+_STOP = {"a", "an", "the", "me", "my", "of", "in", "on", "any", "anything", "as", "at", "to", "be", "being",
+         "le", "la", "les", "l", "un", "une", "de", "d", "du", "des", "moi", "mon", "ma", "mes", "en", "au", "aux",
+         "avec", "dans", "sur", "quoi", "que", "qui"}
 
 
 def clauses(restrictions: str) -> list[str]:

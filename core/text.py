@@ -1,10 +1,11 @@
 """Text normalisation and robust phrase matching, shared by the prompt policy (names of public figures, category
 phrases) and by the owners' cameo restrictions.
 
-A text becomes a list of tokens: accents stripped (NFKD), lower case, possessives dropped ("Obama's", "Obamas'"),
-apostrophes inside words removed ("O'Neal" -> "oneal"), hyphens, dots and underscores splitting words
-("Jay-Z" -> "jay z", "@taylor_swift" -> "taylor swift"), digits read as letters inside words ("p0rn" -> "porn"),
-and runs of three or more single letters joined ("p o r n", "p.o.r.n" -> "porn").
+A text becomes a list of tokens: accents stripped (NFKD), lower case, French elisions split ("l'amour" is "l"
+"amour"), possessives dropped ("Obama's", "Obamas'"), apostrophes inside words removed ("O'Neal" -> "oneal"),
+hyphens, dots and underscores splitting words ("Jay-Z" -> "jay z", "@taylor_swift" -> "taylor swift"), digits
+read as letters inside words ("p0rn" -> "porn"), and runs of three or more single letters joined ("p o r n",
+"p.o.r.n" -> "porn").
 
 A pattern word matches a token when it is the same word, a plural of it ("kids", "parties"), a prefix match (a
 pattern ending in ``*``), or a small misspelling: a Damerau-Levenshtein distance of 1 (2 for words of 10 letters or
@@ -56,18 +57,31 @@ def _word(raw: str) -> str:
     return word.replace("'", "")
 
 
+# French elisions: "l'amour", "d'un", "qu'il", "j'ai" are two words ("l" "amour"), not one ("lamour").
+_ELISIONS = frozenset({"l", "d", "j", "m", "t", "s", "n", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"})
+
+
+def _elided(raw: str) -> tuple[str, str] | None:
+    """("l", "amour") for "l'amour"; None for anything else ("Obama's", "don't")."""
+    head, _, rest = raw.partition("'")
+    if head.lower() in _ELISIONS and rest[:1].isalpha() and "'" not in rest:
+        return head, rest
+    return None
+
+
 def tokens(text: str) -> list[Token]:
     """The words of ``text`` as tokens (see the module docstring)."""
     source = strip_accents(text or "").translate(_APOSTROPHES)
     out: list[Token] = []
     for match in _TOKEN.finditer(source):
         at, raw = match.group(1), match.group(2)
-        word = _word(raw)
-        if not word:
-            continue
         mention = bool(at) or (bool(out) and out[-1].mention and source[match.start() - 1 : match.start()] in "_.")
-        alt = word.translate(_LEET) if (any(c.isdigit() for c in word) and any(c.isalpha() for c in word)) else word
-        out.append(Token(word, alt, raw[:1].isupper(), mention))
+        for part in _elided(raw) or (raw,):
+            word = _word(part)
+            if not word:
+                continue
+            alt = word.translate(_LEET) if (any(c.isdigit() for c in word) and any(c.isalpha() for c in word)) else word
+            out.append(Token(word, alt, part[:1].isupper(), mention))
     return _join_spelled_out(out)
 
 

@@ -268,3 +268,20 @@ def test_when_the_restrictions_cannot_be_checked_the_job_does_not_run(make_user,
     assert consent_when_it_runs(GenerationJob.objects.get(pk=job_id)) == (
         "The restrictions of the cameo “Olivia” could not be checked, so it was not used. Try again later."
     )
+
+
+def test_restrictions_written_in_french_are_refused_when_the_job_is_created(make_user, make_cameo, client_for):
+    olivia, ana = make_user("olivia"), make_user("ana")
+    cameo = make_cameo(olivia, permission="everyone", name="Olivia",
+                       restrictions="pas de politique ; jamais d'alcool\naucun chapeau")
+    client = client_for(ana)
+    for prompt, clause in (("moi dans un débat de politique à la télé", "pas de politique"),
+                           ("moi avec un verre d'alcool au bar", "jamais d'alcool"),
+                           ("moi avec un grand chapeau", "aucun chapeau")):
+        response = client.post("/api/generations", {"prompt": prompt, "cameos": [cameo.pk]}, format="json")
+        assert response.status_code == 403, (prompt, response.json())
+        assert response.json()["restriction"] == clause
+    assert not GenerationJob.objects.exists()
+    allowed = client.post("/api/generations", {"prompt": "moi à la plage au coucher du soleil", "cameos": [cameo.pk]},
+                          format="json")
+    assert allowed.status_code == 202, allowed.json()
