@@ -4,6 +4,8 @@
 *show me* turn the following terms positive; *less*, *fewer*, *no*, *not*, *avoid*, *without*, *no more*
 turn them negative; the direction holds until another such word. Terms are separated by commas, "and", "or",
 "&", "/" and the direction words themselves. A text without any direction word asks for more of what it names.
+French works the same way: "plus de chats, moins de voitures, pas de foot" (*plus de*, *j'aime*, *montre-moi*
+positive; *moins de*, *pas de*, *jamais*, *sans*, *trop de* negative; "et", "ou" separate terms).
 
 This is plain text processing that runs in the web process, so reasons ("matches: pets") and a lexical match
 work the moment the text is saved; the worker later embeds each term (feed.embeddings.feed_preference_embed).
@@ -20,9 +22,14 @@ MAX_TERMS = 8
 MAX_TERM_CHARS = 40
 
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'\-]*|[,;.!?&/+\n]")
-_SEPARATORS = {",", ";", ".", "!", "?", "&", "/", "+", "\n", "and", "or", "but", "plus", "also", "then"}
-_POSITIVE = {"more", "love", "like", "likes", "want", "enjoy", "prefer", "add", "extra"}
-_NEGATIVE = {"less", "fewer", "no", "not", "avoid", "without", "hide", "stop", "never", "hate", "dislike", "skip", "minus", "nothing", "none"}
+_ELISION = re.compile(r"\b(l|d|j|m|t|s|n|c|qu)'(?=[a-z])")  # French "d'animaux" is "d" "animaux"
+_SEPARATORS = {",", ";", ".", "!", "?", "&", "/", "+", "\n", "and", "or", "but", "plus", "also", "then",
+               "et", "ou", "mais", "aussi", "puis"}
+_POSITIVE = {"more", "love", "like", "likes", "want", "enjoy", "prefer", "add", "extra",
+             "aime", "aimerais", "adore", "veux", "voudrais", "prefere", "ajoute", "davantage", "montre-moi",
+             "montrez-moi"}
+_NEGATIVE = {"less", "fewer", "no", "not", "avoid", "without", "hide", "stop", "never", "hate", "dislike", "skip", "minus", "nothing", "none",
+             "moins", "pas", "jamais", "sans", "evite", "eviter", "cache", "deteste", "aucun", "aucune", "assez", "marre"}
 # Two-word openers read as one direction word.
 _PHRASES = {
     ("no", "more"): -1,
@@ -39,18 +46,31 @@ _PHRASES = {
     ("sick", "of"): -1,
     ("bored", "of"): -1,
     ("bored", "with"): -1,
+    # French: "plus de chats, moins de voitures" ("plus" alone stays the English "and").
+    ("plus", "de"): 1,
+    ("plus", "d"): 1,
+    ("plus", "des"): 1,
+    ("encore", "plus"): 1,
+    ("montre", "moi"): 1,
+    ("beaucoup", "de"): 1,
+    ("ne", "plus"): -1,
+    ("en", "moins"): -1,
+    ("trop", "de"): -1,
 }
 _FILLER = {
     "a", "an", "the", "some", "of", "clip", "clips", "video", "videos", "post", "posts", "stuff", "content", "things",
     "please", "me", "i", "i'm", "im", "show", "see", "about", "with", "any", "very", "much", "so", "to", "in", "my",
     "feed", "really", "just", "too", "lot", "lots", "many", "kind", "kinds", "type", "types", "way", "would", "do",
     "don't", "dont", "is", "are", "be", "it", "that", "this", "those", "these", "for", "on", "at",
+    "de", "d", "des", "du", "le", "la", "les", "l", "un", "une", "je", "j", "me", "moi", "mon", "ma", "mes",
+    "video", "videos", "trucs", "choses", "s", "il", "vous", "plait", "svp", "fil", "dans", "sur", "en", "tres",
+    "vraiment",
 }
 
 
 def steering_parse(text: str) -> tuple[list[str], list[str]]:
     """(more_terms, less_terms), each de-duplicated, at most MAX_TERMS; a term named both ways keeps its last."""
-    tokens = _TOKEN.findall(normalise(text))
+    tokens = _TOKEN.findall(_ELISION.sub(r"\1 ", normalise(text)))
     direction = 1
     order: dict[str, int] = {}
     current: list[str] = []

@@ -23,6 +23,13 @@ from feed.topics import TOPICS, topic_for_term
         ("more cats, less cats", [], ["cats"]),
         ("Tired of sports. More space/physics", ["space", "physics"], ["sports"]),
         ("", [], []),
+        ("cats plus dogs", ["cats", "dogs"], []),
+        # French
+        ("plus de chats, moins de voitures", ["chats"], ["voitures"]),
+        ("pas de foot et jamais de politique", [], ["foot", "politique"]),
+        ("j'aime les chats et la cuisine, moins d'animaux", ["chats", "cuisine"], ["animaux"]),
+        ("Montre-moi plus de danse, trop de voitures", ["danse"], ["voitures"]),
+        ("Plus de chats et de chiens s'il vous plaît", ["chats", "chiens"], []),
     ],
 )
 def test_steering_text_becomes_terms(text, more, less):
@@ -33,6 +40,7 @@ def test_terms_match_words_with_plurals():
     assert terms_matching(terms=["cats", "street food", "puppies"], text="A cat eats street food with a puppy") == [0, 1, 2]
     assert terms_matching(terms=["street food"], text="a food truck in the street") == [0]
     assert terms_matching(terms=["cars"], text="a scary cartoon") == []
+    assert terms_matching(terms=["chats", "voitures"], text="Deux chats jouent près d'une voiture") == [0, 1]
     assert TOPICS[topic_for_term("Cat")] == "cats" and topic_for_term("quantum chromodynamics") is None
 
 

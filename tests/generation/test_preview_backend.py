@@ -346,3 +346,33 @@ def test_cancel_at_step_five_stops_generation(backend) -> None:
     with pytest.raises(JobCancelled):
         generate(backend, "three balls bouncing", duration=10.0, progress=cancel_at_five)
     assert calls == [0, 1, 2, 3, 4, 5]
+
+
+@pytest.mark.parametrize("french, english", [
+    ("un ballon rouge rebondit dans une cuisine", "a red ball bounces in a kitchen"),
+    ("la nuit, deux chats jouent sous la pluie", "two cats playing in the rain at night"),
+    ("trois grosses boîtes bleues tombent sur la plage au coucher du soleil, au ralenti",
+     "three big blue boxes falling on the beach at sunset, in slow motion"),
+])
+def test_a_french_prompt_makes_the_scene_its_english_twin_makes(backend, french, english) -> None:
+    world = World.for_aspect("9:16")
+    plan_fr, plan_en = parse_prompt(french, seed=3, world=world), parse_prompt(english, seed=3, world=world)
+    strip = {"prompt", "history"}
+    assert {k: v for k, v in plan_fr.items() if k not in strip} == {k: v for k, v in plan_en.items() if k not in strip}
+    assert np.array_equal(generate(backend, french, seed=3).frames, generate(backend, english, seed=3).frames)
+
+
+def test_french_scenes_read_from_the_plan_and_the_frames(backend) -> None:
+    world = World.for_aspect("9:16")
+    kitchen = parse_prompt("un ballon rouge rebondit dans une cuisine", seed=2, world=world)
+    assert kitchen["setting"] == "kitchen"
+    assert [(s["kind"], s["color"], s["motion"]) for s in kitchen["subjects"]] == [("ball", "red", "bounce")]
+    night = parse_prompt("la nuit, deux chats jouent sous la pluie", seed=2, world=world)
+    assert (night["lighting"], night["weather"]) == ("night", "rain")
+    assert [s["kind"] for s in night["subjects"]] == ["cat", "cat"]
+    day = generate(backend, "deux chats jouent dans une pièce", seed=2)
+    dark = generate(backend, "la nuit, deux chats jouent sous la pluie", seed=2)
+    assert dark.frames.mean() < 0.6 * day.frames.mean()
+    red = generate(backend, "un ballon rouge rebondit dans une cuisine", seed=2).frames[0].astype(int)
+    reddish = (red[..., 0] > 150) & (red[..., 1] < 90) & (red[..., 2] < 90)
+    assert reddish.sum() > 200  # the red ball is drawn

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -73,8 +74,10 @@ class NounPhrase:
 
 
 def normalize(text: str) -> str:
-    """Lower-case, straight apostrophes, single spaces; punctuation kept for clause breaks."""
-    text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    """Lower-case, accents dropped ("décapité" -> "decapite"), straight apostrophes, single spaces; punctuation kept
+    for clause breaks."""
+    text = unicodedata.normalize("NFKD", text.lower().replace("\u2019", "'").replace("\u2018", "'"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = re.sub(r"[^a-z0-9,.;:!?'\- ]+", " ", text)
     return re.sub(r"\s+", " ", text).strip()
 
@@ -114,7 +117,9 @@ def noun_phrases(tokens: list[str]) -> list[NounPhrase]:
         color = vocab.NOUN_COLORS.get(token)
         size = 1.0
         modifiers = tokens[max(previous_noun + 1, index - _NP_WINDOW):index]
-        definite = any(m in ("the", "this", "that") for m in modifiers)
+        definite = any(m in _DEFINITE for m in modifiers)
+        if token in vocab.FRENCH_NOUNS:  # "un ballon rouge", "deux gros chats noirs": adjectives after the noun too
+            modifiers = modifiers + _following_adjectives(tokens, index)
         for word in modifiers:
             if word.isdigit():
                 count = int(word)
@@ -124,6 +129,8 @@ def noun_phrases(tokens: list[str]) -> list[NounPhrase]:
                 count = vocab.COUNT_WORDS[word]
             elif word in vocab.COLORS:
                 color = word
+            elif word in vocab.COLOR_ALIASES:
+                color = vocab.COLOR_ALIASES[word]
             elif word in vocab.SIZE_WORDS:
                 size = vocab.SIZE_WORDS[word]
         definite = definite and count is None
@@ -132,6 +139,20 @@ def noun_phrases(tokens: list[str]) -> list[NounPhrase]:
         phrases.append(NounPhrase(kind, max(1, min(count, MAX_SUBJECTS)), color, size, index, definite))
         previous_noun = index
     return phrases
+
+
+_DEFINITE = frozenset({"the", "this", "that", "le", "la", "les", "l", "ce", "cet", "cette", "ces"})
+
+
+def _following_adjectives(tokens: list[str], index: int) -> list[str]:
+    """Colour and size words right after a French noun (up to two)."""
+    out = []
+    for word in tokens[index + 1:index + 3]:
+        if word in vocab.COLOR_ALIASES or word in vocab.COLORS or word in vocab.SIZE_WORDS:
+            out.append(word)
+        else:
+            break
+    return out
 
 
 def _motion_for(phrases: list[NounPhrase], i: int, tokens: list[str], global_motion: str | None) -> str:
