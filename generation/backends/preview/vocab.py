@@ -178,7 +178,7 @@ COUNT_WORDS: dict[str, int] = {
     "two": 2, "pair": 2, "couple": 2, "both": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "few": 3, "some": 3, "several": 4, "bunch": 5, "many": 6, "lots": 6,
     "dozen": 8, "more": 2,
-    "un": 1, "une": 1, "seul": 1, "seule": 1, "autre": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
+    "un": 1, "une": 1, "seul": 1, "seule": 1, "autre": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5,
     "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "quelques": 3, "plusieurs": 4,
     "beaucoup": 6, "douzaine": 8,
 }
