@@ -177,3 +177,27 @@ def test_cameos_attach_and_are_released_without_consent() -> None:
     changes = release_cameos(plan, allowed_ids=[])
     assert [(s["kind"], s["cameo_id"]) for s in plan["subjects"]] == [("person", None)]
     assert len(changes) == 2
+
+
+@pytest.mark.parametrize("edit, expected", [
+    ("le ballon devient bleu", [("ball", "blue"), ("cat", "black")]),
+    ("peins le chat en jaune", [("ball", "red"), ("cat", "yellow")]),
+    ("enlève le chat", [("ball", "red")]),
+    ("remplace le chat par un chien blanc", [("ball", "red"), ("dog", "white")]),
+    ("ajoute deux chiens noirs", [("ball", "red"), ("cat", "black"), ("dog", "black"), ("dog", "black")]),
+    ("transforme le ballon en voiture", [("car", "red"), ("cat", "black")]),
+])
+def test_remix_edits_in_french(edit: str, expected: list) -> None:
+    world = World.for_aspect("9:16")
+    parent = parse_prompt("un ballon rouge et un chat noir dans une cuisine", seed=1, world=world)
+    plan, changes = remix_plan(parent, edit, seed=2, world=world)
+    assert [(s["kind"], s["color"]) for s in plan["subjects"]] == expected, changes
+    assert plan["setting"] == "kitchen" and changes
+
+
+def test_french_remix_of_light_weather_and_size() -> None:
+    world = World.for_aspect("9:16")
+    parent = parse_prompt("un ballon rouge dans une cuisine", seed=1, world=world)
+    plan, _ = remix_plan(parent, "la nuit, sous la neige, et le ballon est beaucoup plus grand", seed=2, world=world)
+    assert (plan["lighting"], plan["weather"]) == ("night", "snow")
+    assert plan["subjects"][0]["size"] == pytest.approx(parent["subjects"][0]["size"] * 1.5, abs=1e-3)

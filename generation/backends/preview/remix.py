@@ -4,7 +4,8 @@ Everything the prompt does not mention stays as it was (subjects, their start st
 keeps the parent's composition. Understood edits: setting, lighting, weather, camera, speed and gravity words
 (as in a fresh prompt); "add a second ball", "another cat"; "remove the cube"; "make the ball red",
 "the cat is blue"; "turn the ball into a dog", "replace the car with a bus"; "make it bigger"; a motion verb
-("make the cube spin", "make them fly"); new quoted dialogue replaces the old lines.
+("make the cube spin", "make them fly"); new quoted dialogue replaces the old lines. The same edits in French
+(:mod:`.remix_fr`: "la nuit", "le ballon devient bleu", "ajoute un chien", "enlève la boîte").
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import re
 
 import numpy as np
 
-from . import vocab
+from . import remix_fr, vocab
 from .scene import (
     MAX_SUBJECTS,
     add_subject,
@@ -32,7 +33,7 @@ from .scene import (
 )
 from .world import World
 
-_CLAUSE_BREAK_RE = re.compile(r"[,.;!?]| and | while | then ")
+_CLAUSE_BREAK_RE = re.compile(r"[,.;!?]| and | while | then | et | puis | pendant que ")
 _NOUN_ALT = "|".join(sorted(vocab.NOUNS, key=len, reverse=True))
 _COLOR_ALT = "|".join(sorted(vocab.COLORS, key=len, reverse=True))
 _ARTICLE = r"(?:the |a |an |all (?:the )?|every |both |any |that |this |those |these )?"
@@ -124,9 +125,16 @@ def _gravity_for_setting(plan: dict, changes: list[str]) -> None:
         plan["gravity"] = vocab.EARTH_GRAVITY
 
 
+def _color(word: str | None) -> str | None:
+    """A colour word of either language as the colour it names ("bleue" -> "blue")."""
+    return vocab.COLOR_ALIASES.get(word, word) if word else None
+
+
 def _targets(plan: dict, noun: str | None, old_color: str | None, target: str | None = None) -> list[dict]:
     """Subjects a remix phrase refers to: by kind (and colour), or "it" (the first), or all of them."""
     subjects = plan["subjects"]
+    old_color = _color(old_color)
+    target = remix_fr.TARGETS.get(target, target)
     if noun is None:
         if target == "it":
             return subjects[:1]
@@ -137,7 +145,7 @@ def _targets(plan: dict, noun: str | None, old_color: str | None, target: str | 
 
 
 def _apply_removals(plan: dict, text: str, changes: list[str]) -> str:
-    for match in list(_REMOVE_RE.finditer(text)):
+    for match in [m for pattern in (_REMOVE_RE, *remix_fr.REMOVE) for m in pattern.finditer(text)]:
         doomed = _targets(plan, match.group("noun"), match.group("color"))
         if doomed:
             ids = {s["id"] for s in doomed}
@@ -148,7 +156,7 @@ def _apply_removals(plan: dict, text: str, changes: list[str]) -> str:
 
 
 def _apply_replacements(plan: dict, text: str, world: World, rng: np.random.Generator, changes: list[str]) -> str:
-    for pattern in _REPLACE_RES:
+    for pattern in (*_REPLACE_RES, *remix_fr.REPLACE):
         for match in list(pattern.finditer(text)):
             groups = match.groupdict()
             new_kind = vocab.NOUNS[groups["n2"]]
@@ -158,7 +166,7 @@ def _apply_replacements(plan: dict, text: str, world: World, rng: np.random.Gene
                 subject["kind"] = new_kind
                 subject["size"] = round(vocab.BASE_SIZE[new_kind] * ratio, 4)
                 if groups["c2"]:
-                    subject["color"] = groups["c2"]
+                    subject["color"] = _color(groups["c2"])
                     subject["rgb"] = list(vocab.COLORS[subject["color"]])
                 set_material(subject)
                 place_subject(subject, world, rng, gravity=plan["gravity"], others=plan["subjects"], keep_position=True)
@@ -169,7 +177,7 @@ def _apply_replacements(plan: dict, text: str, world: World, rng: np.random.Gene
 
 
 def _apply_additions(plan: dict, text: str, world: World, rng: np.random.Generator, changes: list[str]) -> str:
-    for match in list(_ADD_RE.finditer(text)):
+    for match in [m for pattern in (_ADD_RE, remix_fr.ADD) for m in pattern.finditer(text)]:
         tokens = tokenize(match.group("phrase"))
         phrases = noun_phrases(tokens)
         if not phrases:
@@ -193,11 +201,13 @@ def _apply_additions(plan: dict, text: str, world: World, rng: np.random.Generat
 
 
 def _apply_recolors(plan: dict, text: str, changes: list[str]) -> str:
-    for pattern in _RECOLOR_RES:
+    for pattern in (*_RECOLOR_RES, *remix_fr.RECOLOR):
         for match in list(pattern.finditer(text)):
             groups = match.groupdict()
-            chosen = _targets(plan, groups.get("noun"), groups.get("old"), groups.get("target"))
-            color = groups["color"]
+            target = groups.get("target")
+            noun = groups.get("noun")
+            chosen = _targets(plan, noun, groups.get("old"), None if noun else (target or "").strip())
+            color = _color(groups["color"])
             for subject in chosen:
                 subject["color"] = color
                 subject["rgb"] = list(vocab.COLORS[color])
@@ -208,11 +218,11 @@ def _apply_recolors(plan: dict, text: str, changes: list[str]) -> str:
 
 
 def _apply_resizes(plan: dict, text: str, world: World, rng: np.random.Generator, changes: list[str]) -> str:
-    for pattern in _RESIZE_RES:
+    for pattern in (*_RESIZE_RES, *remix_fr.RESIZE):
         for match in list(pattern.finditer(text)):
             groups = match.groupdict()
             chosen = _targets(plan, groups.get("noun"), groups.get("old"), groups.get("target"))
-            factor = _RESIZE[groups["how"]]
+            factor = _RESIZE.get(groups["how"]) or remix_fr.resize_factor(groups["how"])
             for subject in chosen:
                 subject["size"] = round(min(1.2, max(0.1, subject["size"] * factor)), 4)
                 place_subject(subject, world, rng, gravity=plan["gravity"], others=plan["subjects"], keep_position=True)
