@@ -1,18 +1,20 @@
 """The semantic check of owner restrictions (worker only: loads the sentence-embedding model on first use).
 
 Phrase matching (restrictions.py) catches a prompt that names what a clause forbids. This check catches
-prompts that mean it in other words ("a fiery speech at an election rally" against "no politics"): the
-prompt, and each of its sentences, is embedded with all-MiniLM-L6-v2, and so is each prohibited subject
-written as ``"a clip about <subject>"``. A cosine similarity of ``SEMANTIC_THRESHOLD`` or more refuses the use
-and names the clause.
+prompts that mean it in other words ("a fiery speech at an election rally" against "no politics"), in English or
+French either way round ("pas de politique" against "me debating the president on live television"): the prompt,
+and each of its sentences, is embedded with the multilingual model (core.embeddings), and so is each prohibited
+subject written as ``"someone doing something involving <subject>"``. A cosine similarity of
+``SEMANTIC_THRESHOLD`` or more refuses the use and names the clause.
 
-The threshold comes from a labelled set of 23 prompts (12 breaking a rule, 11 harmless) against 8 subjects
-(politics, alcohol, violence, swimwear, religion, kissing, horror, guns): prompts that break a rule scored
-0.26–0.43 (median 0.385), harmless ones 0.15–0.26 ("voting at the polling station" 0.26 against politics, which an
-owner who wrote "no politics" would likely refuse too). 0.28 refuses 11 of the 12 breaking prompts and none of the
-harmless ones; it misses the most indirect one ("a sword fight, blood everywhere" 0.26 against "no violence"). An
-owner's refusal costs the user a reworded prompt, a miss costs the owner their say, so the threshold sits at the
-low edge.
+The threshold and the template come from a labelled set (tests/cameos/test_policy.py): 8 subjects (politics,
+alcohol, violence, swimwear, religion, kissing, horror, guns) written as English and as French clauses, against
+11 English and 8 French prompts that break one and 11 English and 6 French harmless ones, in all four pairings.
+Of the templates tried ("<subject>", "a clip about <subject>", "a video showing …", "someone involved in …"), this
+one separates best: breaking prompts score 0.318–0.58, harmless ones at most 0.312 ("moi qui fais des crêpes dans
+la cuisine" against "no kissing"). 0.315 refuses every breaking prompt and no harmless one; the gap is narrow, so
+an indirect prompt near the line can go either way. An owner's refusal costs the user a reworded prompt, a miss
+costs the owner their say, so the threshold sits at the low edge.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ from core.embeddings import max_similarities, sentence_parts
 
 from .restrictions import prohibitions
 
-SEMANTIC_THRESHOLD = 0.28
-SUBJECT_TEMPLATE = "a clip about {}"
+SEMANTIC_THRESHOLD = 0.315
+SUBJECT_TEMPLATE = "someone doing something involving {}"
 
 
 def restriction_similarities(*, restrictions: str, prompt: str) -> list[tuple[str, float]]:

@@ -78,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
             _say(f"embedded Valkey on {env['REDIS_URL']} (data in {var_dir / 'valkey'})")
         _run(["manage.py", "migrate", "--noinput"], env)
         _run(["manage.py", "provenance_init"], env)
+        _run(["manage.py", "embeddings_refresh"], env)  # vectors made by a former embedding model are made again
 
         def spawn(cmd: list[str]) -> subprocess.Popen:
             child = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)

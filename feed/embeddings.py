@@ -9,7 +9,7 @@ import threading
 import numpy as np
 from django.utils import timezone
 
-from core.embeddings import embed_texts, to_bytes
+from core.embeddings import MODEL_ID, embed_texts, to_bytes
 
 from .models import FeedPreference, Post
 from .services import feed_signals_changed
@@ -43,7 +43,8 @@ def posts_embed(*, post_ids: list[int]) -> int:
     vectors = embed_texts([post_text(post) or post.prompt for post in posts])
     nearest = np.argsort(-(vectors @ topic_matrix().T), axis=1)[:, :2]
     for post, vector, (first, second) in zip(posts, vectors, nearest):
-        Post.objects.filter(pk=post.pk).update(embedding=to_bytes(vector), topic=int(first), topic2=int(second))
+        Post.objects.filter(pk=post.pk).update(embedding=to_bytes(vector), embedding_model=MODEL_ID, topic=int(first),
+                                               topic2=int(second))
     return len(posts)
 
 
@@ -71,7 +72,27 @@ def feed_preference_embed(*, user_id: int) -> bool:
         less_vectors=to_bytes(less_vectors) if less_vectors is not None else None,
         more_topics=list(dict.fromkeys(topics)),
         vectors_at=timezone.now(),
+        vectors_model=MODEL_ID,
     )
     if stored:
         feed_signals_changed(user_ids=[user_id])
     return bool(stored)
+
+
+def embeddings_refresh(*, batch: int = 200) -> tuple[int, int]:
+    """Embed again every post and steering text whose vectors another model made (or that has none): after the
+    model changes, old vectors are not comparable with new ones. Returns (posts, preferences) done."""
+    from django.db.models import Q
+
+    stale = Post.objects.filter(~Q(embedding_model=MODEL_ID)).values_list("pk", flat=True).order_by("pk")
+    posts = 0
+    while ids := list(stale[:batch]):
+        done = posts_embed(post_ids=ids)
+        if not done:  # gone meanwhile
+            break
+        posts += done
+    preferences = 0
+    for user_id in FeedPreference.objects.filter(~Q(vectors_model=MODEL_ID)).exclude(text="").values_list(
+            "user_id", flat=True):
+        preferences += feed_preference_embed(user_id=user_id)
+    return posts, preferences

@@ -41,6 +41,7 @@ class Post(models.Model):
     # time decay, and it only changes when the engagement does.
     hot_score = models.FloatField(default=0.0)
     embedding = models.BinaryField(null=True, blank=True)  # float32 sentence embedding of prompt + caption
+    embedding_model = models.CharField(max_length=40, blank=True)  # core.embeddings.MODEL_ID that made it
     # The two feed.topics.TOPICS nearest the embedding: the buckets of the "similar to your taste" candidates.
     topic = models.SmallIntegerField(null=True, blank=True)
     topic2 = models.SmallIntegerField(null=True, blank=True)
@@ -146,8 +147,9 @@ class FeedPreference(models.Model):
     text = models.CharField(max_length=500, blank=True)
     more_terms = models.JSONField(default=list, blank=True)
     less_terms = models.JSONField(default=list, blank=True)
-    more_vectors = models.BinaryField(null=True, blank=True)  # len(more_terms) x 384 float32, row i = term i
+    more_vectors = models.BinaryField(null=True, blank=True)  # len(more_terms) x core.embeddings.DIM float32, row i = term i
     less_vectors = models.BinaryField(null=True, blank=True)
     more_topics = models.JSONField(default=list, blank=True)  # topic ids (feed.topics) the wanted terms point to
     vectors_at = models.DateTimeField(null=True, blank=True)  # when the worker stored the vectors for this text
+    vectors_model = models.CharField(max_length=40, blank=True)  # core.embeddings.MODEL_ID that made them
     updated_at = models.DateTimeField(auto_now=True)

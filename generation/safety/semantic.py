@@ -1,4 +1,4 @@
-"""The check by meaning (worker only: loads the sentence-embedding model, all-MiniLM-L6-v2, on first use).
+"""The check by meaning (worker only: loads the multilingual sentence-embedding model on first use).
 
 Phrases miss paraphrases ("she slowly lets her dress fall to the floor and stands there with nothing on"). Here
 the text, each of its sentences and each line of dialogue are embedded, and so is every description of every
@@ -8,10 +8,12 @@ graphic violence, "a couple kissing romantically" for sexual content): a prompt 
 the category's ``threshold`` (``teen_threshold`` in the strict policy), beats its closest contrast by the
 category's ``margin``, and meets the category's ``requires`` (sexual content involving minors also needs a sexual
 content score). Categories are tried in the data's order, so the most serious one that applies is the one
-reported.
+reported (unless another is clearly closer, see :func:`semantic_check`).
 
-The thresholds were set from the scores of the labelled prompts in tests/safety/test_prompt_table.py (the README's
-"Safety and moderation" section has the figures). The same embedding and sentence splitting serve the semantic
+The model reads English and French alike, so descriptions are written once, in English. The thresholds were set
+from the scores of the labelled prompts in tests/safety/test_prompt_table.py and test_prompt_table_fr.py, both
+languages together; ``bench/policy_thresholds.py`` prints every score and the figures (the README's "Safety and
+moderation" section has them). The same embedding and sentence splitting serve the semantic
 check of cameo owners' restrictions (cameos/policy.py).
 """
 
@@ -101,10 +103,17 @@ def without_exceptions(parts: list[tuple[str, str]], key: str) -> list[tuple[str
     return out if changed else None
 
 
+CLEARLY_CLOSER = 0.15  # a later category names the refusal when it scores this much higher than the first
+
+
 def semantic_check(*, parts: list[tuple[str, str]], situation: Situation) -> Verdict:
-    """The first category (in the data's order) that applies to the text, as a refusal; else allowed."""
+    """The first category (in the data's order) that applies to the text, as a refusal; else allowed. When a
+    later category that also applies is clearly closer to the text (by :data:`CLEARLY_CLOSER`), it names the
+    refusal instead ("his body is ripped open" is violence, though a nudity description is near enough to apply),
+    unless the first is one an operator can never allow."""
     scores = category_scores(parts=parts)
     wanted = set(situation.category_keys())
+    applying = []
     for category in category_set().categories:
         if category.key not in wanted:
             continue
@@ -112,12 +121,19 @@ def semantic_check(*, parts: list[tuple[str, str]], situation: Situation) -> Ver
         if masked is not None:
             scores = {**scores, **{k: v for k, v in category_scores(parts=masked).items() if k == category.key}}
         if category_applies(category, scores, strict=situation.strict):
-            score = scores[category.key]
-            return category_refusal(
-                escalate_for_minor_cameo(category, situation),
-                context=score.context,
-                method="semantic",
-                detail=score.description,
-                score=round(score.value, 4),
-            )
-    return ALLOWED
+            applying.append(category)
+    if not applying:
+        return ALLOWED
+    chosen = applying[0]
+    if chosen.overridable:
+        closest = max(applying, key=lambda c: scores[c.key].value)
+        if scores[closest.key].value >= scores[chosen.key].value + CLEARLY_CLOSER:
+            chosen = closest
+    score = scores[chosen.key]
+    return category_refusal(
+        escalate_for_minor_cameo(chosen, situation),
+        context=score.context,
+        method="semantic",
+        detail=score.description,
+        score=round(score.value, 4),
+    )

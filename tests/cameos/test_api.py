@@ -285,3 +285,24 @@ def test_restrictions_written_in_french_are_refused_when_the_job_is_created(make
     allowed = client.post("/api/generations", {"prompt": "moi à la plage au coucher du soleil", "cameos": [cameo.pk]},
                           format="json")
     assert allowed.status_code == 202, allowed.json()
+
+
+def test_a_restriction_in_one_language_refuses_a_prompt_in_the_other(make_user, make_cameo, client_for, settings):
+    """Meaning crosses languages: "pas de politique" stops an English rally, "no alcohol" a French bar."""
+    settings.GENERATION_MAX_ACTIVE_PER_USER = 5
+    olivia, ana = make_user("olivia"), make_user("ana")
+    french = make_cameo(olivia, permission="everyone", name="Olivia", restrictions="pas de politique")
+    english = make_cameo(make_user("max"), permission="everyone", name="Max", restrictions="no alcohol")
+    client = client_for(ana)
+    rally = client.post("/api/generations", {"prompt": "me debating the president on live television",
+                                             "cameos": [french.pk]}, format="json")
+    bar = client.post("/api/generations", {"prompt": "moi qui bois une bière au bar avec des amis",
+                                           "cameos": [english.pk]}, format="json")
+    park = client.post("/api/generations", {"prompt": "moi à vélo dans un parc ensoleillé", "cameos": [english.pk]},
+                       format="json")
+    assert rally.status_code == bar.status_code == park.status_code == 202  # no phrase names what is forbidden
+    assert consent_when_it_runs(GenerationJob.objects.get(pk=rally.json()["id"])) == (
+        "@olivia does not allow this use of “Olivia”: “pas de politique”.")
+    assert consent_when_it_runs(GenerationJob.objects.get(pk=bar.json()["id"])) == (
+        "@max does not allow this use of “Max”: “no alcohol”.")
+    assert consent_when_it_runs(GenerationJob.objects.get(pk=park.json()["id"])) is None

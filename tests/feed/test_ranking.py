@@ -314,3 +314,26 @@ def test_remixes_of_liked_clips_and_cameos_of_followed_people_come_with_their_re
     reasons = {item["id"]: item["reasons"] for item in page}
     assert "remix of a clip you liked" in reasons[remix.pk]
     assert "features @ana's cameo" in reasons[featuring.pk]
+
+
+def test_steering_in_french_lowers_and_raises_english_clips(graph, make_user, client_for):
+    """"moins de chats" and "plus de voitures" act on English clips by meaning once the worker has embedded the
+    terms (the words themselves match no English prompt)."""
+    user = make_user("francophone")
+    client = client_for(user)
+    for post in graph["posts"]["cat"][:3]:
+        _like(client, post)
+    kind = _kind_of(graph)
+
+    def first_page():
+        return [kind[item["id"]] for item in _feed(client, page_size=10)["results"]]
+
+    before = first_page()
+    response = client.put("/api/feed/preferences", {"text": "moins de chats, plus de voitures"}, format="json")
+    assert (response.json()["more_terms"], response.json()["less_terms"]) == (["voitures"], ["chats"])
+    assert feed_preference_embed(user_id=user.pk) is True
+    after = first_page()
+    # Measured: 9 cat clips of 10 on the first page before, 2 after ("chats" is further from English cat clips,
+    # 0.21-0.34, than "cats" is, 0.41-0.52, so the weakest matches are lowered less than in English).
+    assert after.count("cat") <= before.count("cat") // 3, (before, after)
+    assert after.count("car") > before.count("car") and after[0] == "car", (before, after)

@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from core.embeddings import DIM, MODEL_ID
 from feed.models import FeedPreference, Post
 from feed.steering import steering_parse, terms_matching
 from feed.topics import TOPICS, topic_for_term
@@ -85,7 +86,8 @@ def test_the_worker_embeds_published_posts_and_steering_text(make_user, start_wo
             break
         time.sleep(0.3)
     assert preference.vectors_at is not None and post.embedding is not None
-    assert len(bytes(preference.more_vectors)) == 384 * 4 and len(bytes(preference.less_vectors)) == 384 * 4
+    assert len(bytes(preference.more_vectors)) == DIM * 4 and len(bytes(preference.less_vectors)) == DIM * 4
+    assert preference.vectors_model == MODEL_ID and Post.objects.get(pk=post.pk).embedding_model == MODEL_ID
     assert TOPICS[post.topic] in {"cats", "pets"}
     assert TOPICS.index("cats") in preference.more_topics
     assert Post.objects.get(pk=post.pk).topic2 is not None

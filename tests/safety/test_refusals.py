@@ -35,7 +35,9 @@ def test_the_worker_refuses_by_meaning_the_job_fails_with_the_refusal_and_no_dra
     assert job.error.startswith("This prompt breaks the rule “No sexual content”")
     refusal = PolicyRefusal.objects.get(job=job)
     assert (refusal.user, refusal.rule, refusal.stage, refusal.method) == (ana, "sexual_content", "worker", "semantic")
-    assert refusal.score >= 0.45 and refusal.detail
+    from generation.safety.categories import category_set
+
+    assert refusal.score >= category_set().get("sexual_content").threshold and refusal.detail
     detail = client_for(ana).get(f"/api/generations/{job.pk}").json()
     assert detail["status"] == "failed" and "breaks the rule" in detail["error"] and detail["video_url"] == ""
 
