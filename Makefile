@@ -7,7 +7,7 @@ PIP := $(PY) -m pip
 STAMP := $(VENV)/.requirements.stamp
 DEV_STAMP := $(VENV)/.requirements-dev.stamp
 
-.PHONY: run test test-fast test-browser test-production services-deps chromium migrate bench clean
+.PHONY: run test test-fast test-browser test-production services-deps chromium migrate bench clean messages compile-messages
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,18 @@ $(DEV_STAMP): $(STAMP) requirements-dev.txt
 	$(PIP) install --force-reinstall --no-deps webrtcvad-wheels
 	@touch $@
 
-run: $(STAMP)
+run: $(STAMP) compile-messages
 	$(PY) -m config.run
+
+# The interface's catalogues (locale/): `make messages` collects new strings into locale/fr/LC_MESSAGES/django.po
+# (translate them there) and compiles it; the compiled .mo is kept in the repository, so a machine without
+# gettext still runs, and run/test recompile it when gettext is there.
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l fr --no-location --ignore ".venv/*" --ignore "tests/*" --ignore "bench/*" --ignore "var/*"
+	$(PY) manage.py compilemessages -l fr --ignore ".venv/*"
+
+compile-messages: $(STAMP)
+	@if command -v msgfmt >/dev/null 2>&1; then $(PY) manage.py compilemessages -l fr --ignore ".venv/*" --ignore "var/*" >/dev/null; fi
 
 migrate: $(STAMP)
 	$(PY) manage.py migrate --noinput
@@ -45,7 +55,7 @@ services-deps:
 
 # 1. the embedded stack (SQLite + Valkey + files), 2. the browser tests in their own pytest process (Playwright's
 # sync API and asyncio tests do not mix), 3. the same suite on the production topology: PostgreSQL + Redis + S3.
-test: $(DEV_STAMP) chromium services-deps
+test: $(DEV_STAMP) chromium services-deps compile-messages
 	$(PY) -m pytest -m "not browser" -p no:cacheprovider
 	$(PY) -m pytest -m browser -p no:cacheprovider
 	$(MAKE) --no-print-directory test-production

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
@@ -71,4 +72,6 @@ class TokenAuthentication(authentication.TokenAuthentication):
         user, token = found
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        if user.language:  # answers (errors included) in the member's own language
+            translation.activate(user.language)
         return user, token

@@ -5,6 +5,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.validators import MinLengthValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 
 class HandleValidator(UnicodeUsernameValidator):
@@ -20,17 +21,19 @@ class User(AbstractUser):
     """A Riff member. The username is the public @handle."""
 
     username = models.CharField(
-        "handle",
+        _("handle"),
         max_length=30,
         unique=True,
         validators=[HandleValidator(), MinLengthValidator(2)],
-        error_messages={"unique": "That handle is already taken."},
-        help_text="2–30 letters, digits, dots or underscores.",
+        error_messages={"unique": _("That handle is already taken.")},
+        help_text=_("2–30 letters, digits, dots or underscores."),
     )
     display_name = models.CharField(max_length=50, blank=True)
     bio = models.CharField(max_length=300, blank=True)
     avatar = models.FileField(upload_to="avatars/", blank=True, max_length=200)
     birth_date = models.DateField(null=True, blank=True)
+    # The interface language the member chose ("en", "fr"); blank: the browser's.
+    language = models.CharField(max_length=8, blank=True, choices=[("en", "English"), ("fr", "Français")])
     created_at = models.DateTimeField(auto_now_add=True)
     # Moderation: no generating, publishing or commenting until this time (moderation.services).
     suspended_until = models.DateTimeField(null=True, blank=True)

@@ -7,6 +7,7 @@ import logging
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
+from django.utils import translation
 
 logger = logging.getLogger(__name__)
 
@@ -75,3 +76,20 @@ class DatabaseUnavailableMiddleware:
             )
         response["Retry-After"] = "5"
         return response
+
+
+class MemberLanguageMiddleware:
+    """A signed-in member's own interface language (their profile's choice) over the browser's: runs after the
+    authentication middleware; ``LocaleMiddleware`` has already chosen from the cookie or Accept-Language. API
+    requests signed with a token get the same from their authentication (accounts.authentication)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        language = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)

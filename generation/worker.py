@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import close_old_connections, connection
+from django.utils import translation
 from django.utils.module_loading import import_string
 
 from cameos.services import ConsentRefusal, cameos_consent_refusal
@@ -244,7 +245,8 @@ def policy_check_job(job: GenerationJob):
     context = "remix" if job.remix_of_id else "prompt"
     cameo_ids = list(job.cameos.values_list("pk", flat=True))
     try:
-        verdict = prompt_check(text=job.prompt, user=job.user, cameo_ids=cameo_ids, context=context, semantic=True)
+        with translation.override(job.user.language or settings.LANGUAGE_CODE):  # the refusal in their language
+            verdict = prompt_check(text=job.prompt, user=job.user, cameo_ids=cameo_ids, context=context, semantic=True)
     except Exception as exc:
         logger.exception("job %s: the prompt policy could not run", job.pk)
         raise PolicyCheckFailed(f"The content check could not run ({type(exc).__name__}); the job will be retried.") from exc

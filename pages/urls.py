@@ -11,6 +11,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("language/", accounts.language_set, name="language-set"),
     path("notifications/", accounts.notifications_page, name="notifications-page"),
     path("", feed.feed_page, name="feed-page"),
     path("posts/<int:post_id>/", feed.post_page, name="post-page"),

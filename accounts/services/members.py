@@ -82,7 +82,9 @@ def user_token(*, user: User) -> str:
     return token.key
 
 
-def user_update_profile(*, user: User, display_name=None, bio=None, avatar=None) -> User:
+def user_update_profile(*, user: User, display_name=None, bio=None, avatar=None, language=None) -> User:
+    if language is not None:
+        user.language = language if language in dict(settings.LANGUAGES) else ""
     if display_name is not None:
         user.display_name = display_name
     if bio is not None:

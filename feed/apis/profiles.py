@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from django.utils import translation
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import MultiPartParser
@@ -35,9 +36,14 @@ class MeApi(APIView):
     class UpdateSerializer(serializers.Serializer):
         display_name = serializers.CharField(required=False, allow_blank=True, max_length=50)
         bio = serializers.CharField(required=False, allow_blank=True, max_length=300)
+        language = serializers.ChoiceField(
+            choices=["en", "fr", ""], required=False,
+            help_text="The interface language (and the language of error messages); empty: the browser's.",
+        )
 
     class OutputSerializer(ProfileOutputSerializer):
         email = serializers.CharField()
+        language = serializers.CharField()
         is_staff = serializers.BooleanField()
         is_teen = serializers.SerializerMethodField()
         suspended_until = serializers.SerializerMethodField()
@@ -59,6 +65,8 @@ class MeApi(APIView):
         data = self.UpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         account_services.user_update_profile(user=request.user, **data.validated_data)
+        if data.validated_data.get("language"):
+            translation.activate(data.validated_data["language"])
         return self.get(request)
 
 

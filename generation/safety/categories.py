@@ -40,6 +40,14 @@ class Category:
     contrasts: tuple[str, ...] = ()  # harmless scenes that look alike: the score must beat them by ``margin``
     margin: float = 0.0
     requires: tuple[tuple[str, float], ...] = ()  # other categories' scores this one also needs
+    translations: tuple[tuple[str, str, str], ...] = ()  # (language, title, explanation) besides the English
+
+    def text(self, language: str | None) -> tuple[str, str]:
+        """(title, explanation) in ``language`` when the data has it, else in English."""
+        for code, title, explanation in self.translations:
+            if language and language.split("-")[0] == code:
+                return title, explanation
+        return self.title, self.explanation
 
 
 @dataclass(frozen=True)
@@ -90,6 +98,8 @@ def category_set() -> CategorySet:
             contrasts=tuple(item.get("contrasts", ())),
             margin=float(item.get("margin", 0.0)),
             requires=tuple((key, float(value)) for key, value in item.get("requires", {}).items()),
+            translations=tuple((code, text["title"], text["explanation"]) for code, text in item.items()
+                               if code == "fr" and text.get("title") and text.get("explanation")),
         )
         categories.append(category)
         phrases = list(item.get("phrases", ()))

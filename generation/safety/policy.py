@@ -25,6 +25,8 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import user_is_teen
 from cameos.models import Cameo
@@ -36,13 +38,13 @@ from .figures import Figure, FigureIndex, figure_index
 
 _QUOTE = re.compile(r"\"([^\"]+)\"|\u201c([^\u201d]+)\u201d")  # the preview backend's dialogue quotes
 CONTEXT_SUBJECT = {
-    "prompt": "This prompt",
-    "remix": "This remix prompt",
-    "dialogue": "A line of dialogue in this prompt",
-    "caption": "This caption",
+    "prompt": _("This prompt"),
+    "remix": _("This remix prompt"),
+    "dialogue": _("A line of dialogue in this prompt"),
+    "caption": _("This caption"),
 }
 PUBLIC_FIGURE_RULE = "public_figure"
-PUBLIC_FIGURE_TITLE = "Real people"
+PUBLIC_FIGURE_TITLE = _("Real people")
 
 
 @dataclass(frozen=True)
@@ -104,15 +106,15 @@ def situation_for(*, user, cameo_ids) -> Situation:
 
 
 def figure_refusal(figure: Figure, *, context: str, detail: str) -> Verdict:
-    subject = CONTEXT_SUBJECT.get(context, "This text")
+    subject = CONTEXT_SUBJECT.get(context, _("This text"))
     return Verdict(
         allowed=False,
         rule=PUBLIC_FIGURE_RULE,
         category="real_people",
-        message=(
-            f"{subject} breaks the rule “{PUBLIC_FIGURE_TITLE}”: it names {figure.name}, a public figure. "
-            "Clips of public figures are made only with their own cameo, used with their consent."
-        ),
+        message=gettext(
+            "{subject} breaks the rule “{title}”: it names {name}, a public figure. Clips of public figures are made "
+            "only with their own cameo, used with their consent."
+        ).format(subject=subject, title=PUBLIC_FIGURE_TITLE, name=figure.name),
         context=context,
         method="name",
         detail=detail,
@@ -122,13 +124,15 @@ def figure_refusal(figure: Figure, *, context: str, detail: str) -> Verdict:
 def category_refusal(
     category: Category, *, context: str, method: str, detail: str, score: float | None = None
 ) -> Verdict:
-    subject = CONTEXT_SUBJECT.get(context, "This text")
-    never = " This is never allowed." if not category.overridable and category.audience == "everyone" else ""
+    subject = CONTEXT_SUBJECT.get(context, _("This text"))
+    never = " " + gettext("This is never allowed.") if not category.overridable and category.audience == "everyone" else ""
+    title, explanation = category.text(get_language())
     return Verdict(
         allowed=False,
         rule=category.key,
         category=category.group,
-        message=f"{subject} breaks the rule “{category.title}”: {category.explanation}{never}",
+        message=gettext("{subject} breaks the rule “{title}”: {explanation}").format(
+            subject=subject, title=title, explanation=explanation) + never,
         context=context,
         method=method,
         detail=detail[:300],

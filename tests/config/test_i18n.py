@@ -1,0 +1,134 @@
+"""The interface in English and French: the French catalogue covers every string marked for translation (a new
+string left untranslated fails here), the browser's language or the member's choice picks it, the choice is kept,
+and the prompt policy's refusals come in the member's language."""
+
+from __future__ import annotations
+
+import gettext
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from generation.models import GenerationJob
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(settings.BASE_DIR)
+PO = ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+MO = PO.with_suffix(".mo")
+APPS = ("accounts", "cameos", "config", "core", "demo", "feed", "generation", "moderation", "pages")
+_TEMPLATE = re.compile(r"""\{%\s*translate\s+"((?:[^"\\]|\\.)*)"(?:\s+context\s+"([^"]*)")?""")
+_PYTHON = re.compile(r"""\b(?:_|gettext|gettext_lazy)\(\s*((?:"(?:[^"\\]|\\.)*"\s*)+)\)""")
+
+
+def _po_entries() -> dict[tuple[str | None, str], str]:
+    """{(context, msgid): msgstr} of the French catalogue (fuzzy entries count as untranslated)."""
+    entries = {}
+    for block in PO.read_text(encoding="utf-8").split("\n\n"):
+        if "#, fuzzy" in block:
+            continue
+        fields: dict[str, str] = {}
+        current = None
+        for line in block.splitlines():
+            match = re.match(r'^(msgctxt|msgid|msgstr) "(.*)"$', line)
+            if match:
+                current = match.group(1)
+                fields[current] = match.group(2)
+            elif line.startswith('"') and current:
+                fields[current] += line[1:-1]
+        if fields.get("msgid"):
+            unescape = lambda s: s.replace('\\"', '"').replace("\\\\", "\\")  # noqa: E731
+            entries[(fields.get("msgctxt"), unescape(fields["msgid"]))] = unescape(fields.get("msgstr", ""))
+    return entries
+
+
+def _marked_strings() -> set[tuple[str | None, str]]:
+    found = set()
+    for path in (ROOT / "templates").rglob("*.html"):
+        for text, context in _TEMPLATE.findall(path.read_text(encoding="utf-8")):
+            found.add((context or None, text.replace('\\"', '"')))
+    for app in APPS:
+        for path in (ROOT / app).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            for literal in _PYTHON.findall(path.read_text(encoding="utf-8")):
+                text = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', literal))
+                found.add((None, text.replace('\\"', '"')))
+    return found
+
+
+def test_every_marked_string_has_a_french_translation():
+    entries = _po_entries()
+    missing = sorted(text for key in _marked_strings() for text in [key[1]] if not entries.get(key))
+    assert not missing, f"untranslated (run `make messages`, then translate locale/fr): {missing}"
+    assert len(entries) >= 40
+
+
+def test_the_compiled_catalogue_is_the_current_one():
+    with MO.open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    for (context, msgid), msgstr in _po_entries().items():
+        got = compiled.pgettext(context, msgid) if context else compiled.gettext(msgid)
+        assert got == msgstr, f"{msgid!r}: run `make messages` to compile locale/fr"
+
+
+def test_the_browser_language_picks_the_interface(client):
+    french = client.get("/login/", HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9,en;q=0.5").content.decode()
+    assert '<html lang="fr">' in french and "Se connecter" in french and "Pseudo" in french and "Mot de passe" in french
+    english = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-GB").content.decode()
+    assert '<html lang="en">' in english and "Log in" in english
+    # A language Riff does not speak, or a malformed header: English.
+    for header in ("de-DE", "zz;;q=abc", ""):
+        assert '<html lang="en">' in client.get("/login/", HTTP_ACCEPT_LANGUAGE=header).content.decode()
+
+
+def test_the_switch_keeps_the_choice_for_the_browser_and_the_member(client, make_user):
+    response = client.post("/language/", {"language": "fr", "next": "/signup/"})
+    assert response.status_code == 302 and response["Location"] == "/signup/"
+    assert "Rejoindre Riff" in client.get("/signup/").content.decode()  # the cookie, on every later page
+    assert client.post("/language/", {"language": "xx", "next": "https://elsewhere.example/"})["Location"] == "/"
+    assert "Join Riff" in client.get("/signup/").content.decode()  # unknown code: English
+
+    user = make_user("ana")
+    client.force_login(user)
+    client.post("/language/", {"language": "fr", "next": "/"})
+    user.refresh_from_db()
+    assert user.language == "fr"
+    client.logout()
+    client.cookies.clear()
+    client.force_login(user)  # another browser: the member's choice follows them
+    assert "Se déconnecter" in client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def test_api_answers_and_refusals_in_the_members_language(make_user, client_for, purge_queues):
+    user = make_user("ana")
+    client = client_for(user)
+    assert client.patch("/api/me", {"language": "xx"}, format="json").status_code == 400
+    me = client.patch("/api/me", {"language": "fr"}, format="json").json()
+    assert me["language"] == "fr"
+    refused = client.post("/api/generations", {"prompt": "un soldat décapité sur le champ de bataille"}, format="json")
+    assert refused.status_code == 422
+    assert refused.json()["detail"].startswith("Ce prompt enfreint la règle « Pas de violence explicite » :")
+    assert refused.json()["rule"] == "graphic_violence"
+    english = client_for(make_user("ben")).post("/api/generations", {"prompt": "a soldier decapitated"},
+                                                format="json")
+    assert english.json()["detail"].startswith("This prompt breaks the rule “No graphic violence”:")
+    assert not GenerationJob.objects.exists()
+
+
+def test_the_worker_writes_a_refusal_by_meaning_in_the_members_language(make_user, client_for, purge_queues):
+    from generation import services
+    from generation.worker import run_job, worker_id
+
+    user = make_user("ana")
+    client = client_for(user)
+    client.patch("/api/me", {"language": "fr"}, format="json")
+    created = client.post("/api/generations", {"prompt": "la hache du bourreau tombe et la tête roule sur l'estrade"},
+                          format="json")
+    assert created.status_code == 202
+    job = services.job_claim_next(worker_id=worker_id())
+    run_job(job, worker_id())
+    job.refresh_from_db()
+    assert job.status == "failed" and job.error.startswith("Ce prompt enfreint la règle « Pas de violence explicite »")
