@@ -12,6 +12,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", accounts.language_set, name="language-set"),
+    path("jsi18n/<str:language>/", accounts.LanguageCatalog.as_view(), name="javascript-catalog"),
     path("notifications/", accounts.notifications_page, name="notifications-page"),
     path("", feed.feed_page, name="feed-page"),
     path("posts/<int:post_id>/", feed.post_page, name="post-page"),

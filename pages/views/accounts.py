@@ -7,10 +7,13 @@ from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import JavaScriptCatalog
 
 from accounts import apis
 from accounts.services import user_update_profile
@@ -61,3 +64,17 @@ def language_set(request):
                         secure=request.is_secure())
     translation.activate(language)
     return response
+
+
+class LanguageCatalog(JavaScriptCatalog):
+    """The JavaScript side of a catalogue (``gettext()`` in static/js), for the language in its URL (the page
+    names its own), cached by browsers for a day."""
+
+    def get(self, request, *args, **kwargs):
+        language = kwargs.get("language")
+        if language not in dict(settings.LANGUAGES):
+            raise Http404("No such language.")
+        with translation.override(language):
+            response = super().get(request, *args, **kwargs)
+        patch_cache_control(response, public=True, max_age=24 * 3600)
+        return response

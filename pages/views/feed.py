@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from feed import apis, selectors
 
@@ -26,7 +27,7 @@ def feed_page(request):
         "feed/feed.html",
         {
             "tab": tab,
-            "tabs": [("for_you", "For you"), ("following", "Following"), ("latest", "Latest")],
+            "tabs": [("for_you", gettext("For you")), ("following", gettext("Following")), ("latest", gettext("Latest"))],
             "posts": page.get("results", []) if status == 200 else [],
             "next": page.get("next") if status == 200 else None,
             "feed_error": page.get("detail") if status != 200 else "",

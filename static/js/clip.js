@@ -1,6 +1,6 @@
 // One clip's card: filling it from a post representation, live counts, like and share.
 import { api } from "./api.js";
-import { compact, h, profileUrl, showAlert, slot, toast } from "./dom.js";
+import { compact, fmt, gettext, h, profileUrl, showAlert, slot, toast } from "./dom.js";
 
 export function setCounts(root, counts) {
   for (const el of root.querySelectorAll("[data-count]")) {
@@ -12,9 +12,9 @@ export function setCounts(root, counts) {
 export function fillClip(article, post) {
   const handle = `@${post.author.username}`;
   article.dataset.post = post.id;
-  article.setAttribute("aria-label", `Clip by ${handle}`);
+  article.setAttribute("aria-label", fmt(gettext("Clip by %(handle)s"), { handle }));
   const video = article.querySelector("video");
-  video.setAttribute("aria-label", `Clip by ${handle}`);
+  video.setAttribute("aria-label", fmt(gettext("Clip by %(handle)s"), { handle }));
   if (post.width && post.height) {
     video.width = post.width;
     video.height = post.height;
@@ -30,7 +30,7 @@ export function fillClip(article, post) {
   if (post.remix_of) {
     const link = remix.querySelector("a");
     link.href = `/posts/${post.remix_of}/`;
-    link.textContent = post.remix_of_author ? `@${post.remix_of_author}` : "a clip that is gone";
+    link.textContent = post.remix_of_author ? `@${post.remix_of_author}` : gettext("a clip that is gone");
   }
   slot(article, "caption").textContent = post.caption || post.prompt || "";
   slot(article, "reasons").replaceChildren(...(post.reasons || []).map((reason) => h("li", { text: reason })));
@@ -69,8 +69,8 @@ export async function shareLink(url, title = "A clip on Riff") {
   }
   try {
     await navigator.clipboard.writeText(url);
-    toast("Link copied");
+    toast(gettext("Link copied"));
   } catch {
-    toast(`Copy this link: ${url}`, 10000);
+    toast(fmt(gettext("Copy this link: %(url)s"), { url }), 10000);
   }
 }

@@ -2,7 +2,7 @@
 // replies and older comments on demand, and a form that replies or comments. Used in the feed's sheet and on the
 // post page.
 import { api } from "./api.js";
-import { ago, h, profileUrl, slot } from "./dom.js";
+import { ago, fmt, gettext, h, ngettext, profileUrl, slot } from "./dom.js";
 
 export class Comments {
   constructor(root) {
@@ -52,7 +52,7 @@ export class Comments {
   async load({ more }) {
     const cursor = more && this.next ? `?cursor=${encodeURIComponent(this.next)}` : "";
     const postId = this.postId;
-    this.status.textContent = "Loading comments…";
+    this.status.textContent = gettext("Loading comments…");
     try {
       const page = await api(`/api/posts/${postId}/comments${cursor}`);
       if (postId !== this.postId) return;
@@ -60,7 +60,7 @@ export class Comments {
       this.list.append(...page.results.map((comment) => this.thread(comment)));
       this.next = page.next;
       this.more.hidden = !page.next;
-      this.status.textContent = this.list.children.length ? "" : "No comments yet. Be the first.";
+      this.status.textContent = this.list.children.length ? "" : gettext("No comments yet. Be the first.");
     } catch (err) {
       this.status.textContent = "";
       this.showError(err.message);
@@ -76,7 +76,7 @@ export class Comments {
         "p",
         { class: "meta" },
         h("time", { datetime: comment.created_at, text: ago(comment.created_at) }),
-        this.form ? h("button", { type: "button", class: "link", "data-action": "reply", "aria-label": `Reply to @${comment.author.username}`, text: "Reply" }) : null,
+        this.form ? h("button", { type: "button", class: "link", "data-action": "reply", "aria-label": fmt(gettext("Reply to @%(handle)s"), { handle: comment.author.username }), text: gettext("Reply") }) : null,
       ),
     );
   }
@@ -86,7 +86,7 @@ export class Comments {
     const replies = comment.replies || [];
     li.append(h("ol", { class: "replies" }, replies.map((reply) => this.item(reply))));
     const hidden = (comment.reply_count || 0) - replies.length;
-    if (hidden > 0) li.append(h("button", { type: "button", class: "link", "data-action": "more-replies", text: `View ${hidden} more ${hidden === 1 ? "reply" : "replies"}` }));
+    if (hidden > 0) li.append(h("button", { type: "button", class: "link", "data-action": "more-replies", text: fmt(ngettext("View %(n)s more reply", "View %(n)s more replies", hidden), { n: hidden }) }));
     return li;
   }
 
@@ -100,7 +100,7 @@ export class Comments {
       list.append(...page.results.map((reply) => this.item(reply)));
       if (page.next) {
         button.dataset.next = page.next;
-        button.textContent = "View more replies";
+        button.textContent = gettext("View more replies");
       } else button.remove();
     } catch (err) {
       this.showError(err.message);
@@ -139,7 +139,7 @@ export class Comments {
   async submit() {
     const text = this.text.value.trim();
     if (!text) {
-      this.showError("Write something first: the comment is empty.");
+      this.showError(gettext("Write something first: the comment is empty."));
       this.text.focus();
       return;
     }

@@ -1,4 +1,18 @@
-// Small DOM helpers shared by every page: element building, counts, relative times, the toast and the alert.
+// Small DOM helpers shared by every page: element building, counts, relative times, the toast and the alert,
+// and the interface's translations (the page loads its language's catalogue, /jsi18n/<language>/, first).
+
+// gettext(text) is the text in the page's language; fmt(text, values) fills in its %(name)s placeholders.
+export function gettext(text) {
+  return typeof window.gettext === "function" ? window.gettext(text) : text;
+}
+
+export function ngettext(singular, plural, count) {
+  return typeof window.ngettext === "function" ? window.ngettext(singular, plural, count) : (count === 1 ? singular : plural);
+}
+
+export function fmt(text, values) {
+  return text.replace(/%\((\w+)\)s/g, (_, key) => String(values[key] ?? ""));
+}
 
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
@@ -29,11 +43,11 @@ export function compact(value) {
 export function ago(iso) {
   const seconds = (Date.now() - new Date(iso).getTime()) / 1000;
   if (!Number.isFinite(seconds)) return "";
-  if (seconds < 60) return "just now";
-  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
-  if (seconds < 86400) return `${Math.floor(seconds / 3600)} h ago`;
-  if (seconds < 7 * 86400) return `${Math.floor(seconds / 86400)} d ago`;
-  return new Date(iso).toLocaleDateString(undefined, { day: "numeric", month: "short", year: "numeric" });
+  if (seconds < 60) return gettext("just now");
+  if (seconds < 3600) return fmt(gettext("%(n)s min ago"), { n: Math.floor(seconds / 60) });
+  if (seconds < 86400) return fmt(gettext("%(n)s h ago"), { n: Math.floor(seconds / 3600) });
+  if (seconds < 7 * 86400) return fmt(gettext("%(n)s d ago"), { n: Math.floor(seconds / 86400) });
+  return new Date(iso).toLocaleDateString(document.documentElement.lang || undefined, { day: "numeric", month: "short", year: "numeric" });
 }
 
 export function profileUrl(username) {

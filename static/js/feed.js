@@ -5,7 +5,7 @@ import * as live from "./live.js";
 import { FeedPlayer } from "./player.js";
 import { fillClip, setCounts, shareLink, toggleLike } from "./clip.js";
 import { Comments } from "./comments.js";
-import { clearAlert, showAlert, toast } from "./dom.js";
+import { clearAlert, gettext, showAlert, toast } from "./dom.js";
 
 const clips = document.getElementById("clips");
 const list = document.getElementById("clip-list");
@@ -159,7 +159,7 @@ sheet.addEventListener("click", (event) => {
 // New clips from people you follow: a banner that brings them in (Latest stays on Latest, otherwise Following).
 live.on("feed.new_posts", (event) => {
   fresh.add(event.post);
-  banner.textContent = fresh.size === 1 ? "New posts · 1" : `New posts · ${fresh.size}`;
+  banner.textContent = `${gettext("New posts")} · ${fresh.size}`;
   banner.hidden = false;
 });
 banner.addEventListener("click", async () => {
@@ -184,10 +184,10 @@ steer.addEventListener("submit", async (event) => {
   try {
     const saved = await api("/api/feed/preferences", { method: "PUT", body: { text: steer.elements.text.value } });
     const parts = [];
-    if (saved.more_terms.length) parts.push(`More: ${saved.more_terms.join(", ")}.`);
-    if (saved.less_terms.length) parts.push(`Less: ${saved.less_terms.join(", ")}.`);
-    steerStatus.textContent = parts.length ? `Saved. ${parts.join(" ")}` : "Saved. Your feed is back to its usual mix.";
-    toast("Your For you feed now follows what you wrote.");
+    if (saved.more_terms.length) parts.push(`${gettext("More:")} ${saved.more_terms.join(", ")}.`);
+    if (saved.less_terms.length) parts.push(`${gettext("Less:")} ${saved.less_terms.join(", ")}.`);
+    steerStatus.textContent = parts.length ? `${gettext("Saved.")} ${parts.join(" ")}` : gettext("Saved. Your feed is back to its usual mix.");
+    toast(gettext("Your For you feed now follows what you wrote."));
     if (tab === "for_you") showTab("for_you");
   } catch (err) {
     steerStatus.textContent = err.message;

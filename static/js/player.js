@@ -2,7 +2,7 @@
 // muted with a tap to unmute, preloads the next clip, and reports watch time to POST /api/posts/<id>/view.
 import { api } from "./api.js";
 import * as live from "./live.js";
-import { showAlert } from "./dom.js";
+import { gettext, showAlert } from "./dom.js";
 
 // Watch time of one video: seconds actually played, and whether it reached the end (a looping video wraps).
 export class WatchTracker {
@@ -89,7 +89,7 @@ export class FeedPlayer {
   async recover(article) {
     const video = this.video(article);
     if (article.dataset.retried) {
-      showAlert("This clip could not be played. Reload the page to try again.");
+      showAlert(gettext("This clip could not be played. Reload the page to try again."));
       return;
     }
     article.dataset.retried = "1";
@@ -178,7 +178,7 @@ export class FeedPlayer {
 
   syncButtons(root) {
     for (const button of root.querySelectorAll('[data-action="sound"]')) {
-      button.setAttribute("aria-label", this.muted ? "Unmute" : "Mute");
+      button.setAttribute("aria-label", this.muted ? gettext("Unmute") : gettext("Mute"));
     }
   }
 

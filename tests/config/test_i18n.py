@@ -17,22 +17,26 @@ pytestmark = pytest.mark.django_db
 
 ROOT = Path(settings.BASE_DIR)
 PO = ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+JS_PO = PO.with_name("djangojs.po")
 MO = PO.with_suffix(".mo")
 APPS = ("accounts", "cameos", "config", "core", "demo", "feed", "generation", "moderation", "pages")
 _TEMPLATE = re.compile(r"""\{%\s*translate\s+"((?:[^"\\]|\\.)*)"(?:\s+context\s+"([^"]*)")?""")
+_BLOCK = re.compile(r"\{%\s*blocktranslate[^%]*%\}(.*?)\{%\s*endblocktranslate\s*%\}", re.S)
 _PYTHON = re.compile(r"""\b(?:_|gettext|gettext_lazy)\(\s*((?:"(?:[^"\\]|\\.)*"\s*)+)\)""")
+_JS = re.compile(r"""\b(?:gettext\(\s*"((?:[^"\\]|\\.)*)"\s*\)|ngettext\(\s*"((?:[^"\\]|\\.)*)")""")
 
 
-def _po_entries() -> dict[tuple[str | None, str], str]:
-    """{(context, msgid): msgstr} of the French catalogue (fuzzy entries count as untranslated)."""
+def _po_entries(path: Path = PO) -> dict[tuple[str | None, str], str]:
+    """{(context, msgid): msgstr} of a French catalogue (fuzzy entries count as untranslated; for plurals, the
+    plural form)."""
     entries = {}
-    for block in PO.read_text(encoding="utf-8").split("\n\n"):
+    for block in path.read_text(encoding="utf-8").split("\n\n"):
         if "#, fuzzy" in block:
             continue
         fields: dict[str, str] = {}
         current = None
         for line in block.splitlines():
-            match = re.match(r'^(msgctxt|msgid|msgstr) "(.*)"$', line)
+            match = re.match(r'^(msgctxt|msgid|msgstr|msgstr\[1\]) "(.*)"$', line)
             if match:
                 current = match.group(1)
                 fields[current] = match.group(2)
@@ -40,15 +44,19 @@ def _po_entries() -> dict[tuple[str | None, str], str]:
                 fields[current] += line[1:-1]
         if fields.get("msgid"):
             unescape = lambda s: s.replace('\\"', '"').replace("\\\\", "\\")  # noqa: E731
-            entries[(fields.get("msgctxt"), unescape(fields["msgid"]))] = unescape(fields.get("msgstr", ""))
+            translated = fields.get("msgstr", fields.get("msgstr[1]", ""))
+            entries[(fields.get("msgctxt"), unescape(fields["msgid"]))] = unescape(translated)
     return entries
 
 
 def _marked_strings() -> set[tuple[str | None, str]]:
     found = set()
     for path in (ROOT / "templates").rglob("*.html"):
-        for text, context in _TEMPLATE.findall(path.read_text(encoding="utf-8")):
+        source = path.read_text(encoding="utf-8")
+        for text, context in _TEMPLATE.findall(source):
             found.add((context or None, text.replace('\\"', '"')))
+        for block in _BLOCK.findall(source):
+            found.add((None, re.sub(r"\{\{\s*(\w+)\s*\}\}", r"%(\1)s", block)))
     for app in APPS:
         for path in (ROOT / app).rglob("*.py"):
             if "migrations" in path.parts:
@@ -59,18 +67,32 @@ def _marked_strings() -> set[tuple[str | None, str]]:
     return found
 
 
+def _marked_in_javascript() -> set[tuple[None, str]]:
+    found = set()
+    for path in (ROOT / "static" / "js").glob("*.js"):
+        for single, plural in _JS.findall(path.read_text(encoding="utf-8")):
+            found.add((None, (single or plural).replace('\\"', '"')))
+    return found
+
+
 def test_every_marked_string_has_a_french_translation():
     entries = _po_entries()
     missing = sorted(text for key in _marked_strings() for text in [key[1]] if not entries.get(key))
     assert not missing, f"untranslated (run `make messages`, then translate locale/fr): {missing}"
-    assert len(entries) >= 40
+    scripts = _po_entries(JS_PO)
+    missing = sorted(text for _, text in _marked_in_javascript() if not scripts.get((None, text)))
+    assert not missing, f"untranslated in static/js (run `make messages`, then translate locale/fr): {missing}"
+    assert len(entries) >= 40 and len(scripts) >= 20
 
 
-def test_the_compiled_catalogue_is_the_current_one():
-    with MO.open("rb") as handle:
+@pytest.mark.parametrize("po", [PO, JS_PO], ids=["django", "djangojs"])
+def test_the_compiled_catalogue_is_the_current_one(po):
+    with po.with_suffix(".mo").open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
-    for (context, msgid), msgstr in _po_entries().items():
+    for (context, msgid), msgstr in _po_entries(po).items():
         got = compiled.pgettext(context, msgid) if context else compiled.gettext(msgid)
+        if got != msgstr:  # a plural entry: its plural form
+            got = compiled.ngettext(msgid, msgid, 2)
         assert got == msgstr, f"{msgid!r}: run `make messages` to compile locale/fr"
 
 
