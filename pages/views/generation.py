@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 
 from cameos.apis import CameoListCreateApi
 from feed.apis import PostDetailApi
@@ -17,7 +18,8 @@ from ..api_data import api_data
 
 DURATIONS = (2, 4, 6, 8, 10, 15, 20)
 DEFAULT_DURATION = 4
-ASPECTS = (("9:16", "Portrait 9:16"), ("16:9", "Landscape 16:9"), ("1:1", "Square 1:1"))
+ASPECTS = (("9:16", gettext_lazy("Portrait 9:16")), ("16:9", gettext_lazy("Landscape 16:9")),
+           ("1:1", gettext_lazy("Square 1:1")))
 DRAFTS_PAGE = 20
 # A draft list shows what is private and still the person's to decide: clips being made, drafts waiting to be
 # published or deleted, and failures with their reason. Published and discarded drafts live elsewhere or nowhere.

@@ -4,7 +4,7 @@
 // reload shows the job's true state (read from the API), and every (re)connection of the socket re-reads it.
 import { api, requestKey } from "./api.js";
 import * as live from "./live.js";
-import { clearAlert, showAlert } from "./dom.js";
+import { clearAlert, fmt, gettext, showAlert } from "./dom.js";
 import { castVoices, resetCast, watchCast } from "./cast.js";
 import * as storyboard from "./storyboard.js";
 
@@ -61,14 +61,14 @@ function setProgress(progress, { allowBack = false } = {}) {
 
 function stateText(j) {
   switch (j.status) {
-    case "queued": return j.attempts > 0 ? "Retrying: waiting for a worker…" : "Waiting in line…";
-    case "running": return j.cancel_requested ? "Cancelling…" : "Generating…";
+    case "queued": return j.attempts > 0 ? gettext("Retrying: waiting for a worker…") : gettext("Waiting in line…");
+    case "running": return j.cancel_requested ? gettext("Cancelling…") : gettext("Generating…");
     case "succeeded":
-      if (j.draft === "published") return "Published.";
-      if (j.draft === "discarded") return j.error ? `This draft was deleted: ${j.error}` : "This draft was discarded.";
-      return "Done. Watch it with sound, then publish it or discard it.";
-    case "failed": return "This generation failed.";
-    case "cancelled": return j.error ? `Cancelled: ${j.error}` : "Cancelled.";
+      if (j.draft === "published") return gettext("Published.");
+      if (j.draft === "discarded") return j.error ? fmt(gettext("This draft was deleted: %(reason)s"), { reason: j.error }) : gettext("This draft was discarded.");
+      return gettext("Done. Watch it with sound, then publish it or discard it.");
+    case "failed": return gettext("This generation failed.");
+    case "cancelled": return j.error ? fmt(gettext("Cancelled: %(reason)s"), { reason: j.error }) : gettext("Cancelled.");
     default: return j.status;
   }
 }
@@ -98,7 +98,7 @@ function render() {
   cancelButton.hidden = !active;
   cancelButton.disabled = Boolean(job.cancel_requested);
   again.hidden = active;
-  if (job.status === "failed") showAlert(job.error || "The generation failed. Try again.");
+  if (job.status === "failed") showAlert(job.error || gettext("The generation failed. Try again."));
   // After a failure or a cancel the form comes back with the same settings, ready to try again.
   const retry = job.status === "failed" || job.status === "cancelled";
   compose.hidden = !retry;
@@ -117,10 +117,10 @@ function render() {
     if (watchedLive) draftBox.scrollIntoView({ block: "nearest", behavior: "smooth" });
   }
   if (job.draft === "published" && job.post_id) {
-    state.replaceChildren("Published. ");
+    state.replaceChildren(`${gettext("Published.")} `);
     const link = document.createElement("a");
     link.href = `/posts/${job.post_id}/`;
-    link.textContent = "Open the clip";
+    link.textContent = gettext("Open the clip");
     state.append(link);
   }
   schedulePoll();
@@ -175,7 +175,7 @@ live.onOpen(() => refresh({ quiet: true }));
 // The draft's URL is signed and expires (an hour): if it no longer loads, read the job again for a fresh one.
 draftVideo.addEventListener("error", () => {
   if (!job || draftVideo.dataset.retried === String(job.id)) {
-    showAlert("The draft could not be played. Reload the page to try again.");
+    showAlert(gettext("The draft could not be played. Reload the page to try again."));
     return;
   }
   draftVideo.dataset.retried = String(job.id);
@@ -200,7 +200,7 @@ form.addEventListener("submit", async (event) => {
     return;
   }
   if (!board && !prompt) {
-    showAlert("Write a prompt: describe the clip you want.");
+    showAlert(gettext("Write a prompt: describe the clip you want."));
     data.prompt.focus();
     return;
   }
@@ -219,7 +219,7 @@ form.addEventListener("submit", async (event) => {
   if (data.seed.value !== "") body.seed = Number(data.seed.value);
   const button = $("generate");
   button.disabled = true;
-  button.textContent = "Starting…";
+  button.textContent = gettext("Starting…");
   try {
     job = await api("/api/generations", { method: "POST", body });
     key = null;
@@ -237,7 +237,7 @@ form.addEventListener("submit", async (event) => {
     showAlert(err.message);
   } finally {
     button.disabled = false;
-    button.textContent = "Generate";
+    button.textContent = gettext("Generate");
   }
 });
 
@@ -272,7 +272,7 @@ publishForm.addEventListener("submit", async (event) => {
 });
 
 $("discard").addEventListener("click", async () => {
-  if (!confirm("Discard this draft? It is deleted for good.")) return;
+  if (!confirm(gettext("Discard this draft? It is deleted for good."))) return;
   try {
     await api(`/api/generations/${job.id}`, { method: "DELETE" });
     draftVideo.removeAttribute("src");

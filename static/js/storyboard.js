@@ -1,7 +1,7 @@
 // The composer's storyboard editor: shots in order, each with what happens, its length, its framing and how it
 // begins; add, move and remove them, with a running total against the limit. While a storyboard is made, each
 // shot's line in the job box says whether it is waiting, being made or done (job.progress events name the shot).
-import { h, slot } from "./dom.js";
+import { fmt, gettext, h, ngettext, slot } from "./dom.js";
 
 const $ = (id) => document.getElementById(id);
 const box = $("storyboard");
@@ -11,7 +11,8 @@ const template = $("shot-template");
 const jobShots = $("job-shots");
 const LIMIT = Number(box.dataset.limit);
 const MAX_SHOTS = Number(box.dataset.maxShots);
-const FRAMING = { wide: "wide", medium: "medium", close_up: "close-up", over_the_shoulder: "over the shoulder" };
+const FRAMING = { wide: gettext("wide"), medium: gettext("medium"), close_up: gettext("close-up"), over_the_shoulder: gettext("over the shoulder") };
+const STATES = { waiting: gettext("waiting"), making: gettext("making…"), done: gettext("done"), missed: gettext("not made") };
 
 let changed = () => {};
 
@@ -24,13 +25,13 @@ function renumber() {
   const items = [...list.children];
   items.forEach((item, index) => {
     const n = index + 1;
-    slot(item, "title").textContent = `Shot ${n}`;
+    slot(item, "title").textContent = fmt(gettext("Shot %(n)s"), { n });
     for (const field of item.querySelectorAll("[data-field]")) field.id = `shot-${n}-${field.dataset.field}`;
     for (const label of item.querySelectorAll("label[data-for]")) label.htmlFor = `shot-${n}-${label.dataset.for}`;
     const [up, down, remove] = item.querySelectorAll("[data-action]");
-    up.setAttribute("aria-label", `Move shot ${n} up`);
-    down.setAttribute("aria-label", `Move shot ${n} down`);
-    remove.setAttribute("aria-label", `Remove shot ${n}`);
+    up.setAttribute("aria-label", fmt(gettext("Move shot %(n)s up"), { n }));
+    down.setAttribute("aria-label", fmt(gettext("Move shot %(n)s down"), { n }));
+    remove.setAttribute("aria-label", fmt(gettext("Remove shot %(n)s"), { n }));
     up.disabled = index === 0;
     down.disabled = index === items.length - 1;
     remove.disabled = items.length === 1;
@@ -43,7 +44,7 @@ function renumber() {
 function updateTotal() {
   const sum = shots().reduce((acc, shot) => acc + (Number.isFinite(shot.duration_s) ? shot.duration_s : 0), 0);
   const count = list.children.length;
-  total.textContent = `${count} shot${count === 1 ? "" : "s"} · ${seconds(sum)} s of ${seconds(LIMIT)} s`;
+  total.textContent = fmt(ngettext("%(count)s shot · %(sum)s s of %(limit)s s", "%(count)s shots · %(sum)s s of %(limit)s s", count), { count, sum: seconds(sum), limit: seconds(LIMIT) });
   total.classList.toggle("over", sum > LIMIT);
   changed();
 }
@@ -75,13 +76,13 @@ export function problem() {
   const all = shots();
   for (const [index, shot] of all.entries()) {
     const item = list.children[index];
-    if (!shot.prompt) return { message: `Shot ${index + 1}: write what happens in it.`, field: item.querySelector('[data-field="prompt"]') };
+    if (!shot.prompt) return { message: fmt(gettext("Shot %(n)s: write what happens in it."), { n: index + 1 }), field: item.querySelector('[data-field="prompt"]') };
     if (!(shot.duration_s >= 1 && shot.duration_s <= LIMIT)) {
-      return { message: `Shot ${index + 1}: a shot lasts between 1 and ${seconds(LIMIT)} seconds.`, field: item.querySelector('[data-field="duration_s"]') };
+      return { message: fmt(gettext("Shot %(n)s: a shot lasts between 1 and %(limit)s seconds."), { n: index + 1, limit: seconds(LIMIT) }), field: item.querySelector('[data-field="duration_s"]') };
     }
   }
   const sum = all.reduce((acc, shot) => acc + shot.duration_s, 0);
-  if (sum > LIMIT) return { message: `A storyboard lasts at most ${seconds(LIMIT)} seconds; these shots add up to ${seconds(sum)}.`, field: null };
+  if (sum > LIMIT) return { message: fmt(gettext("A storyboard lasts at most %(limit)s seconds; these shots add up to %(sum)s."), { limit: seconds(LIMIT), sum: seconds(sum) }), field: null };
   return null;
 }
 
@@ -130,10 +131,12 @@ export function showJobShots(job, current = null) {
   jobShots.replaceChildren(...job.shots.map((shot, index) => {
     let state = "waiting";
     if (finished || (current !== null && index < current)) state = "done";
-    else if (running && current === index) state = "making…";
-    else if (!running) state = "not made";
-    return h("li", { class: `job-shot ${state === "making…" ? "active" : ""}`, "data-state": state },
-      h("span", { class: "job-shot-name", text: `Shot ${index + 1} · ${seconds(shot.duration_s)} s · ${FRAMING[shot.framing] || shot.framing}` }),
-      h("span", { class: "job-shot-state", text: state }));
+    else if (running && current === index) state = "making";
+    else if (!running) state = "missed";
+    const name = fmt(gettext("Shot %(n)s · %(seconds)s s · %(framing)s"),
+      { n: index + 1, seconds: seconds(shot.duration_s), framing: FRAMING[shot.framing] || shot.framing });
+    return h("li", { class: `job-shot ${state === "making" ? "active" : ""}`, "data-state": state },
+      h("span", { class: "job-shot-name", text: name }),
+      h("span", { class: "job-shot-state", text: STATES[state] }));
   }));
 }

@@ -56,7 +56,8 @@ def _marked_strings() -> set[tuple[str | None, str]]:
         for text, context in _TEMPLATE.findall(source):
             found.add((context or None, text.replace('\\"', '"')))
         for block in _BLOCK.findall(source):
-            found.add((None, re.sub(r"\{\{\s*(\w+)\s*\}\}", r"%(\1)s", block)))
+            singular = re.split(r"\{%\s*plural\s*%\}", block)[0]  # a plural entry is keyed by its singular
+            found.add((None, re.sub(r"\{\{\s*(\w+)\s*\}\}", r"%(\1)s", singular)))
     for app in APPS:
         for path in (ROOT / app).rglob("*.py"):
             if "migrations" in path.parts:
@@ -154,3 +155,36 @@ def test_the_worker_writes_a_refusal_by_meaning_in_the_members_language(make_use
     run_job(job, worker_id())
     job.refresh_from_db()
     assert job.status == "failed" and job.error.startswith("Ce prompt enfreint la règle « Pas de violence explicite »")
+
+
+def _texts(html: str) -> set[str]:
+    """What a person reads on a page: text between tags and the labels, placeholders and alternatives."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    found = {t.strip() for t in re.findall(r">([^<>]+)<", html)}
+    found |= {v.strip() for v in re.findall(r'\b(?:aria-label|placeholder|alt|title)="([^"]+)"', html)}
+    return {t for t in found if t and not t.startswith("{")}
+
+
+def _english_left(html: str) -> list[str]:
+    """Catalogue strings that are still English on a French page (strings whose French is the same excepted)."""
+    catalogue = {**_po_entries(), **_po_entries(JS_PO)}
+    english = {msgid for (_, msgid), msgstr in catalogue.items() if msgstr and msgstr != msgid and "%(" not in msgid}
+    return sorted(_texts(html) & english)
+
+
+@pytest.mark.parametrize("url", ["/", "/create/", "/create/?kind=extend"])
+def test_french_pages_show_no_english_catalogue_string(url, make_user, client_for):
+    from django.test import Client
+
+    user = make_user("ana")
+    user.language = "fr"
+    user.save(update_fields=["language"])
+    client = Client()
+    client.force_login(user)
+    html = client.get(url).content.decode()
+    assert '<html lang="fr">' in html
+    assert not _english_left(html), _english_left(html)
+    # The check can tell: the same page in English is full of catalogue strings.
+    user.language = "en"
+    user.save(update_fields=["language"])
+    assert len(_english_left(client.get(url).content.decode())) >= 5
