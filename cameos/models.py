@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django.db.models import Q
 
 
@@ -14,14 +15,14 @@ class Cameo(models.Model):
     """
 
     class Kind(models.TextChoices):
-        PERSON = "person"
-        CHARACTER = "character"
+        PERSON = "person", _("Person")
+        CHARACTER = "character", _("Character")
 
     class Permission(models.TextChoices):
-        ONLY_ME = "only_me"
-        APPROVED = "approved"
-        MUTUALS = "mutuals"
-        EVERYONE = "everyone"
+        ONLY_ME = "only_me", _("Only me")
+        APPROVED = "approved", _("People I approve")
+        MUTUALS = "mutuals", _("Mutual followers")
+        EVERYONE = "everyone", _("Everyone")
 
     class ReferenceState(models.TextChoices):
         PENDING = "pending"

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cameos import selectors, services
@@ -56,7 +57,7 @@ def cameo_list_page(request):
             _error(request, exc)
             status = 400
         else:
-            messages.success(request, "Cameo created. Its photos are being checked.")
+            messages.success(request, gettext("Cameo created. Its photos are being checked."))
             return redirect("cameo-page", cameo_id=cameo.pk)
     cameos = list(selectors.cameos_for_list(user=request.user).order_by("-created_at", "-id")[:100])
     for cameo in cameos:
@@ -116,22 +117,22 @@ def cameo_action(request, cameo_id: int):
                 permission=request.POST.get("permission"),
                 restrictions=request.POST.get("restrictions"),
             )
-            messages.success(request, "Saved.")
+            messages.success(request, gettext("Saved."))
         elif action == "approve":
             services.cameo_approval_create(owner=user, cameo=cameo, username=request.POST.get("username", ""))
             messages.success(request, f"@{request.POST.get('username', '').lstrip('@')} is approved.")
         elif action == "unapprove":
             services.cameo_approval_delete(owner=user, cameo=cameo, username=request.POST.get("username", ""))
-            messages.success(request, "Approval removed.")
+            messages.success(request, gettext("Approval removed."))
         elif action == "decline":
             services.cameo_request_close(user=user, cameo=cameo, username=request.POST.get("username", ""))
-            messages.success(request, "Request declined.")
+            messages.success(request, gettext("Request declined."))
         elif action == "request":
             services.cameo_request_create(user=user, cameo=cameo, message=request.POST.get("message", ""))
-            messages.success(request, "Request sent.")
+            messages.success(request, gettext("Request sent."))
         elif action == "remove_use":
             generation_services.cameo_use_remove(owner=user, cameo=cameo, use_id=int(request.POST.get("use", "0") or 0))
-            messages.success(request, "Use removed.")
+            messages.success(request, gettext("Use removed."))
         elif action == "remove_user_uses":
             count = generation_services.cameo_uses_remove_for_user(
                 owner=user, cameo=cameo, username=request.POST.get("username", "")
@@ -140,19 +141,19 @@ def cameo_action(request, cameo_id: int):
         elif action == "voice_in_clips":
             on = request.POST.get("on") == "1"
             services.cameo_update(user=user, cameo=cameo, voice_in_clips=on)
-            messages.success(request, "Your cameo now speaks with your voice." if on
-                             else "Your cameo now speaks with a voice from Riff's catalogue.")
+            messages.success(request, gettext("Your cameo now speaks with your voice.") if on
+                             else gettext("Your cameo now speaks with a voice from Riff's catalogue."))
         elif action == "delete_voice":
             services.cameo_voice_delete(user=user, cameo=cameo)
-            messages.success(request, "Your voice is deleted.")
+            messages.success(request, gettext("Your voice is deleted."))
         elif action == "delete":
             services.cameo_delete(user=user, cameo=cameo)
-            messages.success(request, "Cameo deleted.")
+            messages.success(request, gettext("Cameo deleted."))
             return redirect("cameos-page")
         else:
-            messages.error(request, "Unknown action.")
+            messages.error(request, gettext("Unknown action."))
     except DomainError as exc:
         _error(request, exc)
     except ValueError:
-        messages.error(request, "That request was not valid.")
+        messages.error(request, gettext("That request was not valid."))
     return redirect("cameo-page", cameo_id=cameo.pk)

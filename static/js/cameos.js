@@ -2,6 +2,7 @@
 // upload a clip), send it to the API, and wait for the worker's verdict.
 (function () {
   "use strict";
+  const gettext = typeof window.gettext === "function" ? window.gettext : (text) => text;  // the page's catalogue
   const box = document.getElementById("verify");
   if (!box) return;
   const api = "/api/cameos/" + box.dataset.cameo;
@@ -19,7 +20,7 @@
 
   async function json(response) {
     const body = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(body.detail || "Something went wrong. Please try again.");
+    if (!response.ok) throw new Error(body.detail || gettext("Something went wrong. Please try again."));
     return body;
   }
 
@@ -27,7 +28,7 @@
     try {
       challenge = await json(await fetch(api + "/challenge", { credentials: "same-origin" }));
     } catch (err) { say(err.message); return; }
-    $("verify-challenge").textContent = "Say these digits aloud, one by one: " + challenge.phrase + " (valid for " + Math.round(challenge.valid_for_s / 60) + " minutes)";
+    $("verify-challenge").textContent = gettext("Say these digits aloud, one by one: %(phrase)s (valid for %(minutes)s minutes)").replace("%(phrase)s", challenge.phrase).replace("%(minutes)s", String(Math.round(challenge.valid_for_s / 60)));
     $("verify-file").disabled = false;
     if (navigator.mediaDevices && window.MediaRecorder) {
       try {
@@ -36,8 +37,8 @@
         preview.hidden = false;
         await preview.play();
         $("verify-record").disabled = false;
-      } catch (err) { say("The camera is not available (" + err.name + "). Upload a clip instead."); }
-    } else { say("This browser cannot record here. Upload a clip instead."); }
+      } catch (err) { say(gettext("The camera is not available (%(reason)s). Upload a clip instead.").replace("%(reason)s", err.name)); }
+    } else { say(gettext("This browser cannot record here. Upload a clip instead.")); }
   }
 
   function record() {
@@ -48,7 +49,7 @@
     recorder.start();
     $("verify-record").disabled = true;
     $("verify-stop").disabled = false;
-    say("Recording… say the phrase, then press Stop.");
+    say(gettext("Recording… say the phrase, then press Stop."));
     stopTimer = setTimeout(stop, 10000);
   }
 
@@ -59,18 +60,18 @@
   }
 
   async function send(blob) {
-    if (!challenge) { say("Ask for a phrase first."); return; }
+    if (!challenge) { say(gettext("Ask for a phrase first.")); return; }
     const form = new FormData();
     const ext = (blob.type || "").includes("mp4") ? "mp4" : "webm";
     form.append("clip", blob, blob.name || "verify." + ext);
     form.append("challenge", challenge.id);
     form.append("keep_voice", $("verify-keep-voice").checked ? "true" : "false");
-    say("Sending…");
+    say(gettext("Sending…"));
     try {
       await json(await fetch(api + "/verify", { method: "POST", body: form, credentials: "same-origin", headers: { "X-CSRFToken": csrf } }));
     } catch (err) { say(err.message); $("verify-record").disabled = !stream; return; }
     challenge = null;
-    say("Checking your clip…");
+    say(gettext("Checking your clip…"));
     poll();
   }
 
@@ -79,8 +80,8 @@
       const cameo = await json(await fetch(api, { credentials: "same-origin" }));
       const v = cameo.verification;
       if (v.state === "pending") { setTimeout(poll, 2000); return; }
-      if (v.state === "verified") { say("Verified. You, and the people you allow, can now use this cameo."); setTimeout(() => location.reload(), 1500); }
-      else say("Not verified: " + v.reason + " Ask for a new phrase and try again.");
+      if (v.state === "verified") { say(gettext("Verified. You, and the people you allow, can now use this cameo.")); setTimeout(() => location.reload(), 1500); }
+      else say(gettext("Not verified: %(reason)s Ask for a new phrase and try again.").replace("%(reason)s", v.reason));
     } catch (err) { setTimeout(poll, 4000); }
   }
 

@@ -143,3 +143,20 @@ def test_the_owner_hears_how_the_cameo_speaks_and_switches_the_voice_off_and_on(
     # Someone else's page never shows the voice.
     other = _browser(make_user("someone"))
     assert 'id="voice-sample"' not in other.get(f"/cameos/{cameo.pk}/").content.decode()
+
+
+def test_the_cameo_pages_in_french_show_no_english_catalogue_string(make_user, make_cameo):
+    from django.test import Client
+
+    from tests.config.test_i18n import _english_left
+
+    owner = make_user("olivia")
+    owner.language = "fr"
+    owner.save(update_fields=["language"])
+    cameo = make_cameo(owner, name="Olivia", permission="approved", restrictions="pas de politique")
+    client = Client()
+    client.force_login(owner)
+    for url in ("/cameos/", f"/cameos/{cameo.pk}/"):
+        html = client.get(url).content.decode()
+        assert '<html lang="fr">' in html and not _english_left(html), (url, _english_left(html))
+    assert "Chaque utilisation" in client.get(f"/cameos/{cameo.pk}/").content.decode()
