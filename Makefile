@@ -31,7 +31,8 @@ run: $(STAMP) compile-messages
 # (translate them there) and compiles it; the compiled .mo is kept in the repository, so a machine without
 # gettext still runs, and run/test recompile it when gettext is there.
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l fr --no-location --ignore ".venv/*" --ignore "tests/*" --ignore "bench/*" --ignore "var/*"
+	$(PY) manage.py makemessages -l fr -d django --no-location --no-obsolete --ignore ".venv/*" --ignore "tests/*" --ignore "bench/*" --ignore "var/*"
+	$(PY) manage.py makemessages -l fr -d djangojs --no-location --no-obsolete --ignore ".venv/*" --ignore "tests/*" --ignore "bench/*" --ignore "var/*"
 	$(PY) manage.py compilemessages -l fr --ignore ".venv/*"
 
 compile-messages: $(STAMP)
