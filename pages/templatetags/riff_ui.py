@@ -7,6 +7,9 @@ from datetime import datetime
 from django import template
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import notifications_unread_count
 
@@ -26,13 +29,13 @@ def unread_notifications(context) -> int:
 # What a notification says when the service stored no sentence for it (the websocket event and the API both carry
 # the kind and the actor). static/js/dom.js has the same table.
 NOTIFICATION_TEXT = {
-    "follow": "{actor} followed you.",
-    "like": "{actor} liked your clip.",
-    "comment": "{actor} commented on your clip.",
-    "remix": "{actor} remixed your clip.",
-    "cameo_use": "{actor} used your cameo.",
-    "cameo_request": "{actor} asked to use your cameo.",
-    "cameo_approved": "{actor} approved you to use their cameo.",
+    "follow": _("{actor} followed you."),
+    "like": _("{actor} liked your clip."),
+    "comment": _("{actor} commented on your clip."),
+    "remix": _("{actor} remixed your clip."),
+    "cameo_use": _("{actor} used your cameo."),
+    "cameo_request": _("{actor} asked to use your cameo."),
+    "cameo_approved": _("{actor} approved you to use their cameo."),
 }
 
 
@@ -41,8 +44,8 @@ def notification_text(notification: dict) -> str:
     if notification.get("text"):
         return notification["text"]
     actor = notification.get("actor") or {}
-    who = f"@{actor['username']}" if actor.get("username") else "Someone"
-    return NOTIFICATION_TEXT.get(notification.get("kind"), "You have a new notification.").format(actor=who)
+    who = f"@{actor['username']}" if actor.get("username") else gettext("Someone")
+    return str(NOTIFICATION_TEXT.get(notification.get("kind"), _("You have a new notification."))).format(actor=who)
 
 
 def _as_datetime(value) -> datetime | None:
@@ -61,14 +64,14 @@ def ago(value) -> str:
         return ""
     seconds = (timezone.now() - moment).total_seconds()
     if seconds < 60:
-        return "just now"
+        return gettext("just now")
     if seconds < 3600:
-        return f"{int(seconds // 60)} min ago"
+        return gettext("%(n)s min ago") % {"n": int(seconds // 60)}
     if seconds < 86400:
-        return f"{int(seconds // 3600)} h ago"
+        return gettext("%(n)s h ago") % {"n": int(seconds // 3600)}
     if seconds < 7 * 86400:
-        return f"{int(seconds // 86400)} d ago"
-    return moment.strftime("%d %b %Y").lstrip("0")
+        return gettext("%(n)s d ago") % {"n": int(seconds // 86400)}
+    return date_format(moment, "j M Y")
 
 
 @register.filter

@@ -1,4 +1,5 @@
 // The JSON API with the session cookie: CSRF header on writes, errors as ApiError carrying the server's sentence.
+import { fmt, gettext } from "./dom.js";
 
 export class ApiError extends Error {
   constructor(message, { code = "error", status = 0, data = null } = {}) {
@@ -16,12 +17,12 @@ function csrfToken() {
 }
 
 function fallbackMessage(status) {
-  if (status === 401 || status === 403) return "Your session has ended. Log in again to continue.";
-  if (status === 404) return "That no longer exists.";
-  if (status === 413) return "That file is too large.";
-  if (status === 429) return "Too many requests right now. Wait a moment and try again.";
-  if (status >= 500) return "Something went wrong on our side. Please try again in a moment.";
-  return `The request failed (HTTP ${status}). Please try again.`;
+  if (status === 401 || status === 403) return gettext("Your session has ended. Log in again to continue.");
+  if (status === 404) return gettext("That no longer exists.");
+  if (status === 413) return gettext("That file is too large.");
+  if (status === 429) return gettext("Too many requests right now. Wait a moment and try again.");
+  if (status >= 500) return gettext("Something went wrong on our side. Please try again in a moment.");
+  return fmt(gettext("The request failed (HTTP %(status)s). Please try again."), { status });
 }
 
 export async function api(path, { method = "GET", body, form, signal, keepalive = false } = {}) {
@@ -38,7 +39,7 @@ export async function api(path, { method = "GET", body, form, signal, keepalive 
     response = await fetch(path, { method, headers, body: payload, credentials: "same-origin", signal, keepalive });
   } catch (err) {
     if (err.name === "AbortError") throw err;
-    throw new ApiError("Riff could not be reached. Check your connection and try again.", { code: "network" });
+    throw new ApiError(gettext("Riff could not be reached. Check your connection and try again."), { code: "network" });
   }
   if (response.status === 204) return null;
   let data = null;

@@ -80,13 +80,13 @@ export function clearAlert(region = document.getElementById("alert")) {
 
 // What a notification says when the service stored no sentence for it (same table as feed/templatetags/riff_ui.py).
 const NOTIFICATION_TEXT = {
-  follow: "{actor} followed you.",
-  like: "{actor} liked your clip.",
-  comment: "{actor} commented on your clip.",
-  remix: "{actor} remixed your clip.",
-  cameo_use: "{actor} used your cameo.",
-  cameo_request: "{actor} asked to use your cameo.",
-  cameo_approved: "{actor} approved you to use their cameo.",
+  follow: gettext("{actor} followed you."),
+  like: gettext("{actor} liked your clip."),
+  comment: gettext("{actor} commented on your clip."),
+  remix: gettext("{actor} remixed your clip."),
+  cameo_use: gettext("{actor} used your cameo."),
+  cameo_request: gettext("{actor} asked to use your cameo."),
+  cameo_approved: gettext("{actor} approved you to use their cameo."),
 };
 
 // Notifications from the API carry the actor as an object, websocket events as a username.
@@ -98,6 +98,6 @@ export function notificationActor(n) {
 export function notificationText(n) {
   if (n.text) return n.text;
   const actor = notificationActor(n);
-  const who = actor ? `@${actor.username}` : "Someone";
-  return (NOTIFICATION_TEXT[n.kind] || "You have a new notification.").replace("{actor}", who);
+  const who = actor ? `@${actor.username}` : gettext("Someone");
+  return (NOTIFICATION_TEXT[n.kind] || gettext("You have a new notification.")).replace("{actor}", who);
 }

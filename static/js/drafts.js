@@ -2,7 +2,7 @@
 // ready drafts can be stitched into one clip (picked in the order they will play).
 import { api } from "./api.js";
 import * as live from "./live.js";
-import { h, showAlert, slot, toast } from "./dom.js";
+import { fmt, gettext, h, showAlert, slot, toast } from "./dom.js";
 
 const list = document.getElementById("drafts");
 const empty = document.getElementById("drafts-empty");
@@ -16,10 +16,10 @@ function listed(job) {
 
 function stateText(job, progress = job.progress) {
   switch (job.status) {
-    case "succeeded": return `Ready · ${Math.round(job.duration_s)} s · ${job.aspect}`;
-    case "failed": return `Failed: ${job.error}`;
-    case "running": return `Generating… ${Math.round(progress * 100)} %`;
-    default: return "Waiting in line…";
+    case "succeeded": return `${gettext("Ready")} · ${Math.round(job.duration_s)} s · ${job.aspect}`;
+    case "failed": return `${gettext("Failed:")} ${job.error}`;
+    case "running": return `${gettext("Generating…")} ${Math.round(progress * 100)} %`;
+    default: return gettext("Waiting in line…");
   }
 }
 
@@ -70,7 +70,7 @@ live.on("job.progress", (event) => {
   const item = itemFor(event.job);
   if (!item || item.dataset.status === "succeeded") return;
   item.dataset.status = "running";
-  slot(item, "state").textContent = `Generating… ${Math.round(event.progress * 100)} %`;
+  slot(item, "state").textContent = `${gettext("Generating…")} ${Math.round(event.progress * 100)} %`;
 });
 live.on("job.status", (event) => reload(event.job));
 
@@ -91,8 +91,8 @@ function showPicks() {
   stitchBar.hidden = list.querySelectorAll('li.draft[data-draft="ready"]').length < 2;
   stitchGo.disabled = picked.length < 2;
   stitchCount.textContent = picked.length < 2
-    ? "Pick two or more drafts to join, in the order they will play."
-    : `${picked.length} drafts picked, in this order: ${picked.map((_, i) => `#${i + 1}`).join(", ")}.`;
+    ? gettext("Pick two or more drafts to join, in the order they will play.")
+    : fmt(gettext("%(count)s drafts picked, in this order: %(order)s."), { count: picked.length, order: picked.map((_, i) => `#${i + 1}`).join(", ") });
 }
 
 list.addEventListener("change", (event) => {
@@ -130,12 +130,12 @@ list.addEventListener("click", async (event) => {
       location.assign(`/posts/${post.id}/`);
       return;
     }
-    if (!confirm("Delete this draft? It is deleted for good.")) return;
+    if (!confirm(gettext("Delete this draft? It is deleted for good."))) return;
     await api(`/api/generations/${id}`, { method: "DELETE" });
     item.remove();
     updateEmpty();
     showPicks();
-    toast("Draft deleted");
+    toast(gettext("Draft deleted"));
   } catch (err) {
     showAlert(err.message);
   } finally {

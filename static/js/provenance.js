@@ -2,7 +2,7 @@
 // provenance.report event on the websocket for signed-in people, and reading the check now and then in case the
 // event is missed or nobody is signed in), and show what the manifest and the watermark say.
 import { api } from "./api.js";
-import { clearAlert, h, showAlert } from "./dom.js";
+import { clearAlert, fmt, gettext, h, showAlert } from "./dom.js";
 import * as live from "./live.js";
 
 const form = document.getElementById("provenance-form");
@@ -11,16 +11,16 @@ const report = document.getElementById("report");
 const $ = (id) => document.getElementById(id);
 
 const C2PA_STATES = {
-  trusted: "Signed and intact. The signer is trusted by this Riff server.",
-  valid: "Signed and intact, by a signer this server does not know.",
-  invalid: "Present, but it does not validate: the file was changed after it was signed.",
-  none: "None in this file.",
+  trusted: gettext("Signed and intact. The signer is trusted by this Riff server."),
+  valid: gettext("Signed and intact, by a signer this server does not know."),
+  invalid: gettext("Present, but it does not validate: the file was changed after it was signed."),
+  none: gettext("None in this file."),
 };
 
 const SOURCE_TYPES = {
-  trainedAlgorithmicMedia: "made by a generative model",
-  compositeWithTrainedAlgorithmicMedia: "edited with a generative model",
-  algorithmicMedia: "made by an algorithm",
+  trainedAlgorithmicMedia: gettext("made by a generative model"),
+  compositeWithTrainedAlgorithmicMedia: gettext("edited with a generative model"),
+  algorithmicMedia: gettext("made by an algorithm"),
 };
 
 const POLL_MS = 3000;
@@ -57,7 +57,7 @@ function finished(check) {
 function actionText(action) {
   const name = (action.action || "").replace(/^c2pa\./, "");
   const source = (action.digitalSourceType || "").split("/").pop();
-  const parts = [name || "an action"];
+  const parts = [name || gettext("an action")];
   if (SOURCE_TYPES[source]) parts.push(`(${SOURCE_TYPES[source]})`);
   if (action.description) parts.push(`: ${action.description}`);
   return parts.join(" ");
@@ -65,34 +65,34 @@ function actionText(action) {
 
 function ingredientText(item) {
   const post = item.riff && item.riff.post_id;
-  const what = item.title || "another file";
-  const relation = item.relationship === "parentOf" ? "Remixed from" : "Uses";
-  return post ? h("span", {}, `${relation} `, h("a", { href: `/posts/${post}/`, text: `a Riff clip (post ${post})` })) : `${relation} ${what}`;
+  const what = item.title || gettext("another file");
+  const relation = item.relationship === "parentOf" ? gettext("Remixed from") : gettext("Uses");
+  return post ? h("span", {}, `${relation} `, h("a", { href: `/posts/${post}/`, text: fmt(gettext("a Riff clip (post %(post)s)"), { post }) })) : `${relation} ${what}`;
 }
 
 function show(check) {
   const r = check.report || {};
   if (check.status === "failed") {
-    showAlert(r.detail || "The clip could not be read.");
+    showAlert(r.detail || gettext("The clip could not be read."));
     report.hidden = true;
     return;
   }
-  $("report-summary").textContent = r.summary || "No provenance found.";
+  $("report-summary").textContent = r.summary || gettext("No provenance found.");
   const post = $("report-post");
   post.hidden = !r.post;
-  if (r.post) post.replaceChildren(h("a", { class: "button primary", href: r.post.url, text: `Open the clip by @${r.post.author}` }));
+  if (r.post) post.replaceChildren(h("a", { class: "button primary", href: r.post.url, text: fmt(gettext("Open the clip by @%(handle)s"), { handle: r.post.author }) }));
   const c2pa = r.c2pa || {};
-  $("report-c2pa").textContent = C2PA_STATES[c2pa.state] || c2pa.state || "Unknown.";
-  $("report-generator").textContent = c2pa.generator || "Not stated.";
+  $("report-c2pa").textContent = C2PA_STATES[c2pa.state] || c2pa.state || gettext("Unknown.");
+  $("report-generator").textContent = c2pa.generator || gettext("Not stated.");
   const actions = c2pa.actions || [];
-  $("report-actions").replaceChildren(actions.length ? h("ul", {}, actions.map((a) => h("li", { text: actionText(a) }))) : "Not stated.");
+  $("report-actions").replaceChildren(actions.length ? h("ul", {}, actions.map((a) => h("li", { text: actionText(a) }))) : gettext("Not stated."));
   const ingredients = c2pa.ingredients || [];
-  $("report-ingredients").replaceChildren(ingredients.length ? h("ul", {}, ingredients.map((i) => h("li", {}, ingredientText(i)))) : "Nothing: an original.");
+  $("report-ingredients").replaceChildren(ingredients.length ? h("ul", {}, ingredients.map((i) => h("li", {}, ingredientText(i)))) : gettext("Nothing: an original."));
   const mark = r.watermark || {};
   $("report-watermark").textContent = mark.found
-    ? (r.riff_clip ? "Found: it identifies a clip made on Riff. " : "Found, but it matches no clip on this server. ") +
+    ? (r.riff_clip ? `${gettext("Found: it identifies a clip made on Riff.")} ` : `${gettext("Found, but it matches no clip on this server.")} `) +
       (mark.certainty || "")
-    : "Not found.";
+    : gettext("Not found.");
   report.hidden = false;
   report.scrollIntoView({ block: "start", behavior: "smooth" });
 }
@@ -103,18 +103,18 @@ form.addEventListener("submit", async (event) => {
   report.hidden = true;
   const file = form.elements.file.files[0];
   if (!file) {
-    showAlert("Choose a video file to check.");
+    showAlert(gettext("Choose a video file to check."));
     return;
   }
   const button = $("provenance-submit");
   button.disabled = true;
-  status.textContent = "Uploading and reading the clip…";
+  status.textContent = gettext("Uploading and reading the clip…");
   try {
     const body = new FormData();
     body.append("file", file);
     let check = await api("/api/provenance/verify", { method: "POST", form: body });
     if (check.status === "pending") {
-      status.textContent = "Reading the watermark…";
+      status.textContent = gettext("Reading the watermark…");
       check = await finished(check);
     }
     status.textContent = "";

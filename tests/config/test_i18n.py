@@ -172,7 +172,7 @@ def _english_left(html: str) -> list[str]:
     return sorted(_texts(html) & english)
 
 
-@pytest.mark.parametrize("url", ["/", "/create/", "/create/?kind=extend", "/cameos/"])
+@pytest.mark.parametrize("url", ["/", "/create/", "/create/?kind=extend", "/cameos/", "/drafts/", "/provenance/", "/notifications/"])
 def test_french_pages_show_no_english_catalogue_string(url, make_user, client_for):
     from django.test import Client
 
