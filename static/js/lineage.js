@@ -1,6 +1,6 @@
 // The remix lineage as a tree in inline SVG: the chain of clips above this one (root first), this clip, and the
 // remixes below it. Every available clip is a link to its page.
-import { h } from "./dom.js";
+import { fmt, gettext, h, ngettext } from "./dom.js";
 
 const NS = "http://www.w3.org/2000/svg";
 const COLUMN = 96;
@@ -20,9 +20,10 @@ function label(post) {
 }
 
 function describe(post, isCurrent) {
-  if (post.available === false) return "A clip that is no longer available";
+  if (post.available === false) return gettext("A clip that is no longer available");
   const what = post.caption || post.prompt || "";
-  return `Clip by @${post.author.username}${isCurrent ? " (this clip)" : ""}${what ? `: ${what}` : ""}`;
+  const who = fmt(isCurrent ? gettext("Clip by @%(handle)s (this clip)") : gettext("Clip by @%(handle)s"), { handle: post.author.username });
+  return what ? `${who}: ${what}` : who;
 }
 
 // Leaves take the next column; a parent sits above the middle of its children; the chain sits above this clip.
@@ -68,7 +69,7 @@ export function drawLineage(container, data) {
     width,
     height,
     role: "group",
-    "aria-label": `Remix lineage: ${count} clip${count === 1 ? "" : "s"}`,
+    "aria-label": fmt(ngettext("Remix lineage: %(count)s clip", "Remix lineage: %(count)s clips", count), { count }),
   });
   const defs = svg("defs", {}, svg("clipPath", { id: "lineage-circle", clipPathUnits: "objectBoundingBox" }, svg("circle", { cx: 0.5, cy: 0.5, r: 0.5 })));
   root.append(defs);
@@ -105,10 +106,10 @@ export function drawLineage(container, data) {
     root.append(link);
   }
   const summary = [];
-  if (data.ancestors.length) summary.push(`${data.ancestors.length} clip${data.ancestors.length === 1 ? "" : "s"} above`);
-  summary.push(`${data.descendant_count} remix${data.descendant_count === 1 ? "" : "es"} below`);
+  if (data.ancestors.length) summary.push(fmt(ngettext("%(count)s clip above", "%(count)s clips above", data.ancestors.length), { count: data.ancestors.length }));
+  summary.push(fmt(ngettext("%(count)s remix below", "%(count)s remixes below", data.descendant_count), { count: data.descendant_count }));
   container.replaceChildren(
     h("div", { class: "lineage-scroll" }, root),
-    h("p", { class: "help" }, `This clip: ${summary.join(", ")}.`),
+    h("p", { class: "help" }, fmt(gettext("This clip: %(summary)s."), { summary: summary.join(", ") })),
   );
 }

@@ -5,7 +5,7 @@ import { WatchTracker } from "./player.js";
 import { setCounts, shareLink, toggleLike } from "./clip.js";
 import { Comments } from "./comments.js";
 import { drawLineage } from "./lineage.js";
-import { showAlert } from "./dom.js";
+import { fmt, gettext, showAlert } from "./dom.js";
 
 const post = document.getElementById("post");
 const postId = Number(post.dataset.post);
@@ -32,7 +32,7 @@ post.addEventListener("click", async (event) => {
   if (action.dataset.action === "like") toggleLike(action, postId, post);
   else if (action.dataset.action === "share") shareLink(post.dataset.shareUrl);
   else if (action.dataset.action === "delete") {
-    if (!confirm("Delete this clip? It disappears from the feed and from every lineage.")) return;
+    if (!confirm(gettext("Delete this clip? It disappears from the feed and from every lineage."))) return;
     try {
       await api(`/api/posts/${postId}`, { method: "DELETE" });
       location.assign(`/u/${encodeURIComponent(document.body.dataset.user)}/`);
@@ -56,7 +56,7 @@ if (reportForm) {
         body: { kind: reportForm.elements.kind.value, reason: reportForm.elements.reason.value },
       });
       reportForm.elements.reason.value = "";
-      status.textContent = "Thank you. A moderator will look at it, and you will be told the outcome.";
+      status.textContent = gettext("Thank you. A moderator will look at it, and you will be told the outcome.");
     } catch (err) {
       status.textContent = err.message;
     } finally {
@@ -70,4 +70,4 @@ new Comments(post.querySelector("[data-comments]")).open(postId);
 const lineage = document.getElementById("lineage");
 api(`/api/posts/${postId}/lineage?depth=3`)
   .then((data) => drawLineage(lineage, data))
-  .catch((err) => showAlert(`The remix lineage could not be loaded: ${err.message}`));
+  .catch((err) => showAlert(fmt(gettext("The remix lineage could not be loaded: %(reason)s"), { reason: err.message })));

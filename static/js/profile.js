@@ -1,6 +1,6 @@
 // A profile: follow or unfollow, block or unblock, edit your own profile, and more of the grid on demand.
 import { api } from "./api.js";
-import { compact, h, showAlert, toast } from "./dom.js";
+import { compact, fmt, gettext, h, showAlert, toast } from "./dom.js";
 
 const profile = document.getElementById("profile");
 const username = profile.dataset.username;
@@ -14,7 +14,7 @@ if (follow) {
     try {
       const result = await api(`${base}/follow`, { method: following ? "DELETE" : "POST" });
       follow.setAttribute("aria-pressed", String(result.following));
-      follow.textContent = result.following ? "Following" : "Follow";
+      follow.textContent = result.following ? gettext("Following") : gettext("Follow");
       follow.classList.toggle("primary", !result.following);
       document.getElementById("follower-count").textContent = compact(result.follower_count);
     } catch (err) {
@@ -29,7 +29,7 @@ const block = document.getElementById("block");
 if (block) {
   block.addEventListener("click", async () => {
     const blocked = block.getAttribute("aria-pressed") === "true";
-    if (!blocked && !confirm(`Block @${username}? You stop following each other and no longer see each other's clips.`)) return;
+    if (!blocked && !confirm(fmt(gettext("Block @%(handle)s? You stop following each other and no longer see each other’s clips."), { handle: username }))) return;
     block.disabled = true;
     try {
       await api(`${base}/block`, { method: blocked ? "DELETE" : "POST" });
@@ -59,7 +59,7 @@ if (form) {
         profile.querySelector(".profile-id").append(name);
       }
       name.textContent = me.display_name;
-      toast("Profile saved");
+      toast(gettext("Profile saved"));
     } catch (err) {
       showAlert(err.message);
     } finally {
@@ -74,7 +74,7 @@ if (avatarForm) {
     event.preventDefault();
     const file = avatarForm.elements.avatar.files[0];
     if (!file) {
-      showAlert("Choose a photo first.");
+      showAlert(gettext("Choose a photo first."));
       return;
     }
     const button = avatarForm.querySelector("button[type=submit]");
@@ -96,7 +96,7 @@ const grid = document.getElementById("grid");
 const more = document.getElementById("grid-more");
 
 function tile(post) {
-  const alt = post.caption || `Clip by @${post.author.username}`;
+  const alt = post.caption || fmt(gettext("Clip by @%(handle)s"), { handle: post.author.username });
   return h(
     "li",
     { class: "tile" },

@@ -172,11 +172,17 @@ def _english_left(html: str) -> list[str]:
     return sorted(_texts(html) & english)
 
 
-@pytest.mark.parametrize("url", ["/", "/create/", "/create/?kind=extend", "/cameos/", "/drafts/", "/provenance/", "/notifications/"])
+@pytest.mark.parametrize("url", ["/", "/create/", "/create/?kind=extend", "/cameos/", "/drafts/", "/provenance/",
+                                 "/notifications/", "/u/ana/", "/u/ben/", "/posts/{post}/"])
 def test_french_pages_show_no_english_catalogue_string(url, make_user, client_for):
     from django.test import Client
 
+    from feed.models import Post
+
     user = make_user("ana")
+    post = Post.objects.create(author=make_user("ben"), video="clips/1.mp4", poster="clips/1.jpg",
+                               prompt="a red ball bouncing in a kitchen", caption="bounce")
+    url = url.format(post=post.pk)
     user.language = "fr"
     user.save(update_fields=["language"])
     client = Client()
