@@ -1,6 +1,6 @@
 // Decisions about me: appeal one (once) with POST /api/moderation/actions/<id>/appeal.
 import { api } from "./api.js";
-import { h, showAlert } from "./dom.js";
+import { fmt, gettext, h, showAlert } from "./dom.js";
 
 document.getElementById("my-decisions").addEventListener("submit", async (event) => {
   const form = event.target.closest("form.appeal-form");
@@ -9,7 +9,7 @@ document.getElementById("my-decisions").addEventListener("submit", async (event)
   const status = form.querySelector("[data-slot='status']");
   const text = form.elements.text.value.trim();
   if (!text) {
-    status.textContent = "Say why the decision should be looked at again.";
+    status.textContent = gettext("Say why the decision should be looked at again.");
     form.elements.text.focus();
     return;
   }
@@ -17,7 +17,7 @@ document.getElementById("my-decisions").addEventListener("submit", async (event)
   button.disabled = true;
   try {
     const appeal = await api(`/api/moderation/actions/${form.dataset.action}/appeal`, { method: "POST", body: { text } });
-    form.replaceWith(h("p", { class: "help", "data-slot": "appeal-state", text: `Your appeal: ${appeal.status}. A moderator will look at it.` }));
+    form.replaceWith(h("p", { class: "help", "data-slot": "appeal-state", text: fmt(gettext("Your appeal: %(status)s. A moderator will look at it."), { status: appeal.status }) }));
   } catch (err) {
     status.textContent = err.message;
     showAlert(err.message);

@@ -173,7 +173,7 @@ def _english_left(html: str) -> list[str]:
 
 
 @pytest.mark.parametrize("url", ["/", "/create/", "/create/?kind=extend", "/cameos/", "/drafts/", "/provenance/",
-                                 "/notifications/", "/u/ana/", "/u/ben/", "/posts/{post}/"])
+                                 "/notifications/", "/u/ana/", "/u/ben/", "/posts/{post}/", "/moderation/mine/"])
 def test_french_pages_show_no_english_catalogue_string(url, make_user, client_for):
     from django.test import Client
 
