@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.utils.translation import gettext
 
 from accounts.models import Follow, User
 from accounts.selectors import are_mutuals, blocked_user_ids, is_blocked_between, teen_birth_date_after, user_is_teen
@@ -36,40 +37,46 @@ def verify_url(cameo: Cameo) -> str:
     return f"/cameos/{cameo.pk}/#verify"
 
 
+def _only(cameo: Cameo) -> str:
+    return gettext("Only @{handle} can use the cameo “{name}”.").format(handle=cameo.owner.username, name=cameo.name)
+
+
 def cameo_use_decision(*, cameo: Cameo, user) -> UseDecision:
     """May ``user`` use ``cameo`` right now? Called when a job is created, when a worker starts it, when it is
     published and whenever the owner narrows who may use the cameo."""
     if not cameo.is_ready:
         if cameo.reference_state == Cameo.ReferenceState.REJECTED:
             return UseDecision(
-                False, reason=f"The photos of the cameo “{cameo.name}” did not pass the check: {cameo.reference_reason}"
+                False, reason=gettext("The photos of the cameo “{name}” did not pass the check: {reason}").format(
+                    name=cameo.name, reason=cameo.reference_reason)
             )
         return UseDecision(
-            False, reason=f"The photos of the cameo “{cameo.name}” are still being checked. Try again in a moment."
+            False, reason=gettext("The photos of the cameo “{name}” are still being checked. Try again in a moment.").format(
+                name=cameo.name)
         )
     if cameo.kind == Cameo.Kind.PERSON and cameo.verified_at is None:
         if cameo.owner_id == user.pk:
-            reason = (
-                f"Your cameo “{cameo.name}” is not verified yet: record the short clip that proves it is you "
-                f"({verify_url(cameo)}) before it is used in any clip, yours included."
-            )
+            reason = gettext(
+                "Your cameo “{name}” is not verified yet: record the short clip that proves it is you ({url}) before it "
+                "is used in any clip, yours included."
+            ).format(name=cameo.name, url=verify_url(cameo))
         else:
-            reason = f"The cameo “{cameo.name}” is not verified yet, so nobody can use it."
+            reason = gettext("The cameo “{name}” is not verified yet, so nobody can use it.").format(name=cameo.name)
         return UseDecision(False, reason=reason, unverified=True)
     if cameo.owner_id == user.pk:
         return UseDecision(True, CameoUse.Basis.OWNER)
     if is_blocked_between(cameo.owner_id, user.pk):
-        return UseDecision(False, reason=f"You cannot use the cameo “{cameo.name}”.")
+        return UseDecision(False, reason=gettext("You cannot use the cameo “{name}”.").format(name=cameo.name))
     if user_is_teen(cameo.owner):
         # A member under 18: only people they approved, whatever the level (and nobody if their guardian chose so).
         if cameo.owner.teen_cameo_use == "only_me":
-            return UseDecision(False, reason=f"Only @{cameo.owner.username} can use the cameo “{cameo.name}”.")
+            return UseDecision(False, reason=_only(cameo))
         if CameoApproval.objects.filter(cameo_id=cameo.pk, user_id=user.pk).exists():
             return UseDecision(True, CameoUse.Basis.APPROVED)
         return UseDecision(
             False,
-            reason=f"The cameo “{cameo.name}” belongs to a member under 18: only people @{cameo.owner.username} "
-            "approved can use it.",
+            reason=gettext("The cameo “{name}” belongs to a member under 18: only people @{handle} approved can use "
+                           "it.").format(name=cameo.name, handle=cameo.owner.username),
         )
     level = cameo.permission
     if level == Cameo.Permission.EVERYONE:
@@ -82,10 +89,11 @@ def cameo_use_decision(*, cameo: Cameo, user) -> UseDecision:
     ):
         return UseDecision(True, CameoUse.Basis.APPROVED)
     if level == Cameo.Permission.ONLY_ME:
-        return UseDecision(False, reason=f"Only @{cameo.owner.username} can use the cameo “{cameo.name}”.")
+        return UseDecision(False, reason=_only(cameo))
     return UseDecision(
         False,
-        reason=f"@{cameo.owner.username} has not allowed you to use the cameo “{cameo.name}”. You can ask for approval.",
+        reason=gettext("@{handle} has not allowed you to use the cameo “{name}”. You can ask for approval.").format(
+            handle=cameo.owner.username, name=cameo.name),
     )
 
 

@@ -19,6 +19,7 @@ import logging
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import User
 from core.errors import Forbidden, NotFound
@@ -81,10 +82,12 @@ def _restriction_refusal(*, cameo: Cameo, user, prompt: str, semantic: bool) -> 
             return ConsentRefusal(
                 cameo.pk,
                 Refusal.UNCHECKABLE,
-                f"The restrictions of the cameo “{cameo.name}” could not be checked, so it was not used. Try again later.",
+                gettext("The restrictions of the cameo “{name}” could not be checked, so it was not used. Try again later.").format(
+                    name=cameo.name),
             )
     if clause:
-        message = f"@{cameo.owner.username} does not allow this use of “{cameo.name}”: “{clause}”."
+        message = gettext("@{handle} does not allow this use of “{name}”: “{clause}”.").format(
+            handle=cameo.owner.username, name=cameo.name, clause=clause)
         return ConsentRefusal(cameo.pk, Refusal.RESTRICTED, message, clause=clause)
     return None
 
@@ -101,7 +104,7 @@ def _consent(
     if not decision.allowed:
         message = prefix + decision.reason
         if withdrawn:
-            message = f"Consent for the cameo “{cameo.name}” was withdrawn: {decision.reason}"
+            message = gettext("Consent for the cameo “{name}” was withdrawn: {reason}").format(name=cameo.name, reason=decision.reason)
         return "", ConsentRefusal(cameo.pk, Refusal.NOT_ALLOWED, message)
     refusal = _restriction_refusal(cameo=cameo, user=user, prompt=prompt, semantic=semantic)
     return ("", refusal) if refusal is not None else (decision.basis, None)
@@ -124,8 +127,8 @@ def cameos_check_for_job(
     for cameo_id in [*cameo_ids, *inherited_ids]:
         cameo = visible.get(cameo_id)
         if cameo is None:
-            raise NotFound(f"There is no cameo {cameo_id} you can use.", code="cameo_not_found")
-        prefix = "The clip you are remixing features a cameo. " if cameo_id in inherited_ids else ""
+            raise NotFound(gettext("There is no cameo {id} you can use.").format(id=cameo_id), code="cameo_not_found")
+        prefix = gettext("The clip you are remixing features a cameo.") + " " if cameo_id in inherited_ids else ""
         basis, refusal = _consent(cameo=cameo, user=user, prompt=prompt, prefix=prefix)
         if refusal is not None:
             raise ConsentRefused(refusal)
@@ -145,7 +148,7 @@ def cameo_uses_record_for_job(*, job_id: int, user, prompt: str, cameos_and_base
     for cameo, _ in cameos_and_bases:
         current = locked.get(cameo.pk)
         if current is None:
-            raise NotFound(f"There is no cameo {cameo.pk} you can use.", code="cameo_not_found")
+            raise NotFound(gettext("There is no cameo {id} you can use.").format(id=cameo.pk), code="cameo_not_found")
         basis, refusal = _consent(cameo=current, user=user, prompt=prompt)
         if refusal is not None:
             raise ConsentRefused(refusal)

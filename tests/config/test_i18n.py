@@ -194,3 +194,22 @@ def test_french_pages_show_no_english_catalogue_string(url, make_user, client_fo
     user.language = "en"
     user.save(update_fields=["language"])
     assert len(_english_left(client.get(url).content.decode())) >= 5
+
+
+def test_a_cameo_refusal_comes_in_the_members_language(make_user, client_for):
+    from cameos.models import Cameo
+
+    owner, ana = make_user("olivia"), make_user("ana")
+    cameo = Cameo.objects.create(owner=owner, kind="character", name="Mimi", permission="approved",
+                                 reference_state="ready", verification_state="not_required")
+    client = client_for(ana)
+    client.patch("/api/me", {"language": "fr"}, format="json")
+    refused = client.post("/api/generations", {"prompt": "Mimi dances", "cameos": [cameo.pk]}, format="json")
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == (
+        "@olivia ne vous a pas autorisé à utiliser le caméo « Mimi ». Vous pouvez demander une autorisation.")
+    hidden = Cameo.objects.create(owner=owner, kind="character", name="Zaza", permission="only_me",
+                                  reference_state="ready", verification_state="not_required")
+    missing = client.post("/api/generations", {"prompt": "Zaza dances", "cameos": [hidden.pk]}, format="json")
+    assert missing.status_code == 404
+    assert missing.json()["detail"] == f"Il n'y a pas de caméo {hidden.pk} que vous puissiez utiliser."
