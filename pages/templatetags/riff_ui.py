@@ -8,7 +8,7 @@ from django import template
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import notifications_unread_count
@@ -71,7 +71,7 @@ def ago(value) -> str:
         return gettext("%(n)s h ago") % {"n": int(seconds // 3600)}
     if seconds < 7 * 86400:
         return gettext("%(n)s d ago") % {"n": int(seconds // 86400)}
-    return date_format(moment, "j M Y")
+    return date_format(moment, "DATE_FORMAT")  # "Oct. 27, 2026", "27 octobre 2026"
 
 
 @register.filter
@@ -82,15 +82,17 @@ def iso(value) -> str:
 
 @register.filter
 def count(value) -> str:
-    """Compact counts: 999, 1.2K, 34K, 1.5M."""
+    """Compact counts in the page's language: 999, 1.2K, 34K, 1.5M; in French 1,2 k, 34 k, 1,5 M."""
     try:
         number = int(value)
     except (TypeError, ValueError):
         return "0"
     if number < 1000:
         return str(number)
-    for limit, suffix in ((1_000_000, "M"), (1_000, "K")):
+    french = (get_language() or "").startswith("fr")
+    for limit, suffix in ((1_000_000, "M"), (1_000, "k" if french else "K")):
         if number >= limit:
             short = number / limit
-            return f"{short:.1f}".rstrip("0").rstrip(".") + suffix if short < 10 else f"{int(short)}{suffix}"
+            digits = f"{short:.1f}".rstrip("0").rstrip(".") if short < 10 else str(int(short))
+            return f"{digits.replace('.', ',')}\u00a0{suffix}" if french else digits + suffix
     return str(number)

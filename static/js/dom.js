@@ -32,12 +32,16 @@ export function slot(root, name) {
   return root.querySelector(`[data-slot="${name}"]`);
 }
 
+// Compact counts as the page's language writes them: 999, 1.2K, 34K, 1.5M in English; 1,2 k, 34 k, 1,5 M in French
+// (the same as the count filter in pages/templatetags/riff_ui.py).
 export function compact(value) {
   const n = Number(value) || 0;
   if (n < 1000) return String(n);
-  const [div, suffix] = n >= 1e6 ? [1e6, "M"] : [1e3, "K"];
+  const french = (document.documentElement.lang || "").startsWith("fr");
+  const [div, suffix] = n >= 1e6 ? [1e6, "M"] : [1e3, french ? "k" : "K"];
   const short = n / div;
-  return (short < 10 ? short.toFixed(1).replace(/\.0$/, "") : Math.floor(short)) + suffix;
+  const digits = short < 10 ? short.toFixed(1).replace(/\.0$/, "") : String(Math.floor(short));
+  return french ? `${digits.replace(".", ",")}\u00a0${suffix}` : digits + suffix;
 }
 
 export function ago(iso) {

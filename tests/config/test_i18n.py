@@ -213,3 +213,22 @@ def test_a_cameo_refusal_comes_in_the_members_language(make_user, client_for):
     missing = client.post("/api/generations", {"prompt": "Zaza dances", "cameos": [hidden.pk]}, format="json")
     assert missing.status_code == 404
     assert missing.json()["detail"] == f"Il n'y a pas de caméo {hidden.pk} que vous puissiez utiliser."
+
+
+def test_counts_and_dates_are_written_the_languages_way():
+    from datetime import timedelta
+
+    from django.utils import timezone, translation
+
+    from pages.templatetags.riff_ui import ago, count
+
+    long_ago = timezone.now() - timedelta(days=40)
+    with translation.override("en"):
+        assert (count(1234), count(34_000), count(1_500_000), count(999)) == ("1.2K", "34K", "1.5M", "999")
+        assert ago(timezone.now() - timedelta(minutes=5)) == "5 min ago"
+    with translation.override("fr"):
+        assert (count(1234), count(34_000), count(1_500_000)) == ("1,2\u00a0k", "34\u00a0k", "1,5\u00a0M")
+        assert ago(timezone.now() - timedelta(minutes=5)) == "il y a 5 min"
+        month = ago(long_ago)
+        assert month.split()[1] in {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+                                    "septembre", "octobre", "novembre", "décembre"}, month
