@@ -28,6 +28,13 @@ MAX_CAMEOS = 2
 MAX_SEED = 2**31 - 1
 
 
+def job_for_key(*, user: User, idempotency_key: str | None) -> GenerationJob | None:
+    """The job this member already asked for with this idempotency key (a retried request), if any."""
+    if not idempotency_key:
+        return None
+    return GenerationJob.objects.filter(user=user, idempotency_key=idempotency_key).first()
+
+
 def _next_midnight_utc(now: datetime) -> datetime:
     day = now.astimezone(dt_timezone.utc).date() + timedelta(days=1)
     return datetime(day.year, day.month, day.day, tzinfo=dt_timezone.utc)
@@ -102,10 +109,8 @@ def job_create(
     Before anything is written: a suspended member is refused (403), a member refused by the prompt policy again
     and again is slowed down (429), and the prompt policy's names and phrases are checked (422 naming the rule,
     logged for moderators). The worker checks the prompt's meaning when it starts the job."""
-    if idempotency_key:
-        existing = GenerationJob.objects.filter(user=user, idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return existing, False
+    if (existing := job_for_key(user=user, idempotency_key=idempotency_key)) is not None:
+        return existing, False
     user_check_not_suspended(user=user)
     prompt = _validate(prompt=prompt, duration_s=duration_s, aspect=aspect, seed=seed, strength=strength)
     policy_check_slowdown(user=user)
@@ -151,10 +156,8 @@ def job_create(
     with transaction.atomic():
         # Lock the user row: limits are read-then-write, and two requests must not both pass them.
         User.objects.select_for_update().filter(pk=user.pk).first()
-        if idempotency_key:
-            existing = GenerationJob.objects.filter(user=user, idempotency_key=idempotency_key).first()
-            if existing is not None:
-                return existing, False
+        if (existing := job_for_key(user=user, idempotency_key=idempotency_key)) is not None:
+            return existing, False
         if enforce_limits:
             check_limits(user, now, seconds=duration_s)
         job = GenerationJob.objects.create(

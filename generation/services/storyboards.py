@@ -20,7 +20,7 @@ from generation.backends.preview.vocab import CAMERAS
 from ..models import GenerationJob
 from ..safety.services import policy_check_slowdown, policy_enforce
 from .common import notify_status, wake_workers
-from .create import MAX_CAMEOS, MAX_PROMPT, MAX_SEED, _cameos_checked, check_limits
+from .create import MAX_CAMEOS, MAX_PROMPT, MAX_SEED, _cameos_checked, check_limits, job_for_key
 from .voices import voices_checked
 
 MIN_SHOT_S = 1.0
@@ -83,10 +83,8 @@ def storyboard_create(
     """Queue a storyboard: the shots share the cast (``cameo_ids``, ``voices``) and the setting unless a shot
     changes them. Each shot's prompt goes through the prompt policy; the cameos' owners' restrictions are checked
     against every shot. Nothing is written when anything is refused."""
-    if idempotency_key:
-        existing = GenerationJob.objects.filter(user=user, idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return existing, False
+    if (existing := job_for_key(user=user, idempotency_key=idempotency_key)) is not None:
+        return existing, False
     user_check_not_suspended(user=user)
     shots = _clean_shots(shots)
     if aspect not in GenerationJob.Aspect.values:
@@ -114,10 +112,8 @@ def stitch_create(
 ) -> tuple[GenerationJob, bool]:
     """Queue a stitch of the member's own finished drafts (``sources``: ``{draft, transition}`` in order). The
     cameos of every draft come along: their owners' consent is checked again now and when the worker starts."""
-    if idempotency_key:
-        existing = GenerationJob.objects.filter(user=user, idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return existing, False
+    if (existing := job_for_key(user=user, idempotency_key=idempotency_key)) is not None:
+        return existing, False
     user_check_not_suspended(user=user)
     most = settings.GENERATION_MAX_SHOTS
     if len(sources) < 2:
@@ -164,10 +160,8 @@ def _queue(*, user, kind, prompt, duration_s, aspect, seed, shots, voices, langu
            cameos_and_bases, stitched) -> tuple[GenerationJob, bool]:
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).first()
-        if idempotency_key:
-            existing = GenerationJob.objects.filter(user=user, idempotency_key=idempotency_key).first()
-            if existing is not None:
-                return existing, False
+        if (existing := job_for_key(user=user, idempotency_key=idempotency_key)) is not None:
+            return existing, False
         check_limits(user, timezone.now(), seconds=0.0 if kind == GenerationJob.Kind.STITCH else duration_s)
         job = GenerationJob.objects.create(
             user=user, kind=kind, prompt=prompt, prompt_public=prompt_public, duration_s=duration_s, aspect=aspect,
