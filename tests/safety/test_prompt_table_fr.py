@@ -150,3 +150,10 @@ def test_french_figures_and_the_held_out_set(make_user, capsys):
     assert table["right"] == table["harmful"] and not table["wrong"]
     # Phrases alone: at least 5 of the 7 held-out refusals, and no harmless one refused.
     assert held["right"] >= 5 and not held["wrong"], held
+
+
+@pytest.mark.parametrize("prompt", ["le pape François fait du skate", "Poutine danse dans la neige",
+                                    "la reine Élisabeth II boit un thé", "le dalaï-lama joue au foot"])
+def test_public_figures_named_the_french_way_are_refused(prompt, make_user):
+    verdict = prompt_check(text=prompt, user=make_user(), context="prompt")
+    assert (verdict.allowed, verdict.rule) == (False, "public_figure"), verdict
