@@ -2,7 +2,6 @@
 // (POST /api/voices/cast, the same code the worker runs); the author may change any voice, and the cast shown is
 // the cast sent with the generation, so the clip speaks as shown.
 import { api } from "./api.js";
-import { gettext } from "./dom.js";
 
 const $ = (id) => document.getElementById(id);
 const box = $("cast");
@@ -50,7 +49,7 @@ function render() {
     });
     const lines = document.createElement("small");
     lines.className = "help";
-    lines.textContent = entry.lines.map((line) => `“${line.text}”${line.language === "fr" ? ` (${gettext("in French")})` : ""}`).join(" · ");
+    lines.textContent = entry.lines.map((line) => `“${line.text}”${line.language === "fr" ? " (français)" : ""}`).join(" · ");
     item.append(label, select, lines);
     list.append(item);
   }

@@ -20,12 +20,15 @@ def test_the_language_switch_sticks_after_reload(live_web, browser, make_user):
         page.get_by_label("Langue").select_option("en")
         page.get_by_role("button", name="Changer").click()
         expect(page.get_by_role("heading", name="Log in")).to_be_visible()
-        page.reload()
-        expect(page.locator("html")).to_have_attribute("lang", "en")  # the choice beats the browser's
+        page.wait_for_load_state("load")
+        page.goto(page.url)  # load the page again: the choice beats the browser's
+        expect(page.locator("html")).to_have_attribute("lang", "en")
 
         page.get_by_label("Language").select_option("fr")
         page.get_by_role("button", name="Change").click()
-        page.reload()
+        expect(page.get_by_role("heading", name="Se connecter")).to_be_visible()
+        page.wait_for_load_state("load")
+        page.goto(page.url)
         expect(page.get_by_role("heading", name="Se connecter")).to_be_visible()
         page.get_by_label("Pseudo").fill("ana")
         page.get_by_label("Mot de passe").fill(PASSWORD)
