@@ -35,6 +35,16 @@ def job_for_key(*, user: User, idempotency_key: str | None) -> GenerationJob | N
     return GenerationJob.objects.filter(user=user, idempotency_key=idempotency_key).first()
 
 
+def job_queued(*, job: GenerationJob, user: User, prompt: str, cameos_and_bases) -> None:
+    """Inside the creating transaction: the job's cameos and their ledger rows, its first status event, and a
+    wake-up for the workers once it commits."""
+    if cameos_and_bases:
+        job.cameos.set([cameo for cameo, _ in cameos_and_bases])
+        cameo_uses_record_for_job(job_id=job.pk, user=user, prompt=prompt, cameos_and_bases=cameos_and_bases)
+    notify_status(job)
+    transaction.on_commit(wake_workers)
+
+
 def _next_midnight_utc(now: datetime) -> datetime:
     day = now.astimezone(dt_timezone.utc).date() + timedelta(days=1)
     return datetime(day.year, day.month, day.day, tzinfo=dt_timezone.utc)
@@ -179,11 +189,7 @@ def job_create(
             publish_caption=publish_caption,
             backend=settings.GENERATION_BACKEND,
         )
-        if cameos_and_bases:
-            job.cameos.set([cameo for cameo, _ in cameos_and_bases])
-            cameo_uses_record_for_job(job_id=job.pk, user=user, prompt=prompt, cameos_and_bases=cameos_and_bases)
-        notify_status(job)
-        transaction.on_commit(wake_workers)
+        job_queued(job=job, user=user, prompt=prompt, cameos_and_bases=cameos_and_bases)
     return job, True
 
 

@@ -12,15 +12,13 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import user_check_not_suspended
-from cameos.services import cameo_uses_record_for_job
 from core.errors import Conflict, Invalid, NotFound
 from generation.backends.base import FRAMINGS, TRANSITIONS
 from generation.backends.preview.vocab import CAMERAS
 
 from ..models import GenerationJob
 from ..safety.services import policy_check_slowdown, policy_enforce
-from .common import notify_status, wake_workers
-from .create import MAX_CAMEOS, MAX_PROMPT, MAX_SEED, _cameos_checked, check_limits, job_for_key
+from .create import MAX_CAMEOS, MAX_PROMPT, MAX_SEED, _cameos_checked, check_limits, job_for_key, job_queued
 from .voices import voices_checked
 
 MIN_SHOT_S = 1.0
@@ -171,9 +169,5 @@ def _queue(*, user, kind, prompt, duration_s, aspect, seed, shots, voices, langu
         )
         if stitched:
             job.stitched.set(stitched)
-        if cameos_and_bases:
-            job.cameos.set([cameo for cameo, _ in cameos_and_bases])
-            cameo_uses_record_for_job(job_id=job.pk, user=user, prompt=prompt, cameos_and_bases=cameos_and_bases)
-        notify_status(job)
-        transaction.on_commit(wake_workers)
+        job_queued(job=job, user=user, prompt=prompt, cameos_and_bases=cameos_and_bases)
     return job, True
