@@ -1,5 +1,7 @@
 from django.contrib.auth import authenticate
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -45,7 +47,7 @@ class SignupApi(APIView):
         display_name = serializers.CharField(required=False, allow_blank=True, max_length=50)
         # Required (the service says so together with the other fields' problems); null for the same message.
         birth_date = serializers.DateField(
-            required=False, allow_null=True, error_messages={"invalid": "Write the birth date as YYYY-MM-DD."}
+            required=False, allow_null=True, error_messages={"invalid": gettext_lazy("Write the birth date as YYYY-MM-DD.")}
         )
 
     class OutputSerializer(serializers.Serializer):
@@ -81,7 +83,7 @@ class TokenApi(APIView):
         data.is_valid(raise_exception=True)
         user = authenticate(request, **data.validated_data)
         if user is None:
-            raise NotAuthenticated("Wrong handle or password.", code="bad_credentials")
+            raise NotAuthenticated(_("Wrong handle or password."), code="bad_credentials")
         return Response({"token": services.user_token(user=user)})
 
 
@@ -149,7 +151,7 @@ class MyGuardianApi(APIView):
     def get(self, request):
         link = guardianship_of(teen=request.user)
         if link is None:
-            raise NotFound("You have no guardian link.", code="no_guardian")
+            raise NotFound(_("You have no guardian link."), code="no_guardian")
         return Response(GuardianshipOutputSerializer(link).data)
 
     @extend_schema(request=InputSerializer, responses={201: GuardianshipOutputSerializer})
@@ -199,7 +201,7 @@ class TeenLimitsApi(APIView):
     def _teen(self, request, username: str) -> User:
         link = guardianship_active(guardian=request.user, teen_username=username)
         if link is None:
-            raise NotFound(f"You are not the guardian of @{username}.", code="not_guardian")
+            raise NotFound(_("You are not the guardian of @{username}.").format(username=username), code="not_guardian")
         return link.teen
 
     @extend_schema(responses={200: OutputSerializer})
@@ -221,12 +223,15 @@ class TeenLimitsApi(APIView):
 class NotificationOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
-    text = serializers.CharField()
+    text = serializers.SerializerMethodField(help_text="The sentence, in the reader's language.")
     actor = UserSummarySerializer(allow_null=True)
     post = serializers.IntegerField(source="post_id", allow_null=True)
     data = serializers.DictField()
     read = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
+
+    def get_text(self, notification) -> str:
+        return services.notification_text(notification)
 
     def get_read(self, notification) -> bool:
         return notification.read_at is not None

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 class HandleValidator(UnicodeUsernameValidator):
     regex = r"^[A-Za-z0-9_.]+\Z"
-    message = "Use letters, digits, dots and underscores only."
+    message = _("Use letters, digits, dots and underscores only.")
 
 
 def new_feed_version() -> int:

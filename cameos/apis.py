@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -151,7 +152,7 @@ def cameo_page_schema(name: str, item) -> dict:
 def cameo_visible(request, cameo_id: int) -> Cameo:
     cameo = selectors.cameo_get_visible(user=request.user, cameo_id=cameo_id)
     if cameo is None:
-        raise NotFound("There is no such cameo.", code="not_found")
+        raise NotFound(_("There is no such cameo."), code="not_found")
     return cameo
 
 
@@ -159,7 +160,7 @@ def cameo_owned(request, cameo_id: int) -> Cameo:
     """The cameo, for its owner only; to anyone else it does not exist."""
     cameo = cameo_visible(request, cameo_id)
     if cameo.owner_id != request.user.pk:
-        raise Forbidden("Only the cameo's owner can see or change that.", code="not_owner")
+        raise Forbidden(_("Only the cameo's owner can see or change that."), code="not_owner")
     return cameo
 
 
@@ -190,7 +191,7 @@ class CameoListCreateApi(APIView):
         if handle:
             owner = User.objects.filter(username__iexact=handle.lstrip("@")).first()
             if owner is None:
-                raise NotFound("No account with that handle.", code="user_not_found")
+                raise NotFound(_("No account with that handle."), code="user_not_found")
         items, next_cursor = keyset_page(selectors.cameos_for_list(user=request.user, owner=owner), request=request)
         return page_response(items, next_cursor, CameoOutputSerializer, viewer=request.user)
 
@@ -294,7 +295,7 @@ class CameoVoiceApi(APIView):
     def delete(self, request, cameo_id: int):
         """Delete the voice kept from the verification clip (owner only)."""
         if not services.cameo_voice_delete(user=request.user, cameo=cameo_owned(request, cameo_id)):
-            raise NotFound("This cameo keeps no voice.", code="no_voice")
+            raise NotFound(_("This cameo keeps no voice."), code="no_voice")
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -361,7 +362,7 @@ class CameoApprovalDetailApi(APIView):
         """Remove an approval: that person's queued and running jobs with this cameo stop, their drafts are deleted."""
         if not services.cameo_approval_delete(owner=request.user, cameo=cameo_owned(request, cameo_id), username=username):
             raise NotFound(
-                f"@{username} is not approved for this cameo.",
+                _("@{username} is not approved for this cameo.").format(username=username),
                 code="not_approved",
             )
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -31,6 +31,7 @@ from datetime import datetime, timedelta
 
 import cv2
 import numpy as np
+from django.utils.translation import gettext as _
 from PIL import Image
 
 from core.uploads import MAX_CLIP_S
@@ -101,15 +102,15 @@ def subject_similarities(pictures: list[np.ndarray]) -> list[float]:
     return scores
 
 
-def _check_character_pictures(pictures: list[np.ndarray], *, what: str, label) -> dict:
+def _check_character_pictures(pictures: list[np.ndarray], *, label) -> dict:
     """No human face in any picture, and one subject in all of them. ``label(i)`` names picture i."""
     counts = [faces.human_face_count(p) for p in pictures]
     details: dict = {"human_faces": counts}
     for index, count in enumerate(counts):
         if count:
             raise CheckFailed(
-                f"{label(index)} shows a person's face. A character is a pet, an object or a drawing; to appear "
-                "as yourself, make a person cameo (and verify it) instead.",
+                _("{index} shows a person's face. A character is a pet, an object or a drawing; to appear "
+                  "as yourself, make a person cameo (and verify it) instead.").format(index=label(index)),
                 details,
             )
     similarities = subject_similarities(pictures) if len(pictures) > 1 else []
@@ -117,11 +118,16 @@ def _check_character_pictures(pictures: list[np.ndarray], *, what: str, label) -
     for index, value in enumerate(similarities):
         if value < SUBJECT_SIMILARITY:
             raise CheckFailed(
-                f"{label(index)} does not seem to show the same {what} as the others. Use pictures of one "
-                "character only.",
+                _("{index} does not seem to show the same character as the others. Use pictures of one "
+                  "character only.").format(index=label(index)),
                 details,
             )
     return details
+
+
+def _photo_label(number: int, count: int) -> str:
+    """How a message names photo ``number`` of ``count``."""
+    return _("The photo") if count == 1 else _("Photo {number}").format(number=number)
 
 
 def check_reference_photos(paths: list[str], *, person: bool) -> ReferenceResult:
@@ -129,9 +135,7 @@ def check_reference_photos(paths: list[str], *, person: bool) -> ReferenceResult
     A character's photos show no human face and one subject; its avatar is the centre of its first photo."""
     rgbs = [load_rgb(p) for p in paths]
     if not person:
-        details = _check_character_pictures(
-            rgbs, what="character", label=lambda i: "The photo" if len(rgbs) == 1 else f"Photo {i + 1}"
-        )
+        details = _check_character_pictures(rgbs, label=lambda i: _photo_label(i + 1, len(rgbs)))
         return ReferenceResult(encodings=[None] * len(rgbs), avatar=faces.avatar_crop(rgbs[0], None), details=details)
     encodings: list[np.ndarray] = []
     boxes: list[faces.Box] = []
@@ -139,20 +143,26 @@ def check_reference_photos(paths: list[str], *, person: bool) -> ReferenceResult
     for number, rgb in enumerate(rgbs, start=1):
         found = faces.detect_faces(rgb)
         counts.append(len(found))
-        label = "The photo" if len(rgbs) == 1 else f"Photo {number}"
+        label = _photo_label(number, len(rgbs))
         if not found:
             raise CheckFailed(
-                f"{label} shows no face. Use a clear photo of your face, looking at the camera.", {"faces": counts}
+                _("{label} shows no face. Use a clear photo of your face, looking at the camera.").format(label=label),
+                {"faces": counts},
             )
         if len(found) > 1:
-            raise CheckFailed(f"{label} shows {len(found)} faces. Use photos of you alone.", {"faces": counts})
+            raise CheckFailed(
+                _("{label} shows {found} faces. Use photos of you alone.").format(label=label, found=len(found)),
+                {"faces": counts},
+            )
         encodings.append(faces.face_encoding(rgb, found[0]))
         boxes.append(found[0])
     distances = [round(faces.distance(e, encodings[:1]), 3) for e in encodings[1:]]
     for number, value in enumerate(distances, start=2):
         if value > faces.MATCH_THRESHOLD:
             raise CheckFailed(
-                f"Photo {number} does not look like the same person as photo 1. Use photos of one person.",
+                _("Photo {number} does not look like the same person as photo 1. Use photos of one person.").format(
+                    number=number
+                ),
                 {"faces": counts, "distances": distances},
             )
     return ReferenceResult(
@@ -172,12 +182,12 @@ def _face_frames(frames: list[np.ndarray], references: list[np.ndarray], *, what
         none = sum(1 for n in counts if n == 0)
         several = sum(1 for n in counts if n > 1)
         if several >= none and several:
-            reason = f"More than one face was in {what}. Record it alone, with only your face in view."
+            reason = _("More than one face was in {what}. Record it alone, with only your face in view.")
         elif none:
-            reason = f"No face was found in most of {what}. Face the camera in good light."
+            reason = _("No face was found in most of {what}. Face the camera in good light.")
         else:
-            reason = f"Your face was not clearly visible in most of {what}."
-        raise CheckFailed(reason, details)
+            reason = _("Your face was not clearly visible in most of {what}.")
+        raise CheckFailed(reason.format(what=what), details)
     distances = []
     for i in single:
         distances.append(round(faces.distance(faces.face_encoding(frames[i], found[i][0]), references), 3))
@@ -185,7 +195,7 @@ def _face_frames(frames: list[np.ndarray], references: list[np.ndarray], *, what
     median = statistics.median(distances)
     details.update({"distances": distances, "median_distance": median, "threshold": faces.MATCH_THRESHOLD})
     if median > faces.MATCH_THRESHOLD or matched * 2 < len(distances):
-        raise CheckFailed(f"The face in {what} does not match the cameo's photos.", details)
+        raise CheckFailed(_("The face in {what} does not match the cameo's photos.").format(what=what), details)
     return details
 
 
@@ -194,8 +204,8 @@ def check_reference_clip(path: str, *, references: list[np.ndarray]) -> dict:
     try:
         clip = clips.decode_clip(path, max_frames=FRAMES_SAMPLED, max_duration_s=MAX_CLIP_S)
     except clips.ClipError as exc:
-        raise CheckFailed(f"The reference clip cannot be used: {exc}")
-    return _face_frames(clip.frames, references, what="the reference clip")
+        raise CheckFailed(_("The reference clip cannot be used: {exc}").format(exc=exc))
+    return _face_frames(clip.frames, references, what=_("the reference clip"))
 
 
 @dataclass
@@ -220,38 +230,39 @@ def check_liveness_clip(
         details["recorded_at"] = clip.created_at.isoformat()
         if clip.created_at < issued_at - skew or clip.created_at > submitted_at + skew:
             raise CheckFailed(
-                "This clip was not recorded for this challenge. Record a new one after asking for the phrase.", details
+                _("This clip was not recorded for this challenge. Record a new one after asking for the phrase."),
+                details,
             )
     if clip.duration_s < MIN_CLIP_S:
-        raise CheckFailed("The clip is too short. Record yourself saying the whole phrase.", details)
+        raise CheckFailed(_("The clip is too short. Record yourself saying the whole phrase."), details)
     if clip.audio is None:
-        raise CheckFailed("The clip has no sound. Say the phrase aloud while recording.", details)
+        raise CheckFailed(_("The clip has no sound. Say the phrase aloud while recording."), details)
     words = word_count(phrase)
     voiced = clips.voiced_seconds(clip.audio)
     low = MIN_VOICED_S_PER_WORD * words
     high = MAX_VOICED_S_PER_WORD * words + MAX_VOICED_EXTRA_S
     details.update({"voiced_s": round(voiced, 2), "voiced_needed_s": [round(low, 2), round(high, 2)]})
     if voiced < low:
-        raise CheckFailed("No speech was heard in the clip. Say the phrase aloud, clearly.", details)
+        raise CheckFailed(_("No speech was heard in the clip. Say the phrase aloud, clearly."), details)
     if voiced > high:
-        raise CheckFailed("The clip holds much more speech than the phrase. Say only the phrase.", details)
-    details.update(_face_frames(clip.frames, references, what="the clip"))
+        raise CheckFailed(_("The clip holds much more speech than the phrase. Say only the phrase."), details)
+    details.update(_face_frames(clip.frames, references, what=_("the clip")))
     transcript = speech.transcribe(clip.audio, clips.SAMPLE_RATE)
     matched, wrong = speech.heard(phrase, transcript)
     details.update({"heard": transcript[:200], "phrase_errors": wrong})
     if not matched:
-        said = f"“{transcript[:80]}”" if transcript else "no words"
+        said = f"“{transcript[:80]}”" if transcript else _("no words")
         raise CheckFailed(
-            f"The phrase was not heard: the clip says {said}, not “{phrase}”. Say the digits shown, aloud, one by "
-            "one.",
+            _("The phrase was not heard: the clip says {said}, not “{phrase}”. Say the digits shown, aloud, one by "
+              "one.").format(said=said, phrase=phrase),
             details,
         )
     sync = clips.lip_sync(clip.motion, clip.motion_times, _face_fraction(clip.frames), clip.audio)
     details.update({"lip_sync": round(sync, 3), "lip_sync_needed": MIN_LIP_SYNC})
     if sync < MIN_LIP_SYNC:
         raise CheckFailed(
-            "Your mouth does not move with the voice in this clip. Record yourself saying the phrase: a photo with "
-            "a voice-over, or a clip with its sound from elsewhere, cannot verify a cameo.",
+            _("Your mouth does not move with the voice in this clip. Record yourself saying the phrase: a photo with "
+              "a voice-over, or a clip with its sound from elsewhere, cannot verify a cameo."),
             details,
         )
     return Liveness(details=details, audio=clip.audio)
@@ -277,10 +288,10 @@ def check_character_clip(path: str, *, photos: list[np.ndarray]) -> dict:
     try:
         clip = clips.decode_clip(path, max_frames=CHARACTER_FRAMES, max_duration_s=MAX_CLIP_S)
     except clips.ClipError as exc:
-        raise CheckFailed(f"The reference clip cannot be used: {exc}")
+        raise CheckFailed(_("The reference clip cannot be used: {exc}").format(exc=exc))
     frames = list(clip.frames)
 
     def label(i: int) -> str:
-        return "The reference clip" if i < len(frames) else f"Photo {i - len(frames) + 1}"
+        return _("The reference clip") if i < len(frames) else _("Photo {number}").format(number=i - len(frames) + 1)
 
-    return _check_character_pictures([*frames, *photos], what="character", label=label)
+    return _check_character_pictures([*frames, *photos], label=label)

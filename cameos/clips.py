@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
+from django.utils.translation import gettext as _
 
 SAMPLE_RATE = 16_000
 FRAME_S = 0.03
@@ -64,11 +65,11 @@ def decode_clip(path: str, *, max_frames: int = 10, max_duration_s: float = 30.0
     try:
         container = av.open(path)
     except (av.error.FFmpegError, OSError, ValueError) as exc:
-        raise ClipError("The clip could not be read as a video.") from exc
+        raise ClipError(_("The clip could not be read as a video.")) from exc
     with container:
         created_at = _creation_time(container)
         if not container.streams.video:
-            raise ClipError("The clip has no picture.")
+            raise ClipError(_("The clip has no picture."))
         kept: list[np.ndarray] = []
         grey: list[np.ndarray] = []
         grey_times: list[float] = []
@@ -81,7 +82,11 @@ def decode_clip(path: str, *, max_frames: int = 10, max_duration_s: float = 30.0
             for index, frame in enumerate(container.decode(stream)):
                 t = float(frame.time) if frame.time is not None else index / float(stream.average_rate or 30)
                 if t > max_duration_s + 1:
-                    raise ClipError(f"The clip is too long: keep it under {max_duration_s:.0f} seconds.")
+                    raise ClipError(
+                        _("The clip is too long: keep it under {max_duration_s:.0f} seconds.").format(
+                            max_duration_s=max_duration_s
+                        ),
+                    )
                 last_t = max(last_t, t)
                 if motion and t + 1e-6 >= next_motion_t:
                     scale = min(1.0, MOTION_MAX_SIDE / max(frame.width, frame.height))
@@ -107,9 +112,9 @@ def decode_clip(path: str, *, max_frames: int = 10, max_duration_s: float = 30.0
                 container.seek(0)
                 audio = _decode_audio(container)
         except av.error.FFmpegError as exc:
-            raise ClipError("The clip could not be decoded.") from exc
+            raise ClipError(_("The clip could not be decoded.")) from exc
     if not kept:
-        raise ClipError("The clip has no picture.")
+        raise ClipError(_("The clip has no picture."))
     duration = last_t + SAMPLE_EVERY_S if len(kept) > 1 else 0.0
     if audio is not None:
         duration = max(duration, len(audio) / SAMPLE_RATE)

@@ -12,5 +12,6 @@ from django.dispatch import Signal
 consent_narrowed = Signal()
 
 # A cameo is about to be deleted (its ledger rows go with it): every use still in progress stops. Keyword arguments:
-# ``cameo_id``, ``removed_by`` (the owner) and ``reason`` (a sentence for the people whose uses stop).
+# ``cameo_id``, ``removed_by`` (the owner) and ``reason`` for the people whose uses stop: a message id and its values
+# (``core.i18n.render``), written to each of them in their own language.
 cameo_deleting = Signal()

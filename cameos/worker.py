@@ -14,6 +14,9 @@ from pathlib import Path
 
 import numpy as np
 from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
+
+from core.i18n import in_language_of
 
 from . import checks, clips, faces, services
 from .models import Cameo, CameoChallenge, CameoReference
@@ -40,9 +43,15 @@ def _wav(audio, sample_rate: int) -> bytes:
 
 def references_run(*, cameo_id: int) -> str:
     """Check a new cameo's reference media and build its avatar. Returns the state it ended in."""
-    cameo = Cameo.objects.filter(pk=cameo_id, reference_state=Cameo.ReferenceState.PENDING).first()
+    cameo = Cameo.objects.select_related("owner").filter(pk=cameo_id, reference_state=Cameo.ReferenceState.PENDING).first()
     if cameo is None:
         return "skipped"
+    with in_language_of(cameo.owner):  # the reasons are the owner's to read
+        return _references_check(cameo)
+
+
+def _references_check(cameo: Cameo) -> str:
+    cameo_id = cameo.pk
     person = cameo.kind == Cameo.Kind.PERSON
     references = list(cameo.references.order_by("position"))
     photos = [r for r in references if r.kind == CameoReference.Kind.PHOTO]
@@ -68,7 +77,10 @@ def references_run(*, cameo_id: int) -> str:
             services.cameo_reference_check_record(
                 cameo_id=cameo_id,
                 passed=False,
-                reason="The photos could not be checked because of a problem on our side. Delete the cameo and try again later.",
+                reason=_(
+                    "The photos could not be checked because of a problem on our side. Delete the cameo and try again "
+                    "later."
+                ),
             )
             return Cameo.ReferenceState.REJECTED
     avatar = io.BytesIO()
@@ -86,12 +98,18 @@ def references_run(*, cameo_id: int) -> str:
 def verification_run(*, challenge_id: int) -> str:
     """Check a submitted liveness clip. Returns the challenge's final state."""
     challenge = (
-        CameoChallenge.objects.select_related("cameo")
+        CameoChallenge.objects.select_related("cameo__owner")
         .filter(pk=challenge_id, state=CameoChallenge.State.PENDING)
         .first()
     )
     if challenge is None:
         return "skipped"
+    with in_language_of(challenge.cameo.owner):  # the reasons are the owner's to read
+        return _verification_check(challenge)
+
+
+def _verification_check(challenge: CameoChallenge) -> str:
+    challenge_id = challenge.pk
     encodings = [
         faces.from_bytes(data)
         for data in challenge.cameo.references.filter(kind=CameoReference.Kind.PHOTO, face_encoding__isnull=False)
@@ -102,7 +120,7 @@ def verification_run(*, challenge_id: int) -> str:
     with tempfile.TemporaryDirectory(prefix=f"riff-verify-{challenge_id}-") as tmp:
         try:
             if not encodings:
-                raise checks.CheckFailed("The cameo's photos have no face on record to compare with.")
+                raise checks.CheckFailed(_("The cameo's photos have no face on record to compare with."))
             path = _download(challenge.clip, Path(tmp) / f"clip{Path(challenge.clip).suffix}")
             liveness = checks.check_liveness_clip(
                 path,
@@ -119,7 +137,7 @@ def verification_run(*, challenge_id: int) -> str:
             reason, details = exc.reason, exc.details
         except Exception:
             logger.exception("challenge %s: the liveness check failed", challenge_id)
-            reason = (
+            reason = _(
                 "The clip could not be checked because of a problem on our side. Ask for a new phrase and try again."
             )
     services.cameo_verification_record(

@@ -65,13 +65,19 @@ class DatabaseUnavailableMiddleware:
         logger.warning("database unavailable: %s", exception)
         if request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
             response = JsonResponse(
-                {"detail": "The service is temporarily unavailable. Please try again in a moment.", "code": "unavailable"},
+                {
+                    "detail": translation.gettext("The service is temporarily unavailable. Please try again in a moment."),
+                    "code": "unavailable",
+                },
                 status=503,
             )
         else:
             response = HttpResponse(
-                "<!doctype html><title>Riff is unavailable</title><h1>Riff is briefly unavailable</h1>"
-                "<p>Please try again in a moment.</p>",
+                "<!doctype html><title>{}</title><h1>{}</h1><p>{}</p>".format(
+                    translation.gettext("Riff is unavailable"),
+                    translation.gettext("Riff is briefly unavailable"),
+                    translation.gettext("Please try again in a moment."),
+                ),
                 status=503,
             )
         response["Retry-After"] = "5"

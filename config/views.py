@@ -1,5 +1,6 @@
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -13,14 +14,18 @@ def _wants_json(request) -> bool:
 
 def not_found(request, exception=None):
     if _wants_json(request):
-        return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
-    return render(request, "error.html", {"title": "Not found", "message": "There is nothing at this address."}, status=404)
+        return JsonResponse({"detail": _("Not found."), "code": "not_found"}, status=404)
+    context = {"title": _("Not found"), "message": _("There is nothing at this address.")}
+    return render(request, "error.html", context, status=404)
 
 
 def server_error(request):
     if _wants_json(request):
-        return JsonResponse({"detail": "Something went wrong on our side. Please try again.", "code": "server_error"}, status=500)
-    return render(request, "error.html", {"title": "Something went wrong", "message": "Please try again in a moment."}, status=500)
+        return JsonResponse(
+            {"detail": _("Something went wrong on our side. Please try again."), "code": "server_error"}, status=500
+        )
+    context = {"title": _("Something went wrong"), "message": _("Please try again in a moment.")}
+    return render(request, "error.html", context, status=500)
 
 
 class HealthApi(APIView):

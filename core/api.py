@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404
+from django.utils.translation import gettext
 from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
@@ -74,13 +75,13 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     elif isinstance(exc, Http404):
-        exc = exceptions.NotFound("Not found.")
+        exc = exceptions.NotFound(gettext("Not found."))
     elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied(str(exc) or "You do not have permission to do that.")
+        exc = exceptions.PermissionDenied(str(exc) or gettext("You do not have permission to do that."))
     elif isinstance(exc, (OperationalError, InterfaceError)):  # the database is away; other errors are bugs (500)
         logger.exception("database unavailable")
         return Response(
-            {"detail": "The service is temporarily unavailable. Please try again in a moment.", "code": "unavailable"},
+            {"detail": gettext("The service is temporarily unavailable. Please try again in a moment."), "code": "unavailable"},
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
             headers={"Retry-After": "5"},
         )
@@ -91,7 +92,7 @@ def exception_handler(exc, context):
 
     if isinstance(exc, exceptions.ValidationError):
         errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
-        message = _first_message(errors) or "The request was not valid."
+        message = _first_message(errors) or gettext("The request was not valid.")
         response.data = {"detail": message, "code": "invalid", "errors": errors}
     else:
         detail = exc.detail

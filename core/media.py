@@ -21,6 +21,7 @@ from django.core.files.storage import FileSystemStorage, default_storage, storag
 from django.http import FileResponse, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import get_script_prefix, reverse
 from django.utils.encoding import force_bytes
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -113,20 +114,20 @@ def serve_media(request, name: str):
     try:
         exp = int(request.GET.get("exp", ""))
     except ValueError:
-        return _refuse("This media link is not valid.")
+        return _refuse(gettext("This media link is not valid."))
     sig = request.GET.get("sig", "")
     if not sig or not hmac.compare_digest(sig, _signature(name, exp)):
-        return _refuse("This media link is not valid.")
+        return _refuse(gettext("This media link is not valid."))
     if exp < time.time():
-        return _refuse("This media link has expired. Reload the page to get a fresh one.")
+        return _refuse(gettext("This media link has expired. Reload the page to get a fresh one."))
     if ".." in name.split("/") or name.startswith("/"):
-        return _refuse("Not found.", 404)
+        return _refuse(gettext("Not found."), 404)
     try:
         path = default_storage.path(name)
     except NotImplementedError:  # not a filesystem storage: URLs come from the storage itself
-        return _refuse("Not found.", 404)
+        return _refuse(gettext("Not found."), 404)
     if not os.path.isfile(path):
-        return _refuse("Not found.", 404)
+        return _refuse(gettext("Not found."), 404)
     size = os.path.getsize(path)
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     max_age = max(0, exp - int(time.time()))

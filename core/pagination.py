@@ -6,6 +6,7 @@ A cursor is an opaque, signed token; a malformed one is a 400 with a message, ne
 from __future__ import annotations
 
 from django.core import signing
+from django.utils.translation import gettext as _
 
 from core.errors import Invalid
 
@@ -24,7 +25,7 @@ def decode_cursor(cursor: str | None):
     try:
         return _SIGNER.unsign_object(cursor)
     except (signing.BadSignature, ValueError, TypeError):
-        raise Invalid("The page cursor is not valid. Start again from the first page.", code="bad_cursor")
+        raise Invalid(_("The page cursor is not valid. Start again from the first page."), code="bad_cursor")
 
 
 def page_size(request, default: int = DEFAULT_PAGE_SIZE) -> int:
@@ -34,9 +35,12 @@ def page_size(request, default: int = DEFAULT_PAGE_SIZE) -> int:
     try:
         size = int(raw)
     except ValueError:
-        raise Invalid("page_size must be a number.", code="bad_page_size")
+        raise Invalid(_("page_size must be a number."), code="bad_page_size")
     if not 1 <= size <= MAX_PAGE_SIZE:
-        raise Invalid(f"page_size must be between 1 and {MAX_PAGE_SIZE}.", code="bad_page_size")
+        raise Invalid(
+            _("page_size must be between 1 and {most}.").format(most=MAX_PAGE_SIZE),
+            code="bad_page_size",
+        )
     return size
 
 
@@ -54,12 +58,12 @@ def keyset_page(
         try:
             value, last_id = cursor
         except (TypeError, ValueError):
-            raise Invalid("The page cursor is not valid. Start again from the first page.", code="bad_cursor")
+            raise Invalid(_("The page cursor is not valid. Start again from the first page."), code="bad_cursor")
         from django.utils.dateparse import parse_datetime
 
         parsed = parse_datetime(value) if isinstance(value, str) else value
         if parsed is None:
-            raise Invalid("The page cursor is not valid. Start again from the first page.", code="bad_cursor")
+            raise Invalid(_("The page cursor is not valid. Start again from the first page."), code="bad_cursor")
         qs = qs.filter(Q(**{f"{order_field}__{beyond}": parsed}) | Q(**{order_field: parsed, f"id__{beyond}": last_id}))
     items = list(qs[: size + 1])
     next_cursor = None

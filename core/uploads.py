@@ -18,6 +18,9 @@ import warnings
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.errors import Invalid, TooLarge
@@ -28,6 +31,21 @@ MIN_SIDE = 128  # smaller photos hold too few pixels for a face check
 JPEG_QUALITY = 90
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF"}
 MAX_CLIP_S = 30.0
+
+
+# What an upload is, as the messages name it (the callers' ``what``).
+_NAMED = {
+    "avatar": gettext_lazy("the avatar"),
+    "upload": gettext_lazy("the upload"),
+    "reference photo": gettext_lazy("the reference photo"),
+    "reference clip": gettext_lazy("the reference clip"),
+    "clip": gettext_lazy("the clip"),
+}
+
+
+def _named(what: str) -> str:
+    """``what`` as the subject of a sentence in the active language ("The reference photo", "La photo de référence")."""
+    return capfirst(str(_NAMED.get(what, what)))
 
 
 @dataclass(frozen=True)
@@ -55,7 +73,9 @@ def check_upload_size(size: int | None, *, what: str) -> None:
     limit = settings.MAX_UPLOAD_BYTES
     if size is not None and size > limit:
         raise TooLarge(
-            f"The {what} is too large ({_megabytes(size)}); at most {_megabytes(limit)} is accepted.",
+            _("{what} is too large ({size}); at most {limit} is accepted.").format(
+                what=_named(what), size=_megabytes(size), limit=_megabytes(limit)
+            ),
             code="upload_too_large",
             extra={"max_bytes": limit},
         )
@@ -66,7 +86,7 @@ def _read(upload, *, what: str) -> bytes:
     data = upload.read(settings.MAX_UPLOAD_BYTES + 1)
     check_upload_size(len(data), what=what)
     if not data:
-        raise Invalid(f"The {what} is empty.", code="upload_empty")
+        raise Invalid(_("{what} is empty.").format(what=_named(what)), code="upload_empty")
     return data
 
 
@@ -75,7 +95,8 @@ def photo_from_upload(upload, *, what: str = "reference photo") -> Photo:
     data = _read(upload, what=what)
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     not_an_image = Invalid(
-        f"The {what} is not an image Riff can read. Upload a JPEG, PNG or WebP photo.", code="not_an_image"
+        _("{what} is not an image Riff can read. Upload a JPEG, PNG or WebP photo.").format(what=_named(what)),
+        code="not_an_image",
     )
     try:
         with warnings.catch_warnings():
@@ -92,14 +113,18 @@ def photo_from_upload(upload, *, what: str = "reference photo") -> Photo:
                 image = image.convert("RGB")
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise TooLarge(
-            f"The {what} has too many pixels (at most {MAX_PIXELS // 1_000_000} megapixels).",
+            _("{what} has too many pixels (at most {value} megapixels).").format(
+                what=_named(what), value=MAX_PIXELS // 1_000_000
+            ),
             code="image_too_large",
         )
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
         raise not_an_image
     if min(image.size) < MIN_SIDE:
         raise Invalid(
-            f"The {what} is too small ({image.width}×{image.height}); use a photo at least {MIN_SIDE} pixels on each side.",
+            _("{what} is too small ({width}×{height}); use a photo at least {least} pixels on each side.").format(
+                what=_named(what), width=image.width, height=image.height, least=MIN_SIDE
+            ),
             code="image_too_small",
         )
     image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
@@ -122,14 +147,20 @@ def clip_from_upload(upload, *, what: str = "clip") -> ClipUpload:
     data = _read(upload, what=what)
     extension = _clip_extension(data[:16])
     if extension is None:
-        raise Invalid(f"The {what} is not a video Riff can read. Upload an MP4, MOV or WebM clip.", code="not_a_video")
+        raise Invalid(
+            _("{what} is not a video Riff can read. Upload an MP4, MOV or WebM clip.").format(what=_named(what)),
+            code="not_a_video",
+        )
     try:
         # Browsers' WebM recordings often carry no duration, so none is required here; the worker measures it.
         info = validate_video_upload(
             io.BytesIO(data), max_bytes=settings.MAX_UPLOAD_BYTES, max_duration_s=MAX_CLIP_S, min_duration_s=0.0
         )
     except MediaError as exc:
-        raise Invalid(f"The {what} cannot be used: {exc.message}", code="not_a_video")
+        raise Invalid(
+            _("{what} cannot be used: {message}").format(what=_named(what), message=exc.message),
+            code="not_a_video",
+        )
     return ClipUpload(
         data=data, extension=extension, sha256=hashlib.sha256(data).hexdigest(), has_audio=bool(info["has_audio"])
     )

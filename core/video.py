@@ -21,6 +21,7 @@ from typing import IO, Any, Callable, Iterable, Iterator, Union
 import av
 import numpy as np
 from av.video.reformatter import Interpolation, VideoReformatter
+from django.utils.translation import gettext
 from PIL import Image
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -195,17 +196,17 @@ def _open(source: PathLike | IO[bytes]) -> Any:
             return av.open(os.fspath(source), mode="r")
         return av.open(source, mode="r")
     except (av.FFmpegError, OSError, ValueError, EOFError) as exc:
-        raise MediaError("This file could not be read as a video.") from exc
+        raise MediaError(gettext("This file could not be read as a video.")) from exc
 
 
 def _describe(container: Any) -> dict[str, Any]:
     if not container.streams.video and not container.streams.audio:
-        raise MediaError("This file could not be read as a video.")
+        raise MediaError(gettext("This file could not be read as a video."))
     if not container.streams.video:
-        raise MediaError("This file has no video in it.")
+        raise MediaError(gettext("This file has no video in it."))
     video = container.streams.video[0]
     if video.codec_context is None:  # a stream FFmpeg has no decoder for (e.g. an SVG document)
-        raise MediaError("This file could not be read as a video.")
+        raise MediaError(gettext("This file could not be read as a video."))
     audio = container.streams.audio[0] if container.streams.audio else None
     if audio is not None and audio.codec_context is None:
         audio = None
@@ -242,7 +243,7 @@ def decode_frames(path: PathLike | IO[bytes], max_frames: int | None = None, ste
         raise ValueError("step must be at least 1")
     frames = list(_iter_frames(path, max_frames, step))
     if not frames:
-        raise MediaError("This video has no frames that could be decoded.")
+        raise MediaError(gettext("This video has no frames that could be decoded."))
     return np.stack(frames)
 
 
@@ -254,7 +255,7 @@ def iter_frames(path: PathLike | IO[bytes]) -> Iterator[np.ndarray]:
 def _iter_frames(path: PathLike | IO[bytes], max_frames: int | None, step: int) -> Iterator[np.ndarray]:
     with _open(path) as container:
         if not container.streams.video:
-            raise MediaError("This file has no video in it.")
+            raise MediaError(gettext("This file has no video in it."))
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
         to_rgb = VideoReformatter()
@@ -325,9 +326,13 @@ def validate_video_upload(
     """
     size = _byte_size(source)
     if size == 0:
-        raise MediaError("The file is empty.")
+        raise MediaError(gettext("The file is empty."))
     if size > max_bytes:
-        raise MediaError(f"The file is too large ({_megabytes(size)}); the limit is {_megabytes(max_bytes)}.")
+        raise MediaError(
+            gettext("The file is too large ({size}); the limit is {max_bytes}.").format(
+                size=_megabytes(size), max_bytes=_megabytes(max_bytes)
+            ),
+        )
     with _open(_rewound(source)) as container:
         info = _describe(container)
         _check_container(container, info)
@@ -345,7 +350,7 @@ def _byte_size(source: PathLike | IO[bytes]) -> int:
         try:
             return Path(source).stat().st_size
         except OSError as exc:
-            raise MediaError("The file could not be read.") from exc
+            raise MediaError(gettext("The file could not be read.")) from exc
     size = getattr(source, "size", None)
     if isinstance(size, int):
         return size
@@ -367,23 +372,29 @@ def _megabytes(size: int) -> str:
 
 def _check_container(container: Any, info: dict[str, Any]) -> None:
     if container.format.name not in VIDEO_CONTAINERS or info["video_codec"] in STILL_IMAGE_CODECS:
-        raise MediaError("This file is not a video; upload an MP4, MOV or WebM clip.")
+        raise MediaError(gettext("This file is not a video; upload an MP4, MOV or WebM clip."))
 
 
 def _check_geometry(info: dict[str, Any], *, min_side: int, max_side: int) -> None:
     width, height = info["width"], info["height"]
     if min(width, height) < min_side or max(width, height) > max_side:
         raise MediaError(
-            f"The video is {width}x{height} pixels; each side must be between {min_side} and {max_side}."
+            gettext("The video is {width}x{height} pixels; each side must be between {min_side} and {max_side}.").format(
+                width=width, height=height, min_side=min_side, max_side=max_side
+            ),
         )
 
 
 def _check_duration(info: dict[str, Any], *, min_duration_s: float, max_duration_s: float) -> None:
     duration = info["duration_s"]
     if duration > max_duration_s:
-        raise MediaError(f"The video is {duration:.0f} s long; the limit is {max_duration_s:.0f} s.")
+        raise MediaError(
+            gettext("The video is {duration:.0f} s long; the limit is {max_duration_s:.0f} s.").format(
+                duration=duration, max_duration_s=max_duration_s
+            ),
+        )
     if duration < min_duration_s:
-        raise MediaError("The video is too short to use.")
+        raise MediaError(gettext("The video is too short to use."))
 
 
 def _check_packets(container: Any, size: int) -> None:
@@ -396,12 +407,12 @@ def _check_packets(container: Any, size: int) -> None:
             if packet.size == 0:
                 continue
             if packet.pos is not None and packet.pos >= 0 and packet.pos + packet.size > size:
-                raise MediaError("The video file is incomplete (it was cut off); upload it again.")
+                raise MediaError(gettext("The video file is incomplete (it was cut off); upload it again."))
             seen += 1
     except (av.FFmpegError, OSError, EOFError) as exc:
-        raise MediaError("The video file is damaged or incomplete; upload it again.") from exc
+        raise MediaError(gettext("The video file is damaged or incomplete; upload it again.")) from exc
     if seen == 0 or (expected and seen < expected):
-        raise MediaError("The video file is incomplete (it was cut off); upload it again.")
+        raise MediaError(gettext("The video file is incomplete (it was cut off); upload it again."))
     container.seek(0)
 
 
@@ -410,5 +421,5 @@ def _check_first_frame(container: Any) -> None:
         for _ in container.decode(video=0):
             return
     except (av.FFmpegError, OSError, EOFError) as exc:
-        raise MediaError("The video could not be decoded; it may be damaged.") from exc
-    raise MediaError("The video has no frames that could be decoded.")
+        raise MediaError(gettext("The video could not be decoded; it may be damaged.")) from exc
+    raise MediaError(gettext("The video has no frames that could be decoded."))

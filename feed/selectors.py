@@ -26,6 +26,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce, RowNumber
+from django.utils.translation import gettext
 
 from accounts.models import Follow, User
 from accounts.selectors import blocked_user_ids, count_subquery, user_get_profile, user_with_counts
@@ -93,7 +94,7 @@ def posts_for_display(*, viewer, queryset: QuerySet[Post] | None = None, blocked
 def post_get_visible(*, post_id: int, user) -> Post:
     post = posts_for_display(viewer=user).filter(pk=post_id).first()
     if post is None:
-        raise NotFound("There is no such post.", code="not_found")
+        raise NotFound(gettext("There is no such post."), code="not_found")
     return post
 
 
@@ -114,7 +115,7 @@ def user_posts(*, username: str, viewer) -> QuerySet[Post]:
     """The profile grid: the member's posts this viewer may see (none when either blocked the other)."""
     author = User.objects.filter(username__iexact=username, is_active=True).only("id").first()
     if author is None:
-        raise NotFound("No account with that handle.", code="not_found")
+        raise NotFound(gettext("No account with that handle."), code="not_found")
     return posts_for_display(viewer=viewer).filter(author_id=author.pk)
 
 

@@ -14,9 +14,12 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.errors import Invalid, TooLarge
 from core.events import send_to_user
+from core.i18n import render
 from feed.selectors import posts_visible_to
 
 from .models import GenerationJob, ProvenanceCheck
@@ -33,7 +36,9 @@ def provenance_check_create(*, requester, upload) -> ProvenanceCheck:
     size = getattr(upload, "size", None) or 0
     if size > settings.MAX_UPLOAD_BYTES:
         raise TooLarge(
-            f"The file is too large ({size // (1024 * 1024)} MB); the limit is {settings.MAX_UPLOAD_BYTES // (1024 * 1024)} MB.",
+            _("The file is too large ({size} MB); the limit is {limit} MB.").format(
+                size=size // (1024 * 1024), limit=settings.MAX_UPLOAD_BYTES // (1024 * 1024)
+            ),
             code="file_too_large",
         )
     try:
@@ -89,7 +94,10 @@ def provenance_check_run(*, check_id: int) -> None:
         status_value = ProvenanceCheck.Status.DONE
     except Exception as exc:
         logger.exception("provenance check %s failed", check_id)
-        report = {"detail": f"The clip could not be read: {exc}"}
+        report = {
+            "detail": render(gettext_noop("The clip could not be read: {error}"), {"error": str(exc)}),
+            "messages": {"detail": [gettext_noop("The clip could not be read: {error}"), {"error": str(exc)}]},
+        }
         status_value = ProvenanceCheck.Status.FAILED
     finally:
         try:
@@ -140,35 +148,63 @@ def _matching_post(*, check: ProvenanceCheck, ident: int | None, manifest: dict)
     return (post if visible else None), found_by, True
 
 
-def _certainty(ident: int | None, stats: dict) -> str:
-    """How sure the reading is, in words: how many frames carried the mark and how many bits the code corrected."""
+def _certainty(ident: int | None, stats: dict) -> tuple[str, dict]:
+    """How sure the reading is, in words (a message id and its values): how many frames carried the mark and how
+    many bits the code corrected."""
     if ident is None:
-        return ""
-    frames = f"{stats['frames_used']} of {stats['frames_read']} frames carry the mark"
-    corrected, bits = stats["bits_corrected"], stats["bits"]
-    if corrected == 0:
-        return f"{frames}; all {bits} bits read clean."
-    return f"{frames}; {corrected} of {bits} bits were damaged and corrected by the error-correcting code."
+        return "", {}
+    params = {"used": stats["frames_used"], "read": stats["frames_read"], "corrected": stats["bits_corrected"],
+              "bits": stats["bits"]}
+    if stats["bits_corrected"] == 0:
+        return gettext_noop("{used} of {read} frames carry the mark; all {bits} bits read clean."), params
+    return gettext_noop(
+        "{used} of {read} frames carry the mark; {corrected} of {bits} bits were damaged and corrected by the "
+        "error-correcting code."
+    ), params
+
+
+def report_in_language(report: dict) -> dict:
+    """The stored report with its sentences in the active language (they are kept as message ids and values)."""
+    messages = report.get("messages") or {}
+    if not messages:
+        return report
+    shown = {**report, "watermark": dict(report.get("watermark") or {})}
+    for key in ("summary", "detail"):
+        if key in messages:
+            shown[key] = render(*messages[key])
+    if "certainty" in messages:
+        shown["watermark"]["certainty"] = render(*messages["certainty"]) if messages["certainty"][0] else ""
+    return shown
 
 
 def _report(*, check: ProvenanceCheck, manifest: dict, ident: int | None, stats: dict) -> dict:
     post, found_by, riff_clip = _matching_post(check=check, ident=ident, manifest=manifest)
     c2pa_state = manifest.get("state", "none")
+    params: dict = {}
     if c2pa_state == "none" and ident is None:
-        summary = "No provenance found: this clip carries no C2PA manifest and no Riff watermark."
+        summary = gettext_noop("No provenance found: this clip carries no C2PA manifest and no Riff watermark.")
     elif post is not None:
-        summary = f"Made on Riff by @{post.author.username}" + (
-            "; the signed manifest is intact." if c2pa_state in ("valid", "trusted") else
-            "; the manifest is missing or altered, but the invisible watermark identifies the clip."
+        params = {"author": post.author.username}
+        summary = (
+            gettext_noop("Made on Riff by @{author}; the signed manifest is intact.")
+            if c2pa_state in ("valid", "trusted")
+            else gettext_noop(
+                "Made on Riff by @{author}; the manifest is missing or altered, but the invisible watermark "
+                "identifies the clip."
+            )
         )
     elif riff_clip:
-        summary = "Made on Riff, but the post is not public or no longer available."
+        summary = gettext_noop("Made on Riff, but the post is not public or no longer available.")
     elif c2pa_state == "invalid":
-        summary = "This clip has a C2PA manifest that does not validate: it was changed after it was signed."
+        summary = gettext_noop(
+            "This clip has a C2PA manifest that does not validate: it was changed after it was signed."
+        )
     else:
-        summary = "This clip has Content Credentials from another source."
+        summary = gettext_noop("This clip has Content Credentials from another source.")
+    certainty = _certainty(ident, stats)
     return {
-        "summary": summary,
+        "summary": render(summary, params),
+        "messages": {"summary": [summary, params], "certainty": list(certainty)},
         "c2pa": {
             "state": c2pa_state,
             "generator": manifest.get("generator"),
@@ -178,7 +214,7 @@ def _report(*, check: ProvenanceCheck, manifest: dict, ident: int | None, stats:
             "riff": manifest.get("riff"),
             "validation_errors": manifest.get("validation_errors", []),
         },
-        "watermark": {"found": ident is not None, "payload": ident, "stats": stats, "certainty": _certainty(ident, stats)},
+        "watermark": {"found": ident is not None, "payload": ident, "stats": stats, "certainty": render(*certainty) if certainty[0] else ""},
         "riff_clip": riff_clip,
         "found_by": found_by,
         "post": None if post is None else {"id": post.pk, "author": post.author.username, "url": f"/posts/{post.pk}/"},

@@ -8,5 +8,5 @@ def consent_narrowed(sender, *, cameo_ids, user_id=None, **kwargs) -> None:
     cameo_uses_stop_lost_consent(cameo_ids=cameo_ids, user_id=user_id)
 
 
-def cameo_deleting(sender, *, cameo_id: int, removed_by, reason: str, **kwargs) -> None:
+def cameo_deleting(sender, *, cameo_id: int, removed_by, reason, **kwargs) -> None:
     cameo_uses_stop_for_deleted_cameo(cameo_id=cameo_id, removed_by=removed_by, reason=reason)

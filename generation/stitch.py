@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Iterator
 
 import numpy as np
+from django.utils.translation import gettext
 
 from core.video import MediaError, decode_audio, iter_frames, probe
 
@@ -39,12 +40,14 @@ def stitch_stream(sources: list[Source], on_progress: ProgressCallback) -> ClipS
         try:
             infos.append(probe(source.path))
         except MediaError as exc:
-            raise BackendError(f"A clip to stitch could not be read: {exc.message}") from exc
+            raise BackendError(
+                gettext("A clip to stitch could not be read: {message}").format(message=exc.message),
+            ) from exc
     size = (int(infos[0]["width"]), int(infos[0]["height"]))
     fps = int(round(infos[0]["fps"] or 24))
     for info in infos[1:]:
         if (int(info["width"]), int(info["height"])) != size or int(round(info["fps"] or 24)) != fps:
-            raise BackendError("The clips to stitch must have the same shape and frame rate.")
+            raise BackendError(gettext("The clips to stitch must have the same shape and frame rate."))
     counts = [_frame_count(source.path) for source in sources]
     overlaps = [0] + [
         max(1, min(round(DISSOLVE_S * fps), counts[k - 1] - 1, counts[k] - 1)) if source.transition == "dissolve" else 0
@@ -83,7 +86,7 @@ def stitch_stream(sources: list[Source], on_progress: ProgressCallback) -> ClipS
 def _frame_count(path: Path) -> int:
     count = sum(1 for _ in _packets(path))
     if count == 0:
-        raise BackendError("A clip to stitch has no frames.")
+        raise BackendError(gettext("A clip to stitch has no frames."))
     return count
 
 

@@ -19,11 +19,12 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import close_old_connections, connection
-from django.utils import translation
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext
 
 from cameos.services import ConsentRefusal, cameos_consent_refusal
 from core.events import send_now, user_group
+from core.i18n import in_language_of
 from core.media import storage_delete
 
 from . import services
@@ -205,7 +206,7 @@ def stitch_sources(job: GenerationJob, workdir: Path) -> tuple[list[Source], lis
     for k, part in enumerate(job.shots):
         draft = by_id.get(part["source"])
         if draft is None or not draft.video:
-            raise BackendError(f"Clip {k + 1} of this stitch is no longer available.")
+            raise BackendError(gettext("Clip {number} of this stitch is no longer available.").format(number=k + 1))
         path = Path(_download(draft.video, workdir / f"source-{k}.mp4"))
         sources.append(Source(path=path, transition=part.get("transition") or "cut"))
         ingredients.append(Ingredient(path=path, title=f"Riff draft {draft.pk} by @{job.user.username}"))
@@ -245,11 +246,12 @@ def policy_check_job(job: GenerationJob):
     context = "remix" if job.remix_of_id else "prompt"
     cameo_ids = list(job.cameos.values_list("pk", flat=True))
     try:
-        with translation.override(job.user.language or settings.LANGUAGE_CODE):  # the refusal in their language
-            verdict = prompt_check(text=job.prompt, user=job.user, cameo_ids=cameo_ids, context=context, semantic=True)
+        verdict = prompt_check(text=job.prompt, user=job.user, cameo_ids=cameo_ids, context=context, semantic=True)
     except Exception as exc:
         logger.exception("job %s: the prompt policy could not run", job.pk)
-        raise PolicyCheckFailed(f"The content check could not run ({type(exc).__name__}); the job will be retried.") from exc
+        raise PolicyCheckFailed(
+            gettext("The content check could not run ({error}); the job will be retried.").format(error=type(exc).__name__)
+        ) from exc
     if not verdict.allowed:
         policy_refusal_create(user=job.user, text=job.prompt, verdict=verdict, stage="worker", job=job)
     return verdict
@@ -257,7 +259,13 @@ def policy_check_job(job: GenerationJob):
 
 def run_job(job: GenerationJob, wid: str) -> None:
     """Run one claimed job to a final state (or back to the queue on a transient error). Consent for its cameos
-    and the prompt policy (with the check by meaning) come first: either can end it before anything is made."""
+    and the prompt policy (with the check by meaning) come first: either can end it before anything is made.
+    What it writes to the member (a refusal, a failure) is in their language."""
+    with in_language_of(job.user):
+        _run(job, wid)
+
+
+def _run(job: GenerationJob, wid: str) -> None:
     heartbeat = Heartbeat(job.pk, wid)
     heartbeat.start()  # before anything slow (the consent and policy checks may load the embedding model)
     reporter = ProgressReporter(job, wid, heartbeat)
@@ -311,7 +319,10 @@ def run_job(job: GenerationJob, wid: str) -> None:
         logger.exception("job %s failed", job.pk)
         storage_delete(stored)
         services.job_fail(
-            job_id=job.pk, worker_id=wid, message=f"The generation failed: {type(exc).__name__}: {exc}"[:400], transient=True
+            job_id=job.pk,
+            worker_id=wid,
+            message=gettext("The generation failed: {error}: {detail}").format(error=type(exc).__name__, detail=exc)[:400],
+            transient=True,
         )
     finally:
         heartbeat.stop()

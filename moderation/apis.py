@@ -6,6 +6,8 @@ a decision, which only the member it was about may make.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import BasePermission
@@ -21,7 +23,7 @@ from .models import Appeal, ModerationAction
 
 
 class IsModerator(BasePermission):
-    message = "Only moderators (staff) can do that."
+    message = gettext_lazy("Only moderators (staff) can do that.")
     code = "not_staff"
 
     def has_permission(self, request, view) -> bool:
@@ -196,7 +198,7 @@ class ModerationQueueApi(APIView):
         cursor = decode_cursor(request.query_params.get("cursor"))
         offset = cursor.get("offset", 0) if isinstance(cursor, dict) else 0
         if not isinstance(offset, int) or offset < 0:
-            raise Invalid("The page cursor is not valid. Start again from the first page.", code="bad_cursor")
+            raise Invalid(_("The page cursor is not valid. Start again from the first page."), code="bad_cursor")
         groups, next_offset = selectors.moderation_queue(offset=offset, limit=page_size(request))
         return Response(
             {
@@ -254,7 +256,7 @@ class AppealCreateApi(APIView):
     @extend_schema(request=InputSerializer, responses={201: inline_serializer("AppealOut", {"id": serializers.IntegerField()})})
     def post(self, request, action_id: int):
         if not ModerationAction.objects.filter(pk=action_id, target_id=request.user.pk).exists():
-            raise NotFound("There is no such decision about you.", code="not_found")
+            raise NotFound(_("There is no such decision about you."), code="not_found")
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         appeal = services.appeal_create(user=request.user, action_id=action_id, text=data.validated_data["text"])
@@ -271,7 +273,7 @@ class AppealsApi(APIView):
     def get(self, request):
         wanted = request.query_params.get("status") or Appeal.Status.PENDING
         if wanted not in Appeal.Status.values:
-            raise Invalid("status must be pending, granted or denied.", code="bad_status")
+            raise Invalid(_("status must be pending, granted or denied."), code="bad_status")
         items, next_cursor = keyset_page(
             selectors.appeals_for_moderation(status=wanted), request=request, descending=False
         )
@@ -288,7 +290,7 @@ class AppealDecisionApi(APIView):
     @extend_schema(request=InputSerializer, responses={200: inline_serializer("AppealDecided", {"id": serializers.IntegerField()})})
     def post(self, request, appeal_id: int):
         if not Appeal.objects.filter(pk=appeal_id).exists():
-            raise NotFound("There is no such appeal.", code="not_found")
+            raise NotFound(_("There is no such appeal."), code="not_found")
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         appeal = services.appeal_decide(moderator=request.user, appeal_id=appeal_id, **data.validated_data)

@@ -23,10 +23,13 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import Notification, User
 from accounts.services import notification_create, user_lift_suspension, user_suspend
 from core.errors import Conflict, Forbidden, Invalid, NotFound
+from core.i18n import in_language_of, render
 from feed.models import Comment, Post, Report
 from feed.services import post_restore, post_take_down
 from generation.models import GenerationJob
@@ -41,43 +44,64 @@ MAX_APPEAL = 1000
 
 def _require_staff(user) -> None:
     if not (user is not None and user.is_authenticated and user.is_staff):
-        raise Forbidden("Only moderators (staff) can do that.", code="not_staff")
+        raise Forbidden(_("Only moderators (staff) can do that."), code="not_staff")
 
 
-def _clean_reason(reason: str, *, what: str = "reason") -> str:
+def _clean_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise Invalid(f"Give a {what}: the author and the reporters are told it.", code="reason_empty")
+        raise Invalid(_("Give a reason: the author and the reporters are told it."), code="reason_empty")
     if len(reason) > MAX_REASON:
-        raise Invalid(f"The {what} is too long (at most {MAX_REASON} characters).", code="reason_too_long")
+        raise Invalid(
+            _("The reason is too long (at most {most} characters).").format(most=MAX_REASON), code="reason_too_long"
+        )
     return reason
 
 
 def _clean_until(until: datetime | None, now: datetime) -> datetime:
     if until is None:
-        raise Invalid("A suspension needs the date it ends (until).", code="until_required")
+        raise Invalid(_("A suspension needs the date it ends (until)."), code="until_required")
     if timezone.is_naive(until):
         until = timezone.make_aware(until, dt_timezone.utc)
     if until <= now:
-        raise Invalid("The suspension must end in the future.", code="until_past")
+        raise Invalid(_("The suspension must end in the future."), code="until_past")
     if until > now + timedelta(days=settings.MAX_SUSPENSION_DAYS):
-        raise Invalid(f"A suspension lasts at most {settings.MAX_SUSPENSION_DAYS} days.", code="until_too_far")
+        raise Invalid(
+            _("A suspension lasts at most {most} days.").format(
+                most=settings.MAX_SUSPENSION_DAYS
+            ),
+            code="until_too_far",
+        )
     return until
 
 
 def _reporter_outcome(
     action: str, *, author: User, until: datetime | None, reason: str, comment: bool, whole_post: bool = False
-) -> str:
-    what = "comment" if comment else "clip"
+) -> tuple[str, dict]:
+    """What a reporter is told: (message id, values)."""
+    params = {"reason": reason, "author": author.username, "until": f"{until:%Y-%m-%d}" if until else ""}
     if whole_post and comment:  # a comment report closed because its clip was taken down
-        return f"The clip the comment you reported was on was taken down: {reason}"
-    if action == Action.DISMISS:
-        return f"We reviewed the {what} you reported and found that it does not break the rules: {reason}"
-    if action == Action.TAKE_DOWN:
-        return f"The {what} you reported was taken down: {reason}"
-    if action == Action.WARN:
-        return f"We reviewed the {what} you reported and warned @{author.username}: {reason}"
-    return f"We reviewed the {what} you reported and suspended @{author.username} until {until:%Y-%m-%d}: {reason}"
+        return gettext_noop("The clip the comment you reported was on was taken down: {reason}"), params
+    messages = {
+        Action.DISMISS: (
+            gettext_noop("We reviewed the comment you reported and found that it does not break the rules: {reason}"),
+            gettext_noop("We reviewed the clip you reported and found that it does not break the rules: {reason}"),
+        ),
+        Action.TAKE_DOWN: (
+            gettext_noop("The comment you reported was taken down: {reason}"),
+            gettext_noop("The clip you reported was taken down: {reason}"),
+        ),
+        Action.WARN: (
+            gettext_noop("We reviewed the comment you reported and warned @{author}: {reason}"),
+            gettext_noop("We reviewed the clip you reported and warned @{author}: {reason}"),
+        ),
+        Action.SUSPEND: (
+            gettext_noop("We reviewed the comment you reported and suspended @{author} until {until}: {reason}"),
+            gettext_noop("We reviewed the clip you reported and suspended @{author} until {until}: {reason}"),
+        ),
+    }
+    about_comment, about_clip = messages[action]
+    return (about_comment if comment else about_clip), params
 
 
 def _open_reports(
@@ -91,10 +115,10 @@ def _open_reports(
         ids = sorted(set(report_ids))
         reports = list(qs.filter(pk__in=ids))
         if len(reports) != len(ids):
-            raise Conflict("Some of these reports do not exist or are already closed.", code="reports_not_open")
+            raise Conflict(_("Some of these reports do not exist or are already closed."), code="reports_not_open")
         for report in reports:
             if post is None or report.post_id != post.pk or (comment is not None and report.comment_id != comment.pk):
-                raise Invalid("A report is not about the post or comment acted on.", code="report_mismatch")
+                raise Invalid(_("A report is not about the post or comment acted on."), code="report_mismatch")
         return reports
     if post is None:
         return []
@@ -128,25 +152,28 @@ def moderation_act(
     """Record and apply one decision (see the module docstring). Validation happens before anything changes."""
     _require_staff(moderator)
     if action not in Action.values:
-        raise Invalid(f"The action must be one of {', '.join(Action.values)}.", code="action_invalid")
+        raise Invalid(
+            _("The action must be one of {values}.").format(values=', '.join(Action.values)),
+            code="action_invalid",
+        )
     reason = _clean_reason(reason)
     now = timezone.now()
     if action == Action.SUSPEND:
         until = _clean_until(until, now)
     elif until is not None:
-        raise Invalid("Only a suspension has an end date (until).", code="until_unexpected")
+        raise Invalid(_("Only a suspension has an end date (until)."), code="until_unexpected")
 
     with transaction.atomic():
         post = comment = None
         if comment_id is not None:
             comment = Comment.objects.select_for_update().select_related("author", "post").filter(pk=comment_id).first()
             if comment is None or (post_id is not None and comment.post_id != post_id):
-                raise NotFound("There is no such comment.", code="comment_not_found")
+                raise NotFound(_("There is no such comment."), code="comment_not_found")
             post_id = comment.post_id
         if post_id is not None:
             post = Post.objects.select_for_update().select_related("author").filter(pk=post_id).first()
             if post is None:
-                raise NotFound("There is no such post.", code="post_not_found")
+                raise NotFound(_("There is no such post."), code="post_not_found")
         if comment is not None:
             target = comment.author
         elif post is not None:
@@ -154,21 +181,21 @@ def moderation_act(
         elif username:
             target = User.objects.filter(username__iexact=username.strip().lstrip("@")).first()
             if target is None:
-                raise NotFound("No account with that handle.", code="user_not_found")
+                raise NotFound(_("No account with that handle."), code="user_not_found")
         else:
-            raise Invalid("Say what the decision is about: a post, a comment or a member.", code="target_required")
+            raise Invalid(_("Say what the decision is about: a post, a comment or a member."), code="target_required")
         if target.pk == moderator.pk and action != Action.DISMISS:
-            raise Forbidden("You cannot act on your own account or posts.", code="own_content")
+            raise Forbidden(_("You cannot act on your own account or posts."), code="own_content")
 
         whole_post = action == Action.TAKE_DOWN and comment is None and not report_ids
         reports = _open_reports(post=post, comment=comment, report_ids=report_ids, whole_post=whole_post)
         if action == Action.DISMISS and not reports:
-            raise Conflict("There are no open reports to dismiss here.", code="nothing_to_dismiss")
+            raise Conflict(_("There are no open reports to dismiss here."), code="nothing_to_dismiss")
         if action == Action.TAKE_DOWN:
             if comment is None and post is None:
-                raise Invalid("A take-down needs a post or a comment.", code="target_required")
+                raise Invalid(_("A take-down needs a post or a comment."), code="target_required")
             if comment is None and post.state != Post.State.PUBLISHED:
-                raise Conflict("This post is not published (already taken down or deleted).", code="not_published")
+                raise Conflict(_("This post is not published (already taken down or deleted)."), code="not_published")
 
         record = ModerationAction.objects.create(
             moderator=moderator,
@@ -190,21 +217,24 @@ def moderation_act(
             _comment_remove(comment=comment)
             notification_create(
                 recipient=target, kind=Notification.Kind.MODERATION, post=post,
-                text=f"Your comment was removed: {reason}"[:300], data=data,
+                message=gettext_noop("Your comment was removed: {reason}"), params={"reason": reason}, data=data,
             )
         elif action == Action.TAKE_DOWN:
             post_take_down(post=post, reason=reason, data=data)
         elif action == Action.WARN:
             notification_create(
                 recipient=target, kind=Notification.Kind.MODERATION, post=post,
-                text=f"You received a warning: {reason}"[:300], data=data,
+                message=gettext_noop("You received a warning: {reason}"), params={"reason": reason}, data=data,
             )
         elif action == Action.SUSPEND:
             user_suspend(user=target, until=until, reason=reason)
-            _stop_jobs(user=target, reason=f"Your account was suspended: {reason}"[:300])
+            with in_language_of(target):
+                _stop_jobs(user=target, reason=_("Your account was suspended: {reason}").format(reason=reason)[:300])
             notification_create(
                 recipient=target, kind=Notification.Kind.MODERATION, post=post,
-                text=f"Your account is suspended until {until:%Y-%m-%d %H:%M} UTC: {reason}"[:300], data=data,
+                message=gettext_noop("Your account is suspended until {until} UTC: {reason}"),
+                params={"until": f"{until:%Y-%m-%d %H:%M}", "reason": reason},
+                data=data,
             )
 
         closed = Report.Status.DISMISSED if action == Action.DISMISS else Report.Status.ACTIONED
@@ -212,9 +242,11 @@ def moderation_act(
         reporters = {u.pk: u for u in User.objects.filter(pk__in={r.reporter_id for r in reports})}
         for report in reports:
             about_comment = report.kind == Report.Kind.COMMENT or report.comment_id is not None
-            outcome = _reporter_outcome(
+            message, params = _reporter_outcome(
                 action, author=target, until=until, reason=reason, comment=about_comment, whole_post=whole_post
-            )[:300]
+            )
+            with in_language_of(reporters[report.reporter_id]):
+                outcome = render(message, params)[:300]
             Report.objects.filter(pk=report.pk).update(status=closed, outcome=outcome, resolved_at=now)
             if report.reporter_id not in told:  # one notification per reporter and decision
                 told.add(report.reporter_id)
@@ -222,7 +254,8 @@ def moderation_act(
                     recipient=reporters[report.reporter_id],
                     kind=Notification.Kind.MODERATION,
                     post=post if action != Action.TAKE_DOWN else None,
-                    text=outcome,
+                    message=message,
+                    params=params,
                     data={"action": record.pk, "reports": [r.pk for r in reports if r.reporter_id == report.reporter_id]},
                 )
     return record
@@ -257,20 +290,23 @@ def appeal_create(*, user: User, action_id: int, text: str) -> Appeal:
     """The member a decision was about asks for a second look: once per decision, with a reason."""
     text = (text or "").strip()
     if not text:
-        raise Invalid("Say why the decision should be looked at again: the appeal is empty.", code="appeal_empty")
+        raise Invalid(_("Say why the decision should be looked at again: the appeal is empty."), code="appeal_empty")
     if len(text) > MAX_APPEAL:
-        raise Invalid(f"The appeal is too long (at most {MAX_APPEAL} characters).", code="appeal_too_long")
+        raise Invalid(
+            _("The appeal is too long (at most {most} characters).").format(most=MAX_APPEAL),
+            code="appeal_too_long",
+        )
     record = ModerationAction.objects.filter(pk=action_id, target_id=user.pk).first()
     if record is None:
-        raise NotFound("There is no such decision about you.", code="not_found")
+        raise NotFound(_("There is no such decision about you."), code="not_found")
     if record.action not in ModerationAction.APPEALABLE:
-        raise Conflict("This decision cannot be appealed.", code="not_appealable")
+        raise Conflict(_("This decision cannot be appealed."), code="not_appealable")
     try:
         with transaction.atomic():
             return Appeal.objects.create(action=record, author=user, text=text)
     except IntegrityError:
         raise Conflict(
-            "You already appealed this decision: an appeal can be made once.",
+            _("You already appealed this decision: an appeal can be made once."),
             code="already_appealed",
         )
 
@@ -279,17 +315,20 @@ def appeal_decide(*, moderator: User, appeal_id: int, decision: str, reason: str
     """Grant (reverse the decision) or deny a pending appeal, with a reason the author is told."""
     _require_staff(moderator)
     if decision not in ("grant", "deny"):
-        raise Invalid("The decision must be grant or deny.", code="decision_invalid")
+        raise Invalid(_("The decision must be grant or deny."), code="decision_invalid")
     reason = _clean_reason(reason)
     with transaction.atomic():
         appeal = Appeal.objects.select_for_update(of=("self",)).select_related("action__target", "action__post").filter(pk=appeal_id).first()
         if appeal is None:
-            raise NotFound("There is no such appeal.", code="not_found")
+            raise NotFound(_("There is no such appeal."), code="not_found")
         if appeal.status != Appeal.Status.PENDING:
-            raise Conflict(f"This appeal was already {appeal.status}.", code="appeal_decided")
+            decided = _("This appeal was already granted.") if appeal.status == Appeal.Status.GRANTED else _(
+                "This appeal was already denied."
+            )
+            raise Conflict(decided, code="appeal_decided")
         record = appeal.action
         if record.target_id == moderator.pk:
-            raise Forbidden("Another moderator must decide on your own appeal.", code="own_appeal")
+            raise Forbidden(_("Another moderator must decide on your own appeal."), code="own_appeal")
         now = timezone.now()
         appeal.status = Appeal.Status.GRANTED if decision == "grant" else Appeal.Status.DENIED
         appeal.decided_by = moderator
@@ -300,12 +339,12 @@ def appeal_decide(*, moderator: User, appeal_id: int, decision: str, reason: str
             _reverse(record=record)
             record.reversed_at = now
             record.save(update_fields=["reversed_at"])
-            text = f"Your appeal was granted and the decision reversed: {reason}"
+            message = gettext_noop("Your appeal was granted and the decision reversed: {reason}")
         else:
-            text = f"Your appeal was denied: {reason}"
+            message = gettext_noop("Your appeal was denied: {reason}")
         notification_create(
             recipient=record.target, kind=Notification.Kind.MODERATION, post=record.post if record.post_id else None,
-            text=text[:300], data={"action": record.pk, "appeal": appeal.pk},
+            message=message, params={"reason": reason}, data={"action": record.pk, "appeal": appeal.pk},
         )
     return appeal
 

@@ -2,7 +2,7 @@
 guardians, and notifications."""
 
 from .members import BIRTH_DATE_REQUIRED, user_set_avatar, user_signup, user_token, user_update_profile
-from .notifications import notification_create, notifications_mark_read
+from .notifications import notification_create, notification_text, notifications_mark_read
 from .relationships import block_create, block_delete, follow_create, follow_delete
 from .suspension import user_check_not_suspended, user_lift_suspension, user_suspend
 from .teens import guardian_accept, guardian_end, guardian_invite, teen_limits_update, watch_time_add
@@ -17,6 +17,7 @@ __all__ = [
     "guardian_end",
     "guardian_invite",
     "notification_create",
+    "notification_text",
     "notifications_mark_read",
     "teen_limits_update",
     "user_check_not_suspended",

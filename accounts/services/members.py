@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from PIL import Image
 from rest_framework.authtoken.models import Token
 
@@ -19,7 +20,7 @@ from core.uploads import photo_from_upload
 from ..models import User
 from ..selectors import age_on
 
-BIRTH_DATE_REQUIRED = "Enter your birth date: Riff uses it to apply the protections for members under 18."
+BIRTH_DATE_REQUIRED = gettext_lazy("Enter your birth date: Riff uses it to apply the protections for members under 18.")
 
 
 def _birth_date_errors(birth_date) -> list[str]:
@@ -27,12 +28,12 @@ def _birth_date_errors(birth_date) -> list[str]:
         return []
     today = timezone.localdate()
     if birth_date > today:
-        return ["The birth date is in the future."]
+        return [gettext("The birth date is in the future.")]
     age = age_on(birth_date=birth_date, day=today)
     if age > 120:
-        return ["Check the birth date: it is more than 120 years ago."]
+        return [gettext("Check the birth date: it is more than 120 years ago.")]
     if age < settings.MIN_SIGNUP_AGE:
-        return [f"You must be at least {settings.MIN_SIGNUP_AGE} years old to use Riff."]
+        return [gettext("You must be at least {age} years old to use Riff.").format(age=settings.MIN_SIGNUP_AGE)]
     return []
 
 
@@ -50,7 +51,7 @@ def user_signup(
     before it was asked for have none and count as adults."""
     errors: dict[str, list[str]] = {}
     if birth_date is None and require_birth_date:
-        errors["birth_date"] = [BIRTH_DATE_REQUIRED]
+        errors["birth_date"] = [str(BIRTH_DATE_REQUIRED)]
     elif _birth_date_errors(birth_date):
         errors["birth_date"] = _birth_date_errors(birth_date)
     candidate = User(username=username, email=email, display_name=display_name, birth_date=birth_date)
@@ -59,7 +60,7 @@ def user_signup(
     except ValidationError as exc:
         errors.update(exc.message_dict)
     if User.objects.filter(username__iexact=username).exists():
-        errors.setdefault("username", []).append("That handle is already taken.")
+        errors.setdefault("username", []).append(gettext("That handle is already taken."))
     try:
         validate_password(password, user=candidate)
     except ValidationError as exc:
@@ -73,7 +74,7 @@ def user_signup(
             )
             Token.objects.create(user=user)
     except IntegrityError:
-        raise ValidationError({"username": ["That handle is already taken."]})
+        raise ValidationError({"username": [gettext("That handle is already taken.")]})
     return user
 
 

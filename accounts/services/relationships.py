@@ -4,6 +4,7 @@ as the signals in accounts.signals, sent inside the transaction that makes the c
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext, gettext_noop
 
 from core.errors import Forbidden, Invalid
 
@@ -16,9 +17,9 @@ from .notifications import notification_create
 def follow_create(*, follower: User, followee: User) -> bool:
     """Follow someone. Returns True if a new follow was made (following twice is a no-op)."""
     if follower.pk == followee.pk:
-        raise Invalid("You cannot follow yourself.", code="follow_self")
+        raise Invalid(gettext("You cannot follow yourself."), code="follow_self")
     if is_blocked_between(follower.pk, followee.pk):
-        raise Forbidden("You cannot follow this account.", code="blocked")
+        raise Forbidden(gettext("You cannot follow this account."), code="blocked")
     with transaction.atomic():
         _, created = Follow.objects.get_or_create(follower=follower, followee=followee)
         if created:
@@ -27,7 +28,8 @@ def follow_create(*, follower: User, followee: User) -> bool:
                 recipient=followee,
                 actor=follower,
                 kind=Notification.Kind.FOLLOW,
-                text=f"@{follower.username} started following you.",
+                message=gettext_noop("@{actor} started following you."),
+                params={"actor": follower.username},
             )
     return created
 
@@ -50,7 +52,7 @@ def _relationship_ended(a: User, b: User) -> None:
 def block_create(*, blocker: User, blocked: User) -> bool:
     """Block someone: removes follows both ways and prevents new ones."""
     if blocker.pk == blocked.pk:
-        raise Invalid("You cannot block yourself.", code="block_self")
+        raise Invalid(gettext("You cannot block yourself."), code="block_self")
     with transaction.atomic():
         Follow.objects.filter(follower=blocker, followee=blocked).delete()
         Follow.objects.filter(follower=blocked, followee=blocker).delete()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from core.errors import Forbidden
 
 from ..models import User
@@ -13,10 +15,11 @@ def user_check_not_suspended(*, user) -> None:
     until = user_suspended_until(user)
     if until is None:
         return
-    reason = f" Reason: {user.suspension_reason}" if user.suspension_reason else ""
+    message = _("Your account is suspended until {until} UTC: you cannot generate, publish or comment until then.")
+    if user.suspension_reason:
+        message += " " + _("Reason: {reason}").format(reason=user.suspension_reason)
     raise Forbidden(
-        f"Your account is suspended until {until:%Y-%m-%d %H:%M} UTC: you cannot generate, publish or comment "
-        f"until then.{reason}",
+        message.format(until=f"{until:%Y-%m-%d %H:%M}"),
         code="suspended",
         extra={"suspended_until": until.isoformat()},
     )

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 
@@ -18,23 +19,23 @@ from .notifications import notification_create
 def guardian_invite(*, teen: User, username: str) -> Guardianship:
     """A member under 18 asks a parent's or guardian's account to link to theirs. One link at a time."""
     if not user_is_teen(teen):
-        raise Forbidden("Only members under 18 can link a guardian account.", code="not_teen")
+        raise Forbidden(gettext("Only members under 18 can link a guardian account."), code="not_teen")
     guardian = User.objects.filter(username__iexact=(username or "").strip().lstrip("@"), is_active=True).first()
     if guardian is None:
-        raise NotFound("No account with that handle.", code="user_not_found")
+        raise NotFound(gettext("No account with that handle."), code="user_not_found")
     if guardian.pk == teen.pk:
-        raise Invalid("You cannot be your own guardian.", code="guardian_self")
+        raise Invalid(gettext("You cannot be your own guardian."), code="guardian_self")
     if user_is_teen(guardian) or guardian.birth_date is None:
         raise Invalid(
-            f"@{guardian.username} cannot be a guardian: a guardian's account must give a birth date of 18 or more "
-            "years ago.",
+            gettext("@{username} cannot be a guardian: a guardian's account must give a birth date of 18 or more "
+                    "years ago.").format(username=guardian.username),
             code="guardian_not_adult",
         )
     if is_blocked_between(teen.pk, guardian.pk):
-        raise Forbidden("You cannot invite this account.", code="blocked")
+        raise Forbidden(gettext("You cannot invite this account."), code="blocked")
     if guardianship_of(teen=teen) is not None:
         raise Conflict(
-            "You already have a guardian link (or an invitation waiting).",
+            gettext("You already have a guardian link (or an invitation waiting)."),
             code="guardian_exists",
         )
     try:
@@ -44,12 +45,15 @@ def guardian_invite(*, teen: User, username: str) -> Guardianship:
                 recipient=guardian,
                 actor=teen,
                 kind=Notification.Kind.SYSTEM,
-                text=f"@{teen.username} asks you to be their guardian on Riff: you would see and could lower their limits.",
+                message=gettext_noop(
+                    "@{actor} asks you to be their guardian on Riff: you would see and could lower their limits."
+                ),
+                params={"actor": teen.username},
                 data={"guardianship": link.pk, "teen": teen.username},
             )
     except IntegrityError:
         raise Conflict(
-            "You already have a guardian link (or an invitation waiting).",
+            gettext("You already have a guardian link (or an invitation waiting)."),
             code="guardian_exists",
         )
     return link
@@ -63,7 +67,10 @@ def _guardian_link(*, guardian: User, teen_username: str, states) -> Guardianshi
         .first()
     )
     if link is None:
-        raise NotFound(f"You are not the guardian of @{teen_username}.", code="not_guardian")
+        raise NotFound(
+            gettext("You are not the guardian of @{teen_username}.").format(teen_username=teen_username),
+            code="not_guardian",
+        )
     return link
 
 
@@ -78,7 +85,8 @@ def guardian_accept(*, guardian: User, teen_username: str) -> Guardianship:
                 recipient=link.teen,
                 actor=guardian,
                 kind=Notification.Kind.SYSTEM,
-                text=f"@{guardian.username} is now your guardian on Riff.",
+                message=gettext_noop("@{actor} is now your guardian on Riff."),
+                params={"actor": guardian.username},
                 data={"guardianship": link.pk},
             )
     return link
@@ -96,7 +104,7 @@ def guardian_end(*, user: User, teen_username: str | None = None) -> Guardianshi
             )
             if link is None:
                 raise NotFound(
-                    "There is no invitation to withdraw (only your guardian can end an accepted link).",
+                    gettext("There is no invitation to withdraw (only your guardian can end an accepted link)."),
                     code="no_invitation",
                 )
         else:
@@ -118,18 +126,18 @@ def teen_limits_update(
     default = settings.TEEN_DAILY_WATCH_LIMIT_MIN
     if daily_watch_limit_min is not None and not (1 <= daily_watch_limit_min <= default):
         raise Invalid(
-            f"The daily watch time must be between 1 and {default} minutes (a guardian can lower it, not raise it "
-            "above the default).",
+            gettext("The daily watch time must be between 1 and {default} minutes (a guardian can lower it, not raise it "
+                    "above the default).").format(default=default),
             code="limit_out_of_range",
         )
     if cameo_use is not None and cameo_use not in ("approved", "only_me"):
-        raise Invalid("cameo_use must be approved or only_me.", code="cameo_use_invalid")
+        raise Invalid(gettext("cameo_use must be approved or only_me."), code="cameo_use_invalid")
     with transaction.atomic():
         link = _guardian_link(guardian=guardian, teen_username=teen_username, states=[Guardianship.State.ACTIVE])
         teen = User.objects.select_for_update().get(pk=link.teen_id)
         if not user_is_teen(teen):
             raise Conflict(
-                f"@{teen.username} is 18 or older: their limits are their own now.",
+                gettext("@{username} is 18 or older: their limits are their own now.").format(username=teen.username),
                 code="not_teen",
             )
         fields = []

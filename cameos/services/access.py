@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from accounts.models import User
 from accounts.selectors import is_blocked_between
@@ -20,11 +21,11 @@ from .consent import cameo_consent_narrowed
 def cameo_request_create(*, user: User, cameo: Cameo, message: str = "") -> tuple[CameoRequest, bool]:
     """Ask the owner for approval. Returns (request, created); asking twice returns the pending request."""
     if cameo.owner_id == user.pk:
-        raise Invalid("This is your own cameo.", code="own_cameo")
+        raise Invalid(gettext("This is your own cameo."), code="own_cameo")
     if len(message) > 300:
-        raise Invalid("The message is too long (at most 300 characters).", code="message_too_long")
+        raise Invalid(gettext("The message is too long (at most 300 characters)."), code="message_too_long")
     if cameo_use_decision(cameo=cameo, user=user).allowed:
-        raise Conflict("You can already use this cameo.", code="already_allowed")
+        raise Conflict(gettext("You can already use this cameo."), code="already_allowed")
     existing = CameoRequest.objects.filter(cameo=cameo, user=user, state=CameoRequest.State.PENDING).first()
     if existing is not None:
         return existing, False
@@ -35,7 +36,8 @@ def cameo_request_create(*, user: User, cameo: Cameo, message: str = "") -> tupl
                 recipient=cameo.owner,
                 actor=user,
                 kind="cameo_request",
-                text=f"@{user.username} asks to use your cameo “{cameo.name}”.",
+                message=gettext_noop("@{actor} asks to use your cameo “{cameo}”."),
+                params={"actor": user.username, "cameo": cameo.name},
                 data={"cameo": cameo.pk, "request": request.pk},
             )
     except IntegrityError:
@@ -48,7 +50,7 @@ def cameo_request_close(*, user: User, cameo: Cameo, username: str) -> CameoRequ
     target = user_by_handle(username)
     if user.pk not in (cameo.owner_id, target.pk):
         raise Forbidden(
-            "Only the cameo's owner or the person who asked can do that.",
+            gettext("Only the cameo's owner or the person who asked can do that."),
             code="not_allowed",
         )
     with transaction.atomic():
@@ -59,7 +61,7 @@ def cameo_request_close(*, user: User, cameo: Cameo, username: str) -> CameoRequ
         )
         if request is None:
             raise NotFound(
-                f"@{target.username} has no pending request for this cameo.",
+                gettext("@{username} has no pending request for this cameo.").format(username=target.username),
                 code="no_request",
             )
         request.state = CameoRequest.State.DECLINED if user.pk == cameo.owner_id else CameoRequest.State.WITHDRAWN
@@ -73,9 +75,9 @@ def cameo_approval_create(*, owner: User, cameo: Cameo, username: str) -> tuple[
     require_owner(user=owner, cameo=cameo)
     target = user_by_handle(username)
     if target.pk == owner.pk:
-        raise Invalid("You can always use your own cameo.", code="own_cameo")
+        raise Invalid(gettext("You can always use your own cameo."), code="own_cameo")
     if is_blocked_between(owner.pk, target.pk):
-        raise Forbidden(f"You cannot approve @{target.username}.", code="blocked")
+        raise Forbidden(gettext("You cannot approve @{username}.").format(username=target.username), code="blocked")
     with transaction.atomic():
         cameo = Cameo.objects.select_for_update().get(pk=cameo.pk)
         approval, created = CameoApproval.objects.get_or_create(cameo=cameo, user=target)
@@ -83,12 +85,16 @@ def cameo_approval_create(*, owner: User, cameo: Cameo, username: str) -> tuple[
             state=CameoRequest.State.APPROVED, decided_at=timezone.now()
         )
         if created:
-            note = " It is set to “only me” for now." if cameo.permission == Cameo.Permission.ONLY_ME else ""
+            if cameo.permission == Cameo.Permission.ONLY_ME:
+                message = gettext_noop("@{actor} approved you to use the cameo “{cameo}”. It is set to “only me” for now.")
+            else:
+                message = gettext_noop("@{actor} approved you to use the cameo “{cameo}”.")
             notify(
                 recipient=target,
                 actor=owner,
                 kind="cameo_approved",
-                text=f"@{owner.username} approved you to use the cameo “{cameo.name}”.{note}",
+                message=message,
+                params={"actor": owner.username, "cameo": cameo.name},
                 data={"cameo": cameo.pk},
             )
     return approval, created

@@ -7,6 +7,8 @@ import logging
 import secrets
 from datetime import timedelta
 
+from django.utils.translation import gettext as _
+
 from accounts.models import User
 from accounts.services import notification_create
 from core.errors import Forbidden, Invalid, NotFound
@@ -30,13 +32,13 @@ MIN_UPLOAD_VOICE_S = 0.5
 
 def require_owner(*, user, cameo: Cameo) -> None:
     if cameo.owner_id != user.pk:
-        raise Forbidden("Only the cameo's owner can do that.", code="not_owner")
+        raise Forbidden(_("Only the cameo's owner can do that."), code="not_owner")
 
 
 def user_by_handle(username: str) -> User:
     user = User.objects.filter(username__iexact=(username or "").strip().lstrip("@"), is_active=True).first()
     if user is None:
-        raise NotFound("No account with that handle.", code="user_not_found")
+        raise NotFound(_("No account with that handle."), code="user_not_found")
     return user
 
 
@@ -44,16 +46,22 @@ def clean_name(name: str) -> str:
     name = " ".join((name or "").split())
     if not name:
         raise Invalid(
-            "Give the cameo a name.", code="name_empty", extra={"errors": {"name": ["This field may not be blank."]}}
+            _("Give the cameo a name."), code="name_empty", extra={"errors": {"name": [_("This field may not be blank.")]}}
         )
     if len(name) > NAME_MAX:
-        raise Invalid(f"The name is too long (at most {NAME_MAX} characters).", code="name_too_long")
+        raise Invalid(
+            _("The name is too long (at most {most} characters).").format(most=NAME_MAX),
+            code="name_too_long",
+        )
     return name
 
 
 def clean_permission(permission: str) -> str:
     if permission not in Cameo.Permission.values:
-        raise Invalid(f"The permission must be one of {', '.join(Cameo.Permission.values)}.", code="permission_invalid")
+        raise Invalid(
+            _("The permission must be one of {values}.").format(values=', '.join(Cameo.Permission.values)),
+            code="permission_invalid",
+        )
     return permission
 
 
@@ -61,7 +69,10 @@ def clean_restrictions(restrictions: str) -> str:
     restrictions = (restrictions or "").strip()
     if len(restrictions) > RESTRICTIONS_MAX:
         raise Invalid(
-            f"The restrictions are too long (at most {RESTRICTIONS_MAX} characters).", code="restrictions_too_long"
+            _("The restrictions are too long (at most {most} characters).").format(
+                most=RESTRICTIONS_MAX
+            ),
+            code="restrictions_too_long",
         )
     return restrictions
 
@@ -70,5 +81,7 @@ def media_name(cameo_id: int, label: str, extension: str) -> str:
     return f"cameos/{cameo_id}/{label}-{secrets.token_hex(8)}.{extension}"
 
 
-def notify(*, recipient, kind: str, text: str, actor=None, post=None, data: dict | None = None) -> None:
-    notification_create(recipient=recipient, actor=actor, kind=kind, post=post, text=text[:300], data=data or {})
+def notify(*, recipient, kind: str, message: str, params: dict, actor=None, post=None, data: dict | None = None) -> None:
+    notification_create(
+        recipient=recipient, actor=actor, kind=kind, post=post, message=message, params=params, data=data or {}
+    )

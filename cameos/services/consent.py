@@ -19,7 +19,7 @@ import logging
 from dataclasses import dataclass
 
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from accounts.models import User
 from core.errors import Forbidden, NotFound
@@ -158,7 +158,8 @@ def cameo_uses_record_for_job(*, job_id: int, user, prompt: str, cameos_and_base
                 recipient=current.owner,
                 actor=user,
                 kind="cameo_use",
-                text=f"@{user.username} is making a clip with your cameo “{current.name}”.",
+                message=gettext_noop("@{actor} is making a clip with your cameo “{cameo}”."),
+                params={"actor": user.username, "cameo": current.name},
                 data={"cameo": current.pk, "job": job_id, "basis": basis},
             )
 

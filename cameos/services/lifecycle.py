@@ -6,6 +6,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from core.errors import Conflict, Invalid
@@ -50,23 +52,26 @@ def cameo_create(
     and builds the avatar; until then nobody can use the cameo."""
     name = clean_name(name)
     if kind not in Cameo.Kind.values:
-        raise Invalid("The kind must be person or character.", code="kind_invalid")
+        raise Invalid(_("The kind must be person or character."), code="kind_invalid")
     permission = clean_permission(permission)
     restrictions = clean_restrictions(restrictions)
     if not photos:
         raise Invalid(
-            "Add a reference photo.",
+            _("Add a reference photo."),
             code="reference_missing",
-            extra={"errors": {"reference": ["No file was submitted."]}},
+            extra={"errors": {"reference": [_("No file was submitted.")]}},
         )
     if len(photos) > MAX_PHOTOS:
-        raise Invalid(f"Use at most {MAX_PHOTOS} reference photos.", code="too_many_references")
+        raise Invalid(
+            _("Use at most {most} reference photos.").format(most=MAX_PHOTOS),
+            code="too_many_references",
+        )
     if kind == Cameo.Kind.CHARACTER and clip is None and len(photos) < MIN_CHARACTER_PHOTOS:
         raise Invalid(
-            f"A character needs a short clip of it, or at least {MIN_CHARACTER_PHOTOS} photos of it from different "
-            "sides, so that clips can show it the same way every time.",
+            _("A character needs a short clip of it, or at least {least} photos of it from different "
+              "sides, so that clips can show it the same way every time.").format(least=MIN_CHARACTER_PHOTOS),
             code="character_references_missing",
-            extra={"errors": {"reference": [f"Add a clip or {MIN_CHARACTER_PHOTOS} photos."]}},
+            extra={"errors": {"reference": [_("Add a clip or {least} photos.").format(least=MIN_CHARACTER_PHOTOS)]}},
         )
     stored: list[str] = []
     try:
@@ -74,7 +79,9 @@ def cameo_create(
             User.objects.select_for_update().filter(pk=owner.pk).first()  # the count below is read-then-write
             if Cameo.objects.filter(owner=owner).count() >= MAX_CAMEOS_PER_USER:
                 raise Conflict(
-                    f"You already have {MAX_CAMEOS_PER_USER} cameos. Delete one to make another.",
+                    _("You already have {most} cameos. Delete one to make another.").format(
+                        most=MAX_CAMEOS_PER_USER
+                    ),
                     code="too_many_cameos",
                 )
             cameo = Cameo.objects.create(
@@ -155,7 +162,7 @@ def cameo_delete(*, user: User, cameo: Cameo) -> None:
     with transaction.atomic():
         cameo = Cameo.objects.select_for_update(of=("self",)).select_related("owner").get(pk=cameo.pk)
         names = cameo_media_names(cameo=cameo)
-        reason = f"@{cameo.owner.username} deleted the cameo “{cameo.name}”."
+        reason = (gettext_noop("@{owner} deleted the cameo “{cameo}”."), {"owner": cameo.owner.username, "cameo": cameo.name})
         signals.cameo_deleting.send(sender=Cameo, cameo_id=cameo.pk, removed_by=user, reason=reason)
         cameo.delete()
         transaction.on_commit(lambda: storage_delete(names))
@@ -198,18 +205,19 @@ def cameo_reference_check_record(
                 cameo.avatar = avatar_name
                 cameo.reference_state = Cameo.ReferenceState.READY
                 cameo.reference_reason = ""
-                text = f"Your cameo “{cameo.name}” is ready."
+                message = gettext_noop("Your cameo “{cameo}” is ready.")
                 if cameo.kind == Cameo.Kind.PERSON and cameo.verified_at is None:
-                    text += " Verify it: until then nobody can use it, you included."
+                    message = gettext_noop("Your cameo “{cameo}” is ready. Verify it: until then nobody can use it, you included.")
             else:
                 cameo.reference_state = Cameo.ReferenceState.REJECTED
                 cameo.reference_reason = reason[:300]
-                text = f"The photos of your cameo “{cameo.name}” were not accepted: {reason}"
+                message = gettext_noop("The photos of your cameo “{cameo}” were not accepted: {reason}")
             cameo.save(update_fields=["avatar", "reference_state", "reference_reason", "updated_at"])
             notify(
                 recipient=cameo.owner,
                 kind="system",
-                text=text,
+                message=message,
+                params={"cameo": cameo.name, "reason": reason},
                 data={"cameo": cameo.pk, "reference_check": cameo.reference_state, "details": details or {}},
             )
     except BaseException:
@@ -285,15 +293,16 @@ def _verification_record(*, challenge_id, passed, reason, details, voice, stored
                 cameo.save(update_fields=["voice", "voice_kept_at", "voice_profile", "voice_sample", "updated_at"])
                 if old_files:
                     transaction.on_commit(lambda: storage_delete(old_files))
-            text = (
-                f"Your cameo “{cameo.name}” is verified."
+            message = (
+                gettext_noop("Your cameo “{cameo}” is verified.")
                 if passed
-                else f"Your cameo “{cameo.name}” was not verified: {reason}"
+                else gettext_noop("Your cameo “{cameo}” was not verified: {reason}")
             )
             notify(
                 recipient=cameo.owner,
                 kind="system",
-                text=text,
+                message=message,
+                params={"cameo": cameo.name, "reason": reason},
                 data={"cameo": cameo.pk, "verification": cameo.verification_state, "reason": cameo.verification_reason},
             )
         if clip:
@@ -306,14 +315,14 @@ def _verification_record(*, challenge_id, passed, reason, details, voice, stored
 
 def _require_verifiable(cameo: Cameo) -> None:
     if cameo.kind != Cameo.Kind.PERSON:
-        raise Conflict("Only person cameos are verified.", code="not_a_person")
+        raise Conflict(_("Only person cameos are verified."), code="not_a_person")
     if cameo.reference_state != Cameo.ReferenceState.READY:
         raise Conflict(
-            "The cameo's photos must pass their check before it can be verified.",
+            _("The cameo's photos must pass their check before it can be verified."),
             code="references_not_ready",
         )
     if cameo.verified_at is not None:
-        raise Conflict("This cameo is already verified.", code="already_verified")
+        raise Conflict(_("This cameo is already verified."), code="already_verified")
 
 
 def cameo_challenge_issue(*, user: User, cameo: Cameo) -> CameoChallenge:
@@ -339,10 +348,11 @@ def cameo_verification_submit(
     require_owner(user=user, cameo=cameo)
     _require_verifiable(cameo)
     if not clip.has_audio:
-        raise Invalid("The clip has no sound. Record yourself saying the phrase aloud.", code="clip_no_audio")
+        raise Invalid(_("The clip has no sound. Record yourself saying the phrase aloud."), code="clip_no_audio")
     if upload_voiced_seconds(clip.data) < MIN_UPLOAD_VOICE_S:
         raise Invalid(
-            "No voice was heard in the clip. Record yourself saying the phrase aloud, clearly.", code="clip_no_speech"
+            _("No voice was heard in the clip. Record yourself saying the phrase aloud, clearly."),
+            code="clip_no_speech",
         )
     now = timezone.now()
     stored = ""
@@ -356,21 +366,21 @@ def cameo_verification_submit(
                 challenge = challenges.order_by("-created_at", "-id").first()
             if challenge is None:
                 raise Invalid(
-                    "Ask for a challenge phrase first, then record yourself saying it.", code="challenge_missing"
+                    _("Ask for a challenge phrase first, then record yourself saying it."), code="challenge_missing"
                 )
             if challenge.state != CameoChallenge.State.ISSUED:
                 raise Conflict(
-                    "This challenge phrase was already used. Ask for a new one.",
+                    _("This challenge phrase was already used. Ask for a new one."),
                     code="challenge_used",
                 )
             if challenge.expires_at <= now:
                 raise Conflict(
-                    "This challenge phrase has expired (phrases last ten minutes). Ask for a new one.",
+                    _("This challenge phrase has expired (phrases last ten minutes). Ask for a new one."),
                     code="challenge_expired",
                 )
             if CameoChallenge.objects.filter(cameo=cameo, clip_sha256=clip.sha256).exists():
                 raise Conflict(
-                    "This clip was already submitted. Record a new one for this phrase.",
+                    _("This clip was already submitted. Record a new one for this phrase."),
                     code="clip_reused",
                 )
             stored = default_storage.save(media_name(cameo.pk, "verify", clip.extension), ContentFile(clip.data))

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from django.utils import translation
+
 CATALOGUE_PATH = Path(__file__).with_name("catalogue.json")
 
 
@@ -25,11 +27,14 @@ class Voice:
     pitch: float = 1.0
     rate: float = 1.0
     formant: float = 1.0
+    description_fr: str = ""
 
     def public(self) -> dict:
-        """What the API and the composer show."""
+        """What the API and the composer show (the description in the active language)."""
+        french = (translation.get_language() or "").startswith("fr") and self.description_fr
         return {
-            "name": self.name, "label": self.label, "description": self.description, "gender": self.gender,
+            "name": self.name, "label": self.label, "description": self.description_fr if french else self.description,
+            "gender": self.gender,
             "age": self.age, "languages": list(self.languages), "pitch_hz": list(self.pitch_hz), "engine": self.engine,
         }
 
@@ -71,6 +76,7 @@ def catalogue() -> Catalogue:
             pitch_hz=tuple(entry["pitch_hz"]), tags=tuple(entry.get("tags", ())),
             mix=tuple(entry.get("mix", {}).items()), pitch=float(entry.get("pitch", 1.0)),
             rate=float(entry.get("rate", 1.0)), formant=float(entry.get("formant", 1.0)),
+            description_fr=entry.get("description_fr", ""),
         )
     speakers = data["speakers"]
     deliveries = {

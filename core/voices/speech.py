@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from . import engines, voiceprint
-from .catalogue import CATALOGUE_PATH, catalogue
+from .catalogue import catalogue
 
 MAX_LINE_CHARS = 300
 # What each catalogue voice says to be measured, once per process, when a cameo's voice looks for its nearest.
@@ -55,8 +55,10 @@ PROFILES_PATH = Path(__file__).with_name("voiceprints.json")
 
 
 def catalogue_fingerprint() -> str:
-    """What the catalogue's measured profiles depend on: the catalogue and the reference lines."""
-    text = CATALOGUE_PATH.read_text(encoding="utf-8") + "\n".join(REFERENCE_LINES)
+    """What the catalogue's measured profiles depend on: how each voice is made (not its label or descriptions)
+    and the reference lines."""
+    sound = [[v.name, v.engine, list(v.mix), v.pitch, v.rate, v.formant] for v in catalogue().voices.values()]
+    text = json.dumps(sound, sort_keys=True) + "\n".join(REFERENCE_LINES)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

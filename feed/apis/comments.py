@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -49,7 +50,7 @@ class PostCommentsApi(_PublicReadApi):
             try:
                 parent_id = int(raw_parent)
             except ValueError:
-                raise Invalid("parent must be a comment id.", code="bad_parent")
+                raise Invalid(_("parent must be a comment id."), code="bad_parent")
             replies = selectors.post_comments(post=post, viewer=request.user, parent_id=parent_id)
             items, next_cursor = keyset_page(replies, request=request, descending=False)
             return Response({"results": CommentOutputSerializer(items, many=True).data, "next": next_cursor})

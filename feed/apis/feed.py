@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -51,7 +52,10 @@ class FeedApi(APIView):
     def get(self, request):
         tab = request.query_params.get("tab") or "for_you"
         if tab not in TABS:
-            raise Invalid(f"Unknown tab “{tab[:40]}”. Use for_you, following or latest.", code="bad_tab")
+            raise Invalid(
+                _("Unknown tab “{value}”. Use for_you, following or latest.").format(value=tab[:40]),
+                code="bad_tab",
+            )
         if tab == "for_you":
             items, next_cursor = feed_for_you(
                 user=request.user, cursor=request.query_params.get("cursor"), size=page_size(request)
@@ -60,7 +64,7 @@ class FeedApi(APIView):
             reasons = {item.post.pk: item.reasons for item in items}
         elif tab == "following":
             posts, next_cursor = keyset_page(selectors.feed_following(user=request.user), request=request)
-            reasons = {post.pk: [f"you follow @{post.author.username}"] for post in posts}
+            reasons = {post.pk: [_("you follow @{author}").format(author=post.author.username)] for post in posts}
         else:
             posts, next_cursor = keyset_page(selectors.feed_latest(user=request.user), request=request)
             reasons = {}

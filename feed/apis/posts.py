@@ -4,6 +4,7 @@ and a member's grid."""
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -210,7 +211,7 @@ class PostLineageApi(_PublicReadApi):
         try:
             depth = int(request.query_params.get("depth") or 3)
         except ValueError:
-            raise Invalid("depth must be a number from 1 to 5.", code="bad_depth")
+            raise Invalid(_("depth must be a number from 1 to 5."), code="bad_depth")
         post = selectors.post_get_visible(post_id=post_id, user=request.user)
         lineage = selectors.post_lineage(post=post, viewer=request.user, depth=depth)
 

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from django.utils import translation
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import MultiPartParser
@@ -82,7 +83,7 @@ class AvatarApi(APIView):
     def put(self, request):
         upload = request.FILES.get("avatar")
         if upload is None:
-            raise Invalid("Choose a photo to upload (multipart field 'avatar').", code="file_required")
+            raise Invalid(_("Choose a photo to upload (multipart field 'avatar')."), code="file_required")
         account_services.user_set_avatar(user=request.user, upload=upload)
         profile = selectors.profile_get(username=request.user.username, viewer=None)
         return Response(MeApi.OutputSerializer(profile).data)
@@ -95,5 +96,5 @@ class UserDetailApi(APIView):
     def get(self, request, username: str):
         profile = selectors.profile_get(username=username, viewer=request.user)
         if profile is None:
-            raise NotFound("No account with that handle.", code="not_found")
+            raise NotFound(_("No account with that handle."), code="not_found")
         return Response(ProfileOutputSerializer(profile).data)

@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Block, Follow, User
 from core.errors import Invalid
@@ -45,7 +46,7 @@ def _for_you_cursor(cursor: str) -> tuple[int, float]:
         if not 0 <= offset <= MAX_FOR_YOU_OFFSET:
             raise ValueError(offset)
     except (TypeError, KeyError, ValueError, OverflowError, OSError):
-        raise Invalid("The page cursor is not valid. Start again from the first page.", code="bad_cursor")
+        raise Invalid(_("The page cursor is not valid. Start again from the first page."), code="bad_cursor")
     return offset, stamp
 
 

@@ -41,6 +41,7 @@ from typing import NamedTuple
 
 import numpy as np
 from django.conf import settings
+from django.utils.translation import gettext
 
 from .formula import Candidates, Ranked, Steering, weights
 
@@ -208,19 +209,20 @@ def reasons(entry: Entry, *, author: str, w: dict | None = None) -> list[str]:
     w = w or weights()
     found: list[tuple[float, str]] = []
     if entry.follow > 0:
-        found.append((entry.follow, f"you follow @{author}"))
+        found.append((entry.follow, gettext("you follow @{author}").format(author=author)))
     if entry.cameo > 0 and entry.cameo_owner:
-        found.append((entry.cameo, f"features @{entry.cameo_owner}'s cameo"))
+        found.append((entry.cameo, gettext("features @{owner}'s cameo").format(owner=entry.cameo_owner)))
     if entry.remix > 0:
-        found.append((entry.remix, "remix of a clip you liked" if entry.remix_liked else "remix of a clip you watched"))
+        liked = entry.remix_liked
+        found.append((entry.remix, gettext("remix of a clip you liked") if liked else gettext("remix of a clip you watched")))
     if entry.taste >= 0.3 * float(w["taste"]) > 0:
-        found.append((entry.taste, "like posts you liked"))
+        found.append((entry.taste, gettext("like posts you liked")))
     if entry.more > 0 and entry.more_term:
-        found.append((entry.more, f"matches: {entry.more_term}"))
+        found.append((entry.more, gettext("matches: {term}").format(term=entry.more_term)))
     if entry.trending >= 0.3 * float(w["trending"]) > 0:
-        found.append((entry.trending, "trending"))
+        found.append((entry.trending, gettext("trending")))
     found.sort(key=lambda item: -item[0])
     texts = [text for _, text in found[:3]]
     if not texts:
-        texts = ["new on Riff" if entry.age_s < 48 * 3600 else "from the community"]
+        texts = [gettext("new on Riff") if entry.age_s < 48 * 3600 else gettext("from the community")]
     return texts

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from accounts.models import Notification
 from accounts.selectors import user_is_teen
@@ -39,7 +40,12 @@ def like_create(*, user, post: Post) -> bool:
             ).exists()
             if not already_told:
                 notification_create(
-                    recipient=post.author, actor=user, kind=Notification.Kind.LIKE, post=post, text=f"@{user.username} liked your clip."
+                    recipient=post.author,
+                    actor=user,
+                    kind=Notification.Kind.LIKE,
+                    post=post,
+                    message=gettext_noop("@{actor} liked your clip."),
+                    params={"actor": user.username},
                 )
             # The post's row last: the counter update locks it until commit, and a popular post is liked by many
             # people at once.
@@ -69,15 +75,20 @@ def comment_create(*, user, post: Post, text: str, parent_id: int | None = None)
     user_check_not_suspended(user=user)
     text = (text or "").strip()
     if not text:
-        raise Invalid("Write something first: the comment is empty.", code="comment_empty")
+        raise Invalid(gettext("Write something first: the comment is empty."), code="comment_empty")
     if len(text) > MAX_COMMENT:
-        raise Invalid(f"The comment is too long ({len(text)} characters; at most {MAX_COMMENT}).", code="comment_too_long")
+        raise Invalid(
+            gettext("The comment is too long ({length} characters; at most {most}).").format(
+                length=len(text), most=MAX_COMMENT
+            ),
+            code="comment_too_long",
+        )
     check_visible(post=post, user=user)
     replied_to = None
     if parent_id is not None:
         replied_to = comments_visible_to(post=post, viewer=user).filter(pk=parent_id).first()
         if replied_to is None:
-            raise NotFound("The comment you are replying to is not on this clip.", code="parent_not_found")
+            raise NotFound(gettext("The comment you are replying to is not on this clip."), code="parent_not_found")
     thread_id = None if replied_to is None else (replied_to.parent_id or replied_to.pk)
     with transaction.atomic():
         comment = Comment.objects.create(post=post, author=user, parent_id=thread_id, text=text)
@@ -88,7 +99,8 @@ def comment_create(*, user, post: Post, text: str, parent_id: int | None = None)
             actor=user,
             kind=Notification.Kind.COMMENT,
             post=post,
-            text=f"@{user.username} commented on your clip: “{text[:80]}”",
+            message=gettext_noop("@{actor} commented on your clip: “{comment}”"),
+            params={"actor": user.username, "comment": text[:80]},
             data={"comment": comment.pk},
         )
         if replied_to is not None and replied_to.author_id != post.author_id:
@@ -97,7 +109,8 @@ def comment_create(*, user, post: Post, text: str, parent_id: int | None = None)
                 actor=user,
                 kind=Notification.Kind.COMMENT,
                 post=post,
-                text=f"@{user.username} replied to your comment: “{text[:80]}”",
+                message=gettext_noop("@{actor} replied to your comment: “{comment}”"),
+                params={"actor": user.username, "comment": text[:80]},
                 data={"comment": comment.pk, "parent": thread_id},
             )
     return comment
@@ -107,7 +120,10 @@ def view_record(*, user, post: Post, watch_s: float, completed: bool = False) ->
     """Add watch time. The first view of a post by someone counts once in its view_count; watching to the end is
     remembered with the time it first happened."""
     if not math.isfinite(watch_s) or not 0 <= watch_s <= MAX_WATCH_S:
-        raise Invalid(f"watch_s must be between 0 and {MAX_WATCH_S:g} seconds.", code="watch_s_invalid")
+        raise Invalid(
+            gettext("watch_s must be between 0 and {most:g} seconds.").format(most=MAX_WATCH_S),
+            code="watch_s_invalid",
+        )
     check_visible(post=post, user=user)
     now = timezone.now()
     with transaction.atomic():
@@ -131,21 +147,27 @@ def report_create(*, user, post: Post, reason: str, kind: str = Report.Kind.POST
     report is open returns that report."""
     reason = (reason or "").strip()
     if not reason:
-        raise Invalid("Say what is wrong: the reason is empty.", code="reason_empty")
+        raise Invalid(gettext("Say what is wrong: the reason is empty."), code="reason_empty")
     if len(reason) > MAX_REPORT:
-        raise Invalid(f"The reason is too long (at most {MAX_REPORT} characters).", code="reason_too_long")
+        raise Invalid(
+            gettext("The reason is too long (at most {most} characters).").format(most=MAX_REPORT),
+            code="reason_too_long",
+        )
     if kind not in Report.Kind.values:
-        raise Invalid(f"The kind must be one of {', '.join(Report.Kind.values)}.", code="kind_invalid")
+        raise Invalid(
+            gettext("The kind must be one of {values}.").format(values=', '.join(Report.Kind.values)),
+            code="kind_invalid",
+        )
     check_visible(post=post, user=user)
     comment = None
     if comment_id is not None:
         comment = comments_visible_to(post=post, viewer=user).filter(pk=comment_id).first()
         if comment is None:
-            raise NotFound("That comment is not on this clip.", code="comment_not_found")
+            raise NotFound(gettext("That comment is not on this clip."), code="comment_not_found")
         if kind == Report.Kind.POST:
             kind = Report.Kind.COMMENT
     if kind == Report.Kind.COMMENT and comment is None:
-        raise Invalid("Say which comment you are reporting.", code="comment_required")
+        raise Invalid(gettext("Say which comment you are reporting."), code="comment_required")
     with transaction.atomic():
         existing = Report.objects.filter(
             reporter_id=user.pk, post_id=post.pk, comment=comment, kind=kind, status=Report.Status.OPEN

@@ -7,6 +7,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import Follow, Notification
 from accounts.services import notification_create
@@ -47,9 +49,15 @@ def post_create(
     """Publish a clip. A remix records its chain, bumps its parent's remix count and every ancestor's descendant
     count, and notifies the parent's author; followers get ``feed.new_posts``; the worker embeds the text."""
     if visibility not in Post.Visibility.values:
-        raise Invalid(f"The visibility must be one of {', '.join(Post.Visibility.values)}.", code="visibility_invalid")
+        raise Invalid(
+            _("The visibility must be one of {values}.").format(values=', '.join(Post.Visibility.values)),
+            code="visibility_invalid",
+        )
     if len(caption) > MAX_CAPTION:
-        raise Invalid(f"The caption is too long (at most {MAX_CAPTION} characters).", code="caption_too_long")
+        raise Invalid(
+            _("The caption is too long (at most {most} characters).").format(most=MAX_CAPTION),
+            code="caption_too_long",
+        )
     now = timezone.now()
     with transaction.atomic():
         post = Post.objects.create(
@@ -79,7 +87,8 @@ def post_create(
                 actor=author,
                 kind=Notification.Kind.REMIX,
                 post=post,
-                text=f"@{author.username} remixed your clip.",
+                message=gettext_noop("@{actor} remixed your clip."),
+                params={"actor": author.username},
                 data={"parent": remix_of.pk},
             )
         if visibility != Post.Visibility.PRIVATE:
@@ -91,20 +100,23 @@ def post_create(
 
 def check_visible(*, post: Post, user) -> None:
     if not post_visible_to(post_id=post.pk, user=user):
-        raise NotFound("There is no such post.", code="not_found")
+        raise NotFound(_("There is no such post."), code="not_found")
 
 
 def post_update(*, user, post: Post, caption: str) -> Post:
     """The author edits the caption; the worker embeds the new text."""
     if post.author_id != user.pk:
-        raise Forbidden("Only the author can edit this clip.", code="not_author")
+        raise Forbidden(_("Only the author can edit this clip."), code="not_author")
     caption = caption.strip()
     if len(caption) > MAX_CAPTION:
-        raise Invalid(f"The caption is too long (at most {MAX_CAPTION} characters).", code="caption_too_long")
+        raise Invalid(
+            _("The caption is too long (at most {most} characters).").format(most=MAX_CAPTION),
+            code="caption_too_long",
+        )
     with transaction.atomic():
         updated = Post.objects.filter(pk=post.pk, state=Post.State.PUBLISHED).update(caption=caption)
         if not updated:
-            raise NotFound("There is no such post.", code="not_found")
+            raise NotFound(_("There is no such post."), code="not_found")
         enqueue_on_commit(embed_post, post.pk)
     post.caption = caption
     return post
@@ -131,9 +143,9 @@ def _post_remove(*, post: Post, state: str, reason: str) -> bool:
 
 def post_delete(*, user, post: Post) -> None:
     if post.author_id != user.pk:
-        raise Forbidden("Only the author can delete this clip.", code="not_author")
+        raise Forbidden(_("Only the author can delete this clip."), code="not_author")
     if not _post_remove(post=post, state=Post.State.DELETED, reason="deleted by its author"):
-        raise NotFound("There is no such post.", code="not_found")
+        raise NotFound(_("There is no such post."), code="not_found")
 
 
 def post_take_down(*, post: Post, reason: str, data: dict | None = None) -> bool:
@@ -144,7 +156,8 @@ def post_take_down(*, post: Post, reason: str, data: dict | None = None) -> bool
             recipient=post.author,
             kind=Notification.Kind.MODERATION,
             post=post,
-            text=f"Your clip was taken down: {reason}"[:300],
+            message=gettext_noop("Your clip was taken down: {reason}"),
+            params={"reason": reason},
             data=data or {},
         )
     return taken

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from accounts.models import User, new_feed_version
 from core.errors import Invalid
@@ -30,7 +31,12 @@ def feed_preference_set(*, user, text: str) -> FeedPreference:
     then embeds them (feed.tasks.embed_preference) and the vectors take over."""
     text = (text or "").strip()
     if len(text) > MAX_TEXT:
-        raise Invalid(f"The text is too long ({len(text)} characters; at most {MAX_TEXT}).", code="text_too_long")
+        raise Invalid(
+            gettext("The text is too long ({length} characters; at most {most}).").format(
+                length=len(text), most=MAX_TEXT
+            ),
+            code="text_too_long",
+        )
     more, less = steering_parse(text)
     topics = list(dict.fromkeys(t for t in (topic_for_term(term) for term in more) if t is not None))
     with transaction.atomic():

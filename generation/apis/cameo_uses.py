@@ -4,6 +4,7 @@ became of each use (jobs, drafts, posts) is this layer's, so these views live he
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -60,7 +61,7 @@ class CameoUsesApi(APIView):
         if request.query_params.get("user"):
             user = User.objects.filter(username__iexact=request.query_params["user"].lstrip("@")).first()
             if user is None:
-                raise NotFound("No account with that handle.", code="user_not_found")
+                raise NotFound(_("No account with that handle."), code="user_not_found")
         items, next_cursor = keyset_page(cameo_uses(cameo=cameo, user=user), request=request)
         return page_response(items, next_cursor, UseOutputSerializer)
 
@@ -74,7 +75,7 @@ class CameoUsesApi(APIView):
         cameo = cameo_owned(request, cameo_id)
         username = request.query_params.get("user", "")
         if not username:
-            raise Invalid("Say whose uses to remove: ?user=<username>.", code="user_required")
+            raise Invalid(_("Say whose uses to remove: ?user=<username>."), code="user_required")
         removed = cameo_uses_remove_for_user(owner=request.user, cameo=cameo, username=username)
         return Response({"removed": removed})
 

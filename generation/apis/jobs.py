@@ -1,5 +1,6 @@
 """Generation jobs: ask for one, follow it, cancel it, discard or publish its draft."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -190,7 +191,10 @@ class JobListCreateApi(APIView):
             return self._answer(request, job, created)
         if len(v["prompt"]) > services.MAX_PROMPT:
             raise Invalid(
-                f"The prompt is too long ({len(v['prompt'])} characters; at most {services.MAX_PROMPT}).", code="prompt_too_long"
+                _("The prompt is too long ({length} characters; at most {most}).").format(
+                    length=len(v['prompt']), most=services.MAX_PROMPT
+                ),
+                code="prompt_too_long",
             )
         job, created = services.job_create(
             user=request.user,
@@ -218,7 +222,7 @@ class JobListCreateApi(APIView):
 def _owned(request, job_id: int) -> GenerationJob:
     job = job_get_for_owner(user=request.user, job_id=job_id)
     if job is None:
-        raise NotFound("There is no such generation.", code="not_found")
+        raise NotFound(_("There is no such generation."), code="not_found")
     return job
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -12,15 +13,18 @@ from rest_framework.views import APIView
 from core.api import WriteRateThrottle
 from core.errors import Invalid, NotFound
 
-from ..provenance_checks import provenance_check_create, provenance_check_get
+from ..provenance_checks import provenance_check_create, provenance_check_get, report_in_language
 
 
 class ProvenanceReportSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     status = serializers.CharField()
     filename = serializers.CharField()
-    report = serializers.JSONField()
+    report = serializers.SerializerMethodField(help_text="What the worker found; its sentences in the reader's language.")
     created_at = serializers.DateTimeField()
+
+    def get_report(self, check) -> dict:
+        return report_in_language(check.report or {})
 
 
 class ProvenanceVerifyApi(APIView):
@@ -40,7 +44,7 @@ class ProvenanceVerifyApi(APIView):
     def post(self, request):
         upload = request.FILES.get("file")
         if upload is None:
-            raise Invalid("Choose a video file to check (multipart field 'file').", code="file_required")
+            raise Invalid(_("Choose a video file to check (multipart field 'file')."), code="file_required")
         check = provenance_check_create(requester=request.user, upload=upload)
         return Response(ProvenanceReportSerializer(check).data, status=status.HTTP_202_ACCEPTED)
 
@@ -52,5 +56,5 @@ class ProvenanceCheckApi(APIView):
     def get(self, request, check_id: int):
         check = provenance_check_get(check_id=check_id, user=request.user)
         if check is None:
-            raise NotFound("There is no such check.", code="not_found")
+            raise NotFound(_("There is no such check."), code="not_found")
         return Response(ProvenanceReportSerializer(check).data)

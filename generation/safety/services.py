@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from core.errors import LimitReached, Refused
 
@@ -56,8 +57,13 @@ def policy_check_slowdown(*, user) -> None:
         return
     minutes = max(1, round((until - timezone.now()).total_seconds() / 60))
     raise LimitReached(
-        f"Several of your recent prompts were refused by the content rules, so new generations are paused for "
-        f"{minutes} minute{'s' if minutes != 1 else ''} (until {until:%H:%M} UTC).",
+        ngettext(
+            "Several of your recent prompts were refused by the content rules, so new generations are paused for "
+            "{minutes} minute (until {until} UTC).",
+            "Several of your recent prompts were refused by the content rules, so new generations are paused for "
+            "{minutes} minutes (until {until} UTC).",
+            minutes,
+        ).format(minutes=minutes, until=f"{until:%H:%M}"),
         code="policy_slowdown",
         extra={"limit": "policy_slowdown", "resets_at": until.isoformat()},
     )

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import User
 from accounts.services import user_check_not_suspended
@@ -60,8 +61,8 @@ def check_limits(user: User, now: datetime, *, seconds: float) -> None:
     if used + seconds > quota:
         left = max(0.0, quota - used)
         raise LimitReached(
-            f"This clip needs {seconds:g} s and you have {left:g} s left of your daily {quota:g} s of video. "
-            f"It resets at {midnight:%H:%M} UTC.",
+            gettext("This clip needs {seconds:g} s and you have {left:g} s left of your daily {quota:g} s of video. "
+                    "It resets at {midnight:%H:%M} UTC.").format(seconds=seconds, left=left, quota=quota, midnight=midnight),
             code="daily_quota",
             extra={"limit": "daily_quota", "quota_s": quota, "used_s": round(used, 3), "requested_s": seconds,
                    "resets_at": midnight.isoformat()},
@@ -70,8 +71,8 @@ def check_limits(user: User, now: datetime, *, seconds: float) -> None:
     limit = settings.GENERATION_MAX_ACTIVE_PER_USER
     if active >= limit:
         raise LimitReached(
-            f"You already have {active} generations in progress (the limit is {limit}). "
-            "Wait for one to finish or cancel it.",
+            gettext("You already have {active} generations in progress (the limit is {limit}). "
+                    "Wait for one to finish or cancel it.").format(active=active, limit=limit),
             code="concurrency_limit",
             extra={"limit": "concurrency", "max_active": limit, "resets_at": None},
         )
@@ -80,17 +81,28 @@ def check_limits(user: User, now: datetime, *, seconds: float) -> None:
 def _validate(*, prompt: str, duration_s: float, aspect: str, seed: int | None, strength: float) -> str:
     prompt = (prompt or "").strip()
     if not prompt:
-        raise Invalid("Write a prompt: describe the clip you want.", code="prompt_empty")
+        raise Invalid(gettext("Write a prompt: describe the clip you want."), code="prompt_empty")
     if len(prompt) > MAX_PROMPT:
-        raise Invalid(f"The prompt is too long ({len(prompt)} characters; at most {MAX_PROMPT}).", code="prompt_too_long")
+        raise Invalid(
+            gettext("The prompt is too long ({length} characters; at most {most}).").format(
+                length=len(prompt), most=MAX_PROMPT
+            ),
+            code="prompt_too_long",
+        )
     if not (1 <= duration_s <= 20):
-        raise Invalid("The duration must be between 1 and 20 seconds.", code="duration_out_of_range")
+        raise Invalid(gettext("The duration must be between 1 and 20 seconds."), code="duration_out_of_range")
     if aspect not in GenerationJob.Aspect.values:
-        raise Invalid(f"The aspect must be one of {', '.join(GenerationJob.Aspect.values)}.", code="aspect_invalid")
+        raise Invalid(
+            gettext("The aspect must be one of {values}.").format(values=', '.join(GenerationJob.Aspect.values)),
+            code="aspect_invalid",
+        )
     if seed is not None and not (0 <= seed <= MAX_SEED):
-        raise Invalid(f"The seed must be between 0 and {MAX_SEED}.", code="seed_out_of_range")
+        raise Invalid(
+            gettext("The seed must be between 0 and {most}.").format(most=MAX_SEED),
+            code="seed_out_of_range",
+        )
     if not (0.0 < strength <= 1.0):
-        raise Invalid("The remix strength must be above 0 and at most 1.", code="strength_out_of_range")
+        raise Invalid(gettext("The remix strength must be above 0 and at most 1."), code="strength_out_of_range")
     return prompt
 
 
@@ -130,7 +142,7 @@ def job_create(
     if remix_of_id is not None:
         parent = posts_visible_to(user=user).filter(pk=remix_of_id).first()
         if parent is None:
-            raise NotFound("The clip to remix does not exist or you cannot see it.", code="remix_of_not_found")
+            raise NotFound(gettext("The clip to remix does not exist or you cannot see it."), code="remix_of_not_found")
     if source is not None:
         kind = GenerationJob.Kind.EXTEND
     parent_job = source if source is not None else (parent.job if parent is not None and parent.job_id else None)
@@ -138,14 +150,19 @@ def job_create(
                             parent_plan=parent_job.scene_plan if parent_job is not None else None)
     cameo_ids = list(dict.fromkeys(cameo_ids or []))
     if len(cameo_ids) > MAX_CAMEOS:
-        raise Invalid(f"A clip can use at most {MAX_CAMEOS} cameos.", code="too_many_cameos")
+        raise Invalid(
+            gettext("A clip can use at most {most} cameos.").format(most=MAX_CAMEOS),
+            code="too_many_cameos",
+        )
     if parent_job is not None:
         # A remix or an extension carries the likenesses of the clip it starts from: their owners must allow this
         # use too.
         inherited = [cid for cid in parent_job.cameos.values_list("id", flat=True) if cid not in cameo_ids]
         if len(cameo_ids) + len(inherited) > MAX_CAMEOS:
             raise Invalid(
-                f"A clip can use at most {MAX_CAMEOS} cameos, and the clip you remix already features {len(inherited)}.",
+                gettext("A clip can use at most {most} cameos, and the clip you remix already features {count}.").format(
+                    most=MAX_CAMEOS, count=len(inherited)
+                ),
                 code="too_many_cameos",
             )
     else:
@@ -160,7 +177,10 @@ def job_create(
     if kind is None:
         kind = GenerationJob.Kind.REMIX if parent else (GenerationJob.Kind.CAMEO if cameo_ids else GenerationJob.Kind.TEXT)
     if kind in (GenerationJob.Kind.REMIX, GenerationJob.Kind.EXTEND) and parent is None and source is None:
-        raise Invalid("A remix or an extension needs the clip it starts from (remix_of).", code="remix_of_required")
+        raise Invalid(
+            gettext("A remix or an extension needs the clip it starts from (remix_of)."),
+            code="remix_of_required",
+        )
 
     now = timezone.now()
     with transaction.atomic():
@@ -199,16 +219,22 @@ def _draft_to_extend(*, user: User, extend_of_id: int | None, remix_of_id: int |
     if extend_of_id is None:
         return None
     if remix_of_id is not None:
-        raise Invalid("Extend either a post (remix_of) or one of your drafts (extend_of), not both.",
+        raise Invalid(gettext("Extend either a post (remix_of) or one of your drafts (extend_of), not both."),
                       code="extend_source_ambiguous")
     if kind not in (None, GenerationJob.Kind.EXTEND):
-        raise Invalid("A clip made from one of your drafts extends it: use kind “extend”.", code="kind_invalid")
+        raise Invalid(
+            gettext("A clip made from one of your drafts extends it: use kind “extend”."),
+            code="kind_invalid",
+        )
     source = GenerationJob.objects.filter(pk=extend_of_id, user=user).first()
     if source is None:
-        raise NotFound("The draft to extend does not exist or is not yours.", code="extend_of_not_found")
+        raise NotFound(gettext("The draft to extend does not exist or is not yours."), code="extend_of_not_found")
     if source.status != GenerationJob.Status.SUCCEEDED or not source.video:
-        raise Conflict("The clip to extend is not ready: wait until it is finished (a discarded draft cannot be "
-                       "extended).", code="extend_of_not_ready")
+        raise Conflict(
+            gettext("The clip to extend is not ready: wait until it is finished (a discarded draft cannot be "
+                    "extended)."),
+            code="extend_of_not_ready",
+        )
     return source
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import Notification, User
 from accounts.services import notification_create, user_check_not_suspended
@@ -25,15 +27,16 @@ Status = GenerationJob.Status
 def job_cancel(*, user: User, job: GenerationJob, reason: str = "cancelled by you") -> GenerationJob:
     """Queued jobs are cancelled at once; running ones stop at their next step."""
     if job.user_id != user.pk:
-        raise NotFound("Not found.", code="not_found")
+        raise NotFound(_("Not found."), code="not_found")
     with transaction.atomic():
         job = GenerationJob.objects.select_for_update().get(pk=job.pk)
         if job.is_finished:
-            raise Conflict(
-                f"This generation has already {'succeeded' if job.status == Status.SUCCEEDED else job.status}; "
-                "there is nothing to cancel.",
-                code="job_finished",
-            )
+            finished = {
+                Status.SUCCEEDED: _("This generation has already succeeded; there is nothing to cancel."),
+                Status.FAILED: _("This generation has already failed; there is nothing to cancel."),
+                Status.CANCELLED: _("This generation was already cancelled; there is nothing to cancel."),
+            }
+            raise Conflict(finished[job.status], code="job_finished")
         job.cancel_requested = True
         job.cancel_reason = reason
         if job.status == Status.QUEUED:
@@ -83,9 +86,9 @@ def job_delete_draft(*, job: GenerationJob, reason: str = "") -> None:
 
 def job_discard(*, user: User, job: GenerationJob) -> None:
     if job.user_id != user.pk:
-        raise NotFound("Not found.", code="not_found")
+        raise NotFound(_("Not found."), code="not_found")
     if job.draft != GenerationJob.Draft.READY:
-        raise Conflict("There is no unpublished draft to discard.", code="no_draft")
+        raise Conflict(_("There is no unpublished draft to discard."), code="no_draft")
     job_delete_draft(job=job)
 
 
@@ -93,10 +96,10 @@ def job_publish(*, user: User, job: GenerationJob, caption: str = "", visibility
     """Turn a draft into a post (once). Consent for every cameo is checked again at this moment, and the caption
     by the prompt policy's names and phrases (the web process loads no model: a caption's meaning is not checked)."""
     if job.user_id != user.pk:
-        raise NotFound("Not found.", code="not_found")
+        raise NotFound(_("Not found."), code="not_found")
     user_check_not_suspended(user=user)
     if len(caption) > 500:
-        raise Invalid("The caption is too long (at most 500 characters).", code="caption_too_long")
+        raise Invalid(_("The caption is too long (at most 500 characters)."), code="caption_too_long")
     if caption.strip():
         policy_enforce(
             user=user, text=caption, context="caption", cameo_ids=list(job.cameos.values_list("pk", flat=True)), stage="publish"
@@ -104,11 +107,11 @@ def job_publish(*, user: User, job: GenerationJob, caption: str = "", visibility
     with transaction.atomic():
         job = GenerationJob.objects.select_for_update().get(pk=job.pk)
         if job.status != Status.SUCCEEDED:
-            raise Conflict("Only a finished generation can be published.", code="not_ready")
+            raise Conflict(_("Only a finished generation can be published."), code="not_ready")
         if job.draft == GenerationJob.Draft.PUBLISHED:
-            raise Conflict("This draft is already published.", code="already_published")
+            raise Conflict(_("This draft is already published."), code="already_published")
         if job.draft != GenerationJob.Draft.READY:
-            raise Conflict("This draft was deleted.", code="draft_deleted")
+            raise Conflict(_("This draft was deleted."), code="draft_deleted")
         cameo_ids = list(job.cameos.values_list("pk", flat=True))
         cameos_recheck_for_publish(job_id=job.pk, user=job.user, prompt=job.prompt, cameo_ids=cameo_ids)
         post = _post_from_job(job=job, caption=caption, visibility=visibility)
@@ -143,7 +146,8 @@ def _post_from_job(*, job: GenerationJob, caption: str, visibility: str) -> Post
             actor=job.user,
             kind=Notification.Kind.CAMEO_USE,
             post=post,
-            text=f"@{job.user.username} published a clip with your cameo “{use.cameo.name}”.",
+            message=gettext_noop("@{actor} published a clip with your cameo “{cameo}”."),
+            params={"actor": job.user.username, "cameo": use.cameo.name},
             data={"cameo": use.cameo_id, "post": post.pk},
         )
     return post

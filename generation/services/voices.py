@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 from cameos.models import Cameo
 from cameos.selectors import cameo_usable_q
 from core import voices as catalogue_voices
@@ -30,20 +32,27 @@ def voices_checked(*, prompt: str, voices: dict[str, str], language: str, parent
     for line in lines:
         if not catalogue_voices.speakable(line["text"]):
             raise Invalid(
-                f"Riff speaks English and French: the line “{line['text'][:60]}” is written in another script.",
+                gettext("Riff speaks English and French: the line “{value}” is written in another script.").format(
+                    value=line['text'][:60]
+                ),
                 code="dialogue_script_unsupported",
             )
     if language and language not in catalogue_voices.LANGUAGES:
-        raise Invalid("The language must be “en” or “fr”.", code="language_invalid")
+        raise Invalid(gettext("The language must be “en” or “fr”."), code="language_invalid")
     if not voices:
         return {}
     if len(voices) > MAX_VOICE_CHOICES:
-        raise Invalid(f"Choose at most {MAX_VOICE_CHOICES} voices.", code="too_many_voices")
+        raise Invalid(
+            gettext("Choose at most {most} voices.").format(most=MAX_VOICE_CHOICES),
+            code="too_many_voices",
+        )
     known = catalogue_voices.catalogue().voices
     unknown = sorted(name for name in voices.values() if name not in known)
     if unknown:
         raise Invalid(
-            f"Unknown voice {', '.join(unknown)}: the voices are {', '.join(known)} (GET /api/voices).",
+            gettext("Unknown voice {unknown}: the voices are {known} (GET /api/voices).").format(
+                unknown=', '.join(unknown), known=', '.join(known)
+            ),
             code="voice_unknown",
         )
     speakers = prompt_speakers(prompt, parent_plan)
@@ -52,7 +61,9 @@ def voices_checked(*, prompt: str, voices: dict[str, str], language: str, parent
     if strangers:
         found = ", ".join(speakers) if speakers else "nobody (put the lines in quotes: the coach shouts \"again!\")"
         raise Invalid(
-            f"No line in the prompt is spoken by {', '.join(strangers)}; the speakers are: {found}.",
+            gettext("No line in the prompt is spoken by {strangers}; the speakers are: {found}.").format(
+                strangers=', '.join(strangers), found=found
+            ),
             code="voice_speaker_unknown",
         )
     return chosen

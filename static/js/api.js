@@ -51,7 +51,7 @@ export async function api(path, { method = "GET", body, form, signal, keepalive 
   if (!response.ok) {
     const detail = data && typeof data.detail === "string" && data.detail ? data.detail : fallbackMessage(response.status);
     const code = (data && data.code) || `http_${response.status}`;
-    const message = code === "not_authenticated" ? "Your session has ended. Log in again to continue." : detail;
+    const message = code === "not_authenticated" ? gettext("Your session has ended. Log in again to continue.") : detail;
     throw new ApiError(message, { code, status: response.status, data });
   }
   return data;

@@ -1,16 +1,16 @@
 // The moderation page: decisions on a reported clip (dismiss, take down, warn, suspend), removing a reported
 // comment, and deciding appeals, all through /api/moderation/. A decided group or appeal leaves the page.
 import { api } from "./api.js";
-import { showAlert, toast } from "./dom.js";
+import { gettext, showAlert, toast } from "./dom.js";
 
 const queue = document.getElementById("mod-queue");
 const appeals = document.getElementById("mod-appeals");
 
 const DONE = {
-  dismiss: "Reports dismissed. The reporters were told.",
-  take_down: "Taken down. The author and the reporters were told.",
-  warn: "The author was warned.",
-  suspend: "The author is suspended.",
+  dismiss: gettext("Reports dismissed. The reporters were told."),
+  take_down: gettext("Taken down. The author and the reporters were told."),
+  warn: gettext("The author was warned."),
+  suspend: gettext("The author is suspended."),
 };
 
 function say(form, message) {
@@ -29,7 +29,7 @@ async function act(button) {
   const action = button.dataset.act;
   const reason = form.elements.reason.value.trim();
   if (!reason) {
-    say(form, "Write the reason first: the author and the reporters are told it.");
+    say(form, gettext("Write the reason first: the author and the reporters are told it."));
     form.elements.reason.focus();
     return;
   }
@@ -40,7 +40,7 @@ async function act(button) {
   }
   if (action === "suspend") {
     if (!form.elements.until.value) {
-      say(form, "Choose the date the suspension ends.");
+      say(form, gettext("Choose the date the suspension ends."));
       form.elements.until.focus();
       return;
     }
@@ -51,7 +51,7 @@ async function act(button) {
     await api("/api/moderation/actions", { method: "POST", body });
     if (body.comment) {
       button.closest("li").remove();
-      say(form, "Comment removed. Its author and the reporter were told.");
+      say(form, gettext("Comment removed. Its author and the reporter were told."));
       if (!group.querySelector(".mod-reports li")) leave(group, queue, "queue-empty");
     } else {
       toast(DONE[action]);
@@ -73,7 +73,7 @@ async function decide(button) {
   const form = item.querySelector(".appeal-form");
   const reason = form.elements.reason.value.trim();
   if (!reason) {
-    say(form, "Write the reason first: the member is told it.");
+    say(form, gettext("Write the reason first: the member is told it."));
     form.elements.reason.focus();
     return;
   }
@@ -83,7 +83,7 @@ async function decide(button) {
       method: "POST",
       body: { decision: button.dataset.decide, reason },
     });
-    toast(button.dataset.decide === "grant" ? "Appeal granted: the decision was reversed." : "Appeal denied.");
+    toast(button.dataset.decide === "grant" ? gettext("Appeal granted: the decision was reversed.") : gettext("Appeal denied."));
     leave(item, appeals, "appeals-empty");
   } catch (err) {
     say(form, err.message);

@@ -105,7 +105,7 @@ function tile(post) {
       { href: `/posts/${post.id}/` },
       post.poster_url
         ? h("img", { src: post.poster_url, alt, width: post.width || 270, height: post.height || 480, loading: "lazy", decoding: "async" })
-        : h("span", { class: "tile-text", text: post.caption || post.prompt || "Clip" }),
+        : h("span", { class: "tile-text", text: post.caption || post.prompt || gettext("Clip") }),
       h("span", { class: "tile-count" }, `${compact(post.like_count)}`, h("span", { class: "sr-only", text: " likes" })),
     ),
   );

@@ -4,6 +4,7 @@ and the prompt policy's refusals come in the member's language."""
 
 from __future__ import annotations
 
+import ast
 import gettext
 import re
 from pathlib import Path
@@ -22,7 +23,8 @@ MO = PO.with_suffix(".mo")
 APPS = ("accounts", "cameos", "config", "core", "demo", "feed", "generation", "moderation", "pages")
 _TEMPLATE = re.compile(r"""\{%\s*translate\s+"((?:[^"\\]|\\.)*)"(?:\s+context\s+"([^"]*)")?""")
 _BLOCK = re.compile(r"\{%\s*blocktranslate[^%]*%\}(.*?)\{%\s*endblocktranslate\s*%\}", re.S)
-_PYTHON = re.compile(r"""\b(?:_|gettext|gettext_lazy)\(\s*((?:"(?:[^"\\]|\\.)*"\s*)+)\)""")
+_PYTHON = {"_", "gettext", "gettext_lazy", "gettext_noop", "ngettext", "ngettext_lazy"}  # the message id first
+_PYTHON_CONTEXT = {"pgettext", "pgettext_lazy", "npgettext"}  # the context first, then the message id
 _JS = re.compile(r"""\b(?:gettext\(\s*"((?:[^"\\]|\\.)*)"\s*\)|ngettext\(\s*"((?:[^"\\]|\\.)*)")""")
 
 
@@ -36,7 +38,7 @@ def _po_entries(path: Path = PO) -> dict[tuple[str | None, str], str]:
         fields: dict[str, str] = {}
         current = None
         for line in block.splitlines():
-            match = re.match(r'^(msgctxt|msgid|msgstr|msgstr\[1\]) "(.*)"$', line)
+            match = re.match(r'^(msgctxt|msgid|msgid_plural|msgstr|msgstr\[1\]) "(.*)"$', line)
             if match:
                 current = match.group(1)
                 fields[current] = match.group(2)
@@ -62,9 +64,23 @@ def _marked_strings() -> set[tuple[str | None, str]]:
         for path in (ROOT / app).rglob("*.py"):
             if "migrations" in path.parts:
                 continue
-            for literal in _PYTHON.findall(path.read_text(encoding="utf-8")):
-                text = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', literal))
-                found.add((None, text.replace('\\"', '"')))
+            found |= _marked_in_python(path.read_text(encoding="utf-8"))
+    return found
+
+
+def _marked_in_python(source: str) -> set[tuple[str | None, str]]:
+    """(context, message id) of every gettext call with literal arguments, read from the syntax tree (adjacent
+    literals joined, as xgettext does)."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+        literals = [a.value if isinstance(a, ast.Constant) and isinstance(a.value, str) else None for a in node.args]
+        if name in _PYTHON and literals[0]:
+            found.add((None, literals[0]))
+        elif name in _PYTHON_CONTEXT and len(literals) > 1 and literals[0] and literals[1]:
+            found.add((literals[0], literals[1]))
     return found
 
 

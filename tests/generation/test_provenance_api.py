@@ -112,9 +112,14 @@ def test_unmarked_clip_is_no_provenance_and_non_video_is_400(start_worker, purge
     frames = (rng.random((24, 480, 480, 3)) * 255).astype(np.uint8)
     plain = tmp_path / "plain.mp4"
     encode_mp4(frames, 24, np.zeros(22050, np.float32), 22050, plain)
-    report = verify_upload(client, "plain.mp4", plain.read_bytes())["report"]
+    check = verify_upload(client, "plain.mp4", plain.read_bytes())
+    report = check["report"]
     assert report["summary"].startswith("No provenance found") and report["post"] is None
     assert report["watermark"]["found"] is False and report["c2pa"]["state"] == "none"
+    # The report keeps its sentences as messages: the same check reads in French once its reader reads French.
+    client.patch("/api/me", {"language": "fr"}, format="json")
+    french = client.get(f"/api/provenance/checks/{check['id']}").json()["report"]
+    assert french["summary"] == "Aucune provenance trouvée : ce clip ne porte ni manifeste C2PA ni filigrane Riff."
 
     r = client.post("/api/provenance/verify", {"file": SimpleUploadedFile("notes.mp4", b"hello, not a video", "video/mp4")}, format="multipart")
     assert r.status_code == 400 and r.json()["detail"]

@@ -12,6 +12,7 @@ from typing import Any, Iterator
 
 import numpy as np
 import torch
+from django.utils.translation import gettext
 
 from .. import video_fit
 from ..base import (
@@ -180,7 +181,7 @@ class DiffusersBackend(StreamingBackend):
         for the whole clip once the pictures are done."""
         shots = request.shots if request.kind == "storyboard" else [Shot(request.prompt, request.duration_s)]
         if not shots:
-            raise BackendError("A storyboard needs at least one shot.")
+            raise BackendError(gettext("A storyboard needs at least one shot."))
         counts = shot_frame_counts([shot.duration_s for shot in shots], request.fps)
         out = ClipStream(fps=request.fps, size=request.size, num_frames=sum(counts), sample_rate=audio_rate())
         out.chunks = chunked(join(self._parts(request, shots, counts, out, on_progress)), request.size)
@@ -340,7 +341,7 @@ class DiffusersBackend(StreamingBackend):
             output = pipe(**kwargs, generator=generator)
         except Exception as exc:
             self._recover(pipe)
-            raise _readable_failure(exc, model="audio model") from exc
+            raise _readable_failure(exc, audio=True) from exc
         return mono(np.asarray(output.audios[0], dtype=np.float32)), audio_sample_rate(pipe)
 
 
@@ -375,11 +376,19 @@ class _StepReporter:
         return callback_kwargs
 
 
-def _readable_failure(exc: Exception, *, model: str = "video model") -> BackendError:
+def _readable_failure(exc: Exception, *, audio: bool = False) -> BackendError:
     out_of_memory = isinstance(exc, torch.OutOfMemoryError) or (
         isinstance(exc, RuntimeError) and "out of memory" in str(exc).lower()
     )
     if out_of_memory:
         # Memory is freed before this is raised, so a retry starts clean; a smaller or shorter clip may fit.
-        return BackendError(f"The {model} ran out of GPU memory for this clip.", transient=True)
-    return BackendError(f"The {model} failed: {type(exc).__name__}: {exc}")
+        message = (
+            gettext("The audio model ran out of GPU memory for this clip.")
+            if audio
+            else gettext("The video model ran out of GPU memory for this clip.")
+        )
+        return BackendError(message, transient=True)
+    message = gettext("The audio model failed: {error}: {detail}") if audio else gettext(
+        "The video model failed: {error}: {detail}"
+    )
+    return BackendError(message.format(error=type(exc).__name__, detail=exc))

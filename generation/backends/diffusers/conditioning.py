@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from django.utils.translation import gettext as _
 from PIL import Image
 
 from core.video import MediaError, decode_frames, probe
@@ -74,28 +75,30 @@ def compose_references(images: list[Image.Image], size: tuple[int, int]) -> Imag
 def _cameo_images(request: GenerationRequest) -> list[Image.Image]:
     """The reference photos of the job's cameos, in order."""
     if not request.cameos:
-        raise BackendError("A cameo clip needs a cameo with a reference image.")
+        raise BackendError(_("A cameo clip needs a cameo with a reference image."))
     images = []
     for cameo in request.cameos:
         try:
             with Image.open(cameo.reference_image) as image:
                 images.append(image.convert("RGB"))
         except (OSError, ValueError) as exc:
-            raise BackendError(f"The reference image of the cameo {cameo.name!r} could not be read.") from exc
+            raise BackendError(
+                _("The reference image of the cameo “{name}” could not be read.").format(name=cameo.name),
+            ) from exc
     return images
 
 
 def _parent_frames(request: GenerationRequest, shape: video_fit.RenderShape) -> np.ndarray:
     """The parent clip sampled on the render grid: ``shape.num_frames`` frames at ``shape.fps``, cropped to size."""
     if request.parent is None or not request.parent.video_path:
-        raise BackendError("This remix has no parent video to start from.")
+        raise BackendError(_("This remix has no parent video to start from."))
     path = request.parent.video_path
     try:
         source_fps = probe(path)["fps"] or float(shape.fps)
         wanted = int(np.ceil((shape.num_frames - 1) / shape.fps * source_fps)) + 1
         frames = decode_frames(path, max_frames=wanted)
     except MediaError as exc:
-        raise BackendError(f"The parent video could not be read: {exc.message}") from exc
+        raise BackendError(_("The parent video could not be read: {message}").format(message=exc.message)) from exc
     picked = video_fit.sample_span(frames, source_fps, shape.num_frames, shape.fps)
     size = (shape.width, shape.height)
     return np.stack([np.asarray(video_fit.cover(Image.fromarray(f), size)) for f in picked])
@@ -108,7 +111,7 @@ def _parent_still(request: GenerationRequest, *, last: bool) -> np.ndarray:
     if request.parent is not None and request.parent.still is not None and last:
         return np.asarray(request.parent.still, dtype=np.uint8)
     if request.parent is None or not request.parent.video_path:
-        raise BackendError("This clip has no parent video to start from.")
+        raise BackendError(_("This clip has no parent video to start from."))
     frame = None
     try:
         with av.open(request.parent.video_path) as container:
@@ -116,7 +119,7 @@ def _parent_still(request: GenerationRequest, *, last: bool) -> np.ndarray:
                 if not last:
                     break
     except (av.FFmpegError, OSError, ValueError, EOFError) as exc:
-        raise BackendError("The parent video could not be read.") from exc
+        raise BackendError(_("The parent video could not be read.")) from exc
     if frame is None:
-        raise BackendError("The parent video has no frames.")
+        raise BackendError(_("The parent video has no frames."))
     return frame.to_ndarray(format="rgb24")

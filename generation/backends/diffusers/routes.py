@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from ..base import BackendError
 from .loading import transformer_of
 
@@ -32,7 +34,7 @@ def ltx_route(kind: str) -> Route:
         "extend": Route("LTXImageToVideoPipeline", "parent_last_frame"),
     }
     if kind not in routes:
-        raise BackendError(f"Unknown kind of generation {kind!r}.")
+        raise BackendError(_("Unknown kind of generation {kind!r}.").format(kind=kind))
     return routes[kind]
 
 
@@ -46,14 +48,14 @@ def wan_route(kind: str, pipe: Any) -> Route:
             "extend": Route("WanVACEPipeline", "parent_last_frame"),
         }
         if kind not in routes:
-            raise BackendError(f"Unknown kind of generation {kind!r}.")
+            raise BackendError(_("Unknown kind of generation {kind!r}.").format(kind=kind))
         return routes[kind]
 
     from_text = transformer.config.in_channels == pipe.vae.config.z_dim
     from_image = not from_text or bool(pipe.config.get("expand_timesteps"))
     if kind == "text":
         if not from_text:
-            raise BackendError("This video model animates a starting image; it cannot make a clip from text alone.")
+            raise BackendError(_("This video model animates a starting image; it cannot make a clip from text alone."))
         return Route("WanPipeline", "none")
     if kind == "remix":
         if from_text:
@@ -62,17 +64,17 @@ def wan_route(kind: str, pipe: Any) -> Route:
     if kind in ("cameo", "extend"):
         if not from_image:
             raise BackendError(
-                "This video model makes clips from text only; cameos and extensions need an image-to-video "
-                "model (such as Wan2.2-TI2V or a Wan I2V checkpoint) or a VACE model."
+                _("This video model makes clips from text only; cameos and extensions need an image-to-video "
+                  "model (such as Wan2.2-TI2V or a Wan I2V checkpoint) or a VACE model.")
             )
         return wan_image_route(pipe, transformer, "cameo_image" if kind == "cameo" else "parent_last_frame")
-    raise BackendError(f"Unknown kind of generation {kind!r}.")
+    raise BackendError(_("Unknown kind of generation {kind!r}.").format(kind=kind))
 
 
 def wan_image_route(pipe: Any, transformer: Any, condition: str) -> Route:
     needs_encoder = transformer.config.get("image_dim") is not None
     if needs_encoder and getattr(pipe, "image_encoder", None) is None:
         raise BackendError(
-            "This image-to-video model needs its image encoder, and the model directory has none (image_encoder/)."
+            _("This image-to-video model needs its image encoder, and the model directory has none (image_encoder/).")
         )
     return Route("WanImageToVideoPipeline", condition)

@@ -13,6 +13,7 @@ import time
 from typing import Callable, Iterator
 
 import numpy as np
+from django.utils.translation import gettext
 
 from core import voices
 from generation.backends.base import (
@@ -226,14 +227,16 @@ def plan_for(request: GenerationRequest, world: World) -> tuple[dict, list[str]]
     changes: list[str] = []
     if request.kind in ("remix", "extend"):
         if request.parent is None:
-            raise BackendError("A remix or extension needs the clip it starts from.")
+            raise BackendError(gettext("A remix or extension needs the clip it starts from."))
         parent_plan = request.parent.scene_plan
         if parent_plan is not None and "version" in parent_plan:
             try:
                 plan, changes = remix_plan(parent_plan, request.prompt, seed=request.seed, world=world,
                                            extend=request.kind == "extend")
             except ValueError as exc:
-                raise BackendError("The clip this starts from has a scene plan this version cannot read.") from exc
+                raise BackendError(
+                    gettext("The clip this starts from has a scene plan this version cannot read."),
+                ) from exc
             if request.kind == "extend":
                 parent_span = float(parent_plan.get("duration_s") or 0.0) * float(parent_plan.get("speed", 1.0))
                 plan["time_offset"] = float(parent_plan.get("time_offset", 0.0)) + parent_span
@@ -253,17 +256,19 @@ def plan_for(request: GenerationRequest, world: World) -> tuple[dict, list[str]]
 
 def _check(request: GenerationRequest) -> None:
     if request.kind not in KINDS:
-        raise BackendError(f"Unknown generation kind {request.kind!r}.")
+        raise BackendError(gettext("Unknown generation kind {kind!r}.").format(kind=request.kind))
     if not 0 < request.duration_s <= MAX_DURATION_S:
-        raise BackendError(f"Clips last between a moment and {int(MAX_DURATION_S)} seconds.")
+        raise BackendError(
+            gettext("Clips last between a moment and {most} seconds.").format(most=int(MAX_DURATION_S)),
+        )
     if not 1 <= request.fps <= 60:
-        raise BackendError("Frame rate must be between 1 and 60 frames per second.")
+        raise BackendError(gettext("Frame rate must be between 1 and 60 frames per second."))
     try:
         request.size
     except ValueError as exc:
-        raise BackendError(f"Unknown aspect ratio {request.aspect!r}.") from exc
+        raise BackendError(gettext("Unknown aspect ratio {aspect!r}.").format(aspect=request.aspect)) from exc
     if request.kind == "storyboard" and not request.shots:
-        raise BackendError("A storyboard needs at least one shot.")
+        raise BackendError(gettext("A storyboard needs at least one shot."))
 
 
 def _likenesses(request: GenerationRequest, plans: list[dict]) -> dict[int, Likeness]:

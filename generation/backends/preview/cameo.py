@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
 from generation.backends.base import BackendError, CameoRef
@@ -41,7 +42,7 @@ def _open(path: str) -> Image.Image:
         with Image.open(path) as source:
             image = ImageOps.exif_transpose(source).convert("RGB")
     except (OSError, ValueError) as exc:
-        raise BackendError("A cameo's reference image could not be read.") from exc
+        raise BackendError(_("A cameo's reference image could not be read.")) from exc
     image.thumbnail((MAX_SIDE, MAX_SIDE))
     return image
 
