@@ -70,7 +70,7 @@ def cameos(make_user, client_for, tmp_path) -> dict[str, Cameo]:
         "own_face_verified": _create(client, "Olivia", "person", [astronaut()]),
     }
     result, body, _ = verify_with_clip(client, made["own_face_verified"], tmp_path, astronaut())
-    assert result == "passed" and body["verified"] is True
+    assert result == "passed" and body["verified"] is True, body["verification"]  # the check's reason when it fails
     for cameo in made.values():
         cameo.refresh_from_db()
     return made
