@@ -95,7 +95,10 @@ class MemberLanguageMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         language = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
-        if language:
-            translation.activate(language)
+        if not language or not translation.check_for_language(language):
+            return self.get_response(request)
+        with translation.override(language):  # not left active in the thread after the response
             request.LANGUAGE_CODE = translation.get_language()
-        return self.get_response(request)
+            response = self.get_response(request)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        return response

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_noop
 
 from core.errors import Invalid, TooLarge
 from core.events import send_to_user
-from core.i18n import render
+from core.i18n import in_language_of, render
 from feed.selectors import posts_visible_to
 
 from .models import GenerationJob, ProvenanceCheck
@@ -90,7 +90,8 @@ def provenance_check_run(*, check_id: int) -> None:
                     ident, stats = legacy, legacy_stats
         except Exception as exc:  # an unreadable picture is a report, not a crash
             ident, stats = None, {"error": str(exc)}
-        report = _report(check=check, manifest=manifest, ident=ident, stats=stats)
+        with in_language_of(check.requester):  # the stored sentences; readers get theirs (report_in_language)
+            report = _report(check=check, manifest=manifest, ident=ident, stats=stats)
         status_value = ProvenanceCheck.Status.DONE
     except Exception as exc:
         logger.exception("provenance check %s failed", check_id)

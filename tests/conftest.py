@@ -21,6 +21,17 @@ def _fresh_throttle_counts():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language: Django's LocaleMiddleware leaves the language of a request active in
+    its thread afterwards, and a test's requests run in the test's own thread."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def make_user(db):
     from accounts.services import user_signup
