@@ -7,7 +7,7 @@ PIP := $(PY) -m pip
 STAMP := $(VENV)/.requirements.stamp
 DEV_STAMP := $(VENV)/.requirements-dev.stamp
 
-.PHONY: run test test-fast test-browser test-production services-deps chromium migrate bench clean messages compile-messages
+.PHONY: run workers test test-fast test-browser test-production services-deps chromium migrate bench clean messages compile-messages
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -85,6 +85,10 @@ test-fast: $(DEV_STAMP)
 
 test-browser: $(DEV_STAMP) chromium
 	$(PY) -m pytest -m browser -p no:cacheprovider
+
+# One generation worker per visible GPU (CUDA_VISIBLE_DEVICES pinned) and a CPU-queue worker: config/workers.py.
+workers: $(STAMP) compile-messages
+	$(PY) -m config.workers
 
 BENCHES := $(filter-out bench/common.py,$(wildcard bench/*.py))
 bench: $(DEV_STAMP)

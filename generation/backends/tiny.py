@@ -154,7 +154,7 @@ def _wan_transformer_kwargs() -> dict[str, Any]:
     return {
         "patch_size": (1, 2, 2), "num_attention_heads": 2, "attention_head_dim": 12, "out_channels": 16,
         "text_dim": _TEXT_DIM, "freq_dim": 256, "ffn_dim": 32, "num_layers": 2, "cross_attn_norm": True,
-        "qk_norm": "rms_norm_across_heads", "rope_max_seq_len": 32,
+        "qk_norm": "rms_norm_across_heads", "rope_max_seq_len": 1024,  # Wan's own: room for 720p grids
     }
 
 

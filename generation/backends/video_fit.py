@@ -33,6 +33,7 @@ class RenderShape:
     width: int
     height: int
     fps: int
+    trained: bool = False  # the size is one the model family was trained at
 
 
 def nearest_frame_count(ideal: float, step: int) -> int:
@@ -46,15 +47,25 @@ def round_to_multiple(value: float, multiple: int) -> int:
     return max(multiple, round(value / multiple) * multiple)
 
 
-def fit_request(grid: ModelGrid, *, duration_s: float, aspect: str, short_side: int) -> RenderShape:
-    """The frame count and size nearest to ``duration_s`` and ``aspect`` that the model accepts."""
+Sizes = dict[int, dict[str, tuple[int, int]]]  # short side -> aspect -> (width, height)
+
+
+def fit_request(
+    grid: ModelGrid, *, duration_s: float, aspect: str, short_side: int, trained: Sizes | None = None
+) -> RenderShape:
+    """The frame count and size nearest to ``duration_s`` and ``aspect`` that the model accepts: the size the
+    model family was trained at for this short side and aspect when ``trained`` has one (and the grid allows it),
+    else the aspect's exact size rounded to the grid."""
     if aspect not in ASPECTS:
         raise ValueError(f"unknown aspect {aspect!r}")
     aw, ah = ASPECTS[aspect]
+    num_frames = nearest_frame_count(duration_s * grid.fps, grid.frame_step)
+    preset = (trained or {}).get(short_side, {}).get(aspect)
+    if preset and all(side % grid.size_multiple == 0 for side in preset):
+        return RenderShape(num_frames=num_frames, width=preset[0], height=preset[1], fps=grid.fps, trained=True)
     short = round_to_multiple(short_side, grid.size_multiple)
     long = round_to_multiple(short * max(aw, ah) / min(aw, ah), grid.size_multiple)
     width, height = (short, long) if aw <= ah else (long, short)
-    num_frames = nearest_frame_count(duration_s * grid.fps, grid.frame_step)
     return RenderShape(num_frames=num_frames, width=width, height=height, fps=grid.fps)
 
 

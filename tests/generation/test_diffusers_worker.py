@@ -89,6 +89,24 @@ def test_text_remix_and_cameo_jobs_on_the_diffusers_worker(tiny_model, start_wor
     assert job.kind == "cameo"
 
 
+def test_a_clip_at_the_default_size_renders_at_the_size_the_family_was_trained_at(
+    tiny_model, start_worker, purge_queues, make_user, client_for, tmp_path
+):
+    """The default settings (GENERATION_SHORT_SIDE 480) and a 16:9 clip: the tiny model renders at its family's
+    trained size (Wan 832×480, LTX 864×480) and the clip comes out at 852×480. A tiny Wan model once kept diffusers'
+    test value of rope_max_seq_len (32) and could not render a grid 52 patches wide."""
+    family, model_dir = tiny_model
+    client = client_for(make_user("ana"))
+    start_worker(GENERATION_BACKEND="diffusers", GENERATION_MODEL=str(model_dir), GENERATION_STEPS=2)
+    made = client.post("/api/generations", {"prompt": "a red ball on a beach", "duration_s": 2, "aspect": "16:9"},
+                       format="json").json()
+    job = wait_for_job(made["id"], timeout=300)
+    _check_clip(job, tmp_path, 2.0, (852, 480))
+    meta = job.backend_meta
+    assert (meta["width"], meta["height"]) == {"wan": (832, 480), "ltx": (864, 480)}[family]
+    assert meta["trained_size"] is True and meta["steps"] == 2
+
+
 def test_progress_counts_denoising_steps_and_cancel_stops_within_one_step(tiny_model, start_worker, purge_queues, make_user, client_for):
 
     from asgiref.sync import async_to_sync, sync_to_async
@@ -140,3 +158,12 @@ def test_invalid_model_directory_fails_fast_at_worker_start(start_worker, tmp_pa
     assert worker.proc.returncode == 3
     assert str(missing) in worker.output()
     assert "cannot start the generation worker" in worker.output()
+
+
+def test_a_speed_switch_the_model_cannot_use_stops_the_worker_at_start(tiny_model, start_worker):
+    family, model_dir = tiny_model
+    worker = start_worker(wait=False, beat=False, GENERATION_BACKEND="diffusers", GENERATION_MODEL=str(model_dir),
+                          GENERATION_CACHE="magcache")
+    worker.proc.wait(120)
+    assert worker.proc.returncode == 3
+    assert "GENERATION_CACHE_RATIOS" in worker.output() and "cannot start the generation worker" in worker.output()

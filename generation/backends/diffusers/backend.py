@@ -31,12 +31,15 @@ from ..sequence import Part, dissolve_frames, join, shot_frame_counts
 from .conditioning import condition_inputs
 from .loading import (
     CACHE_MODES,
+    COMPILE_MODES,
     FAMILY_DEFAULTS,
     OFFLOAD_MODES,
+    BackendConfigError,
     cache_config,
     check_choice,
     detect_family,
     enable_offload,
+    enable_speedups,
     load_pipeline,
     resolve_dtype,
     share_weights,
@@ -66,6 +69,10 @@ class DiffusersBackend(StreamingBackend):
         short_side: int | None = None,
         fps: int | None = None,
         audio_steps: int | None = None,
+        cache_ratios: list[float] | None = None,
+        compile: str = "none",
+        vae_tiling: bool = False,
+        vae_slicing: bool = False,
     ):
         self.model_dir = Path(model_dir)
         self.family, self.class_name = detect_family(self.model_dir)
@@ -78,6 +85,8 @@ class DiffusersBackend(StreamingBackend):
         self.short_side = short_side or defaults.short_side
         self.fps = fps or defaults.fps
         self.audio_steps = audio_steps
+        self.compile = check_choice("compile mode", compile or "none", COMPILE_MODES)
+        self.cache_ratios = cache_ratios
 
         self._base = self._load(self.model_dir)
         self.grid = self._model_grid()
@@ -85,10 +94,13 @@ class DiffusersBackend(StreamingBackend):
         self._offloaded: Any = None
         self._active: Any = self._base
         self.cache = self._enable_cache(cache)
+        enable_speedups(self._base, compile_mode=self.compile, vae_tiling=vae_tiling, vae_slicing=vae_slicing)
+        self.speedups = {"offload": self.offload, "cache": self.cache, "compile": self.compile,
+                         "vae_tiling": vae_tiling, "vae_slicing": vae_slicing}
         self._audio = self._load_audio(Path(audio_model_dir)) if audio_model_dir else None
         logger.info(
-            "diffusers backend ready: %s (%s) on %s/%s, offload=%s, cache=%s, audio model=%s",
-            self.model_dir, self.class_name, self.device, self.dtype, self.offload, self.cache, audio_model_dir,
+            "diffusers backend ready: %s (%s) on %s/%s, %s, audio model=%s",
+            self.model_dir, self.class_name, self.device, self.dtype, self.speedups, audio_model_dir,
         )
 
     @classmethod
@@ -101,6 +113,10 @@ class DiffusersBackend(StreamingBackend):
             steps=settings.GENERATION_STEPS,
             guidance=settings.GENERATION_GUIDANCE,
             cache=settings.GENERATION_CACHE or None,
+            cache_ratios=settings.GENERATION_CACHE_RATIOS or None,
+            compile=settings.GENERATION_COMPILE or "none",
+            vae_tiling=settings.GENERATION_VAE_TILING,
+            vae_slicing=settings.GENERATION_VAE_SLICING,
             audio_model_dir=settings.AUDIO_MODEL or None,
             short_side=settings.GENERATION_SHORT_SIDE,
         )
@@ -141,15 +157,17 @@ class DiffusersBackend(StreamingBackend):
             return None
         check_choice("cache", mode, CACHE_MODES)
         transformer = transformer_of(self._base)
-        config = cache_config(mode, lambda: self._active.current_timestep)
+        config = cache_config(mode, lambda: self._active.current_timestep, steps=self.steps, ratios=self.cache_ratios)
         if config is None or not hasattr(transformer, "enable_cache"):
-            logger.info("cache=%s skipped: not offered for %s by this diffusers", mode, type(transformer).__name__)
-            return None
+            raise BackendConfigError(
+                f"GENERATION_CACHE={mode} is not offered for {type(transformer).__name__} by this diffusers."
+            )
         try:
             transformer.enable_cache(config)
         except Exception as exc:
-            logger.info("cache=%s skipped: %s does not support it (%s)", mode, type(transformer).__name__, exc)
-            return None
+            raise BackendConfigError(
+                f"GENERATION_CACHE={mode} cannot be used with {type(transformer).__name__}: {exc}"
+            ) from exc
         logger.info("cache=%s enabled on %s", mode, type(transformer).__name__)
         return mode
 
@@ -173,7 +191,7 @@ class DiffusersBackend(StreamingBackend):
         """What the model renders for ``request``: never larger than the clip asked for."""
         short_side = min(self.short_side, request.short_side)
         return video_fit.fit_request(self.grid, duration_s=request.duration_s, aspect=request.aspect,
-                                     short_side=short_side)
+                                     short_side=short_side, trained=FAMILY_DEFAULTS[self.family].trained_sizes)
 
     def stream(self, request: GenerationRequest, on_progress: ProgressCallback) -> ClipStream:
         """The clip shot by shot: each shot one pipeline run (a storyboard's later shots start from the shot
@@ -310,11 +328,13 @@ class DiffusersBackend(StreamingBackend):
             "num_frames": shape.num_frames,
             "width": shape.width,
             "height": shape.height,
+            "trained_size": shape.trained,
             "fps": shape.fps,
             "steps": steps,
             "guidance": self.guidance,
             "seed": request.seed,
             "cache": self.cache,
+            "speedups": self.speedups,
             "requested": {
                 "duration_s": request.duration_s,
                 "aspect": request.aspect,

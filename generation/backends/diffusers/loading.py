@@ -7,7 +7,7 @@ from __future__ import annotations
 import inspect
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +19,9 @@ SUPPORTED_PIPELINES = {
     "wan": ("WanPipeline", "WanImageToVideoPipeline", "WanVideoToVideoPipeline", "WanVACEPipeline"),
     "ltx": ("LTXPipeline", "LTXImageToVideoPipeline", "LTXConditionPipeline"),
 }
-OFFLOAD_MODES = ("none", "model", "sequential")
-CACHE_MODES = ("first_block", "pab", "faster")
+OFFLOAD_MODES = ("none", "model", "sequential", "group")
+CACHE_MODES = ("first_block", "pab", "faster", "taylorseer", "magcache", "magcache_calibrate")
+COMPILE_MODES = ("none", "transformer", "blocks")
 DTYPES = {"bfloat16": torch.bfloat16, "bf16": torch.bfloat16, "float16": torch.float16, "fp16": torch.float16,
           "float32": torch.float32, "fp32": torch.float32}
 
@@ -35,11 +36,26 @@ class FamilyDefaults:
     guidance: float
     fps: int
     short_side: int
+    # The sizes the published checkpoints were trained at, by short side and aspect (the short side is never more
+    # than the clip's): a job at one of these short sides renders at exactly that size, then is resized to the
+    # clip asked for, so a real model works at the resolution it knows. Other short sides round the aspect's size
+    # to the model's grid.
+    trained_sizes: dict = field(default_factory=dict)
 
 
 FAMILY_DEFAULTS = {
-    "wan": FamilyDefaults(steps=30, guidance=5.0, fps=16, short_side=480),
-    "ltx": FamilyDefaults(steps=40, guidance=3.0, fps=24, short_side=480),
+    # Wan 2.1 (1.3B / 14B) at 480p: 832×480; Wan 2.1 14B and Wan 2.2 TI2V-5B at 720p: 1280×720 and 1280×704.
+    "wan": FamilyDefaults(steps=30, guidance=5.0, fps=16, short_side=480, trained_sizes={
+        480: {"16:9": (832, 480), "9:16": (480, 832), "1:1": (480, 480)},
+        704: {"16:9": (1280, 704), "9:16": (704, 1280), "1:1": (704, 704)},
+        720: {"16:9": (1280, 720), "9:16": (720, 1280), "1:1": (720, 720)},
+    }),
+    # LTX-Video 0.9: multiples of 32, trained around 768×512; 16:9 at 480 is 864×480 (≈1.8), at 704 1216×704.
+    "ltx": FamilyDefaults(steps=40, guidance=3.0, fps=24, short_side=480, trained_sizes={
+        480: {"16:9": (864, 480), "9:16": (480, 864), "1:1": (480, 480)},
+        512: {"16:9": (768, 512), "9:16": (512, 768), "1:1": (512, 512)},
+        704: {"16:9": (1216, 704), "9:16": (704, 1216), "1:1": (704, 704)},
+    }),
 }
 
 
@@ -82,13 +98,57 @@ def load_pipeline(model_dir: Path, *, dtype: torch.dtype, device: torch.device, 
 
 
 def enable_offload(pipe: Any, *, offload: str, device: torch.device) -> None:
-    """CPU offload hooks on ``pipe`` (CUDA only): whole models (``model``) or layer by layer (``sequential``)."""
+    """CPU offload hooks on ``pipe`` (CUDA only): whole models (``model``), layer by layer (``sequential``), or
+    the transformer's blocks in groups moved ahead of use on a CUDA stream while the rest stays on the GPU
+    (``group``)."""
     if offload == "none" or device.type != "cuda":
         return
     if offload == "model":
         pipe.enable_model_cpu_offload(device=device)
+    elif offload == "group":
+        enable_group_offload(pipe, device=device)
     else:
         pipe.enable_sequential_cpu_offload(device=device)
+
+
+def enable_group_offload(pipe: Any, *, device: torch.device) -> None:
+    """Group offloading: each transformer's blocks live in CPU memory and are brought to ``device`` one group
+    ahead of their use (on a CUDA stream, overlapping the copy with compute); the other modules stay on
+    ``device``. Peak memory is about one block group plus the text encoder and VAE."""
+    stream = device.type == "cuda"
+    for name, module in pipe.components.items():
+        if not isinstance(module, torch.nn.Module):
+            continue
+        if name.startswith("transformer") and getattr(module, "_supports_group_offloading", False):
+            module.enable_group_offload(onload_device=device, offload_device=torch.device("cpu"),
+                                        offload_type="block_level", num_blocks_per_group=1, use_stream=stream)
+        else:
+            module.to(device)
+
+
+def enable_speedups(pipe: Any, *, compile_mode: str, vae_tiling: bool, vae_slicing: bool) -> None:
+    """``torch.compile`` of the transformer (whole, or its repeated blocks: a shorter first compile), and the
+    VAE's tiled / sliced decoding (less memory for large frames or batches, a little slower)."""
+    vae = getattr(pipe, "vae", None)
+    if vae_tiling:
+        if not hasattr(vae, "enable_tiling"):
+            raise BackendConfigError(f"The VAE of this model ({type(vae).__name__}) cannot decode in tiles.")
+        vae.enable_tiling()
+    if vae_slicing:
+        if not hasattr(vae, "enable_slicing"):
+            raise BackendConfigError(f"The VAE of this model ({type(vae).__name__}) cannot decode in slices.")
+        vae.enable_slicing()
+    if compile_mode == "none":
+        return
+    transformer = transformer_of(pipe)
+    if compile_mode == "blocks":
+        if not getattr(transformer, "_repeated_blocks", None):
+            raise BackendConfigError(
+                f"{type(transformer).__name__} does not name its repeated blocks: use GENERATION_COMPILE=transformer."
+            )
+        transformer.compile_repeated_blocks(fullgraph=False)
+    else:
+        transformer.compile(fullgraph=False)
 
 
 def share_weights(pipeline_class: type, base: Any) -> Any:
@@ -117,12 +177,26 @@ def transformer_of(pipe: Any) -> Any:
     return transformer
 
 
-def cache_config(mode: str, current_timestep: Any) -> Any:
-    """The diffusers cache config for ``mode``, or None when this diffusers has none."""
+def cache_config(mode: str, current_timestep: Any, *, steps: int = 28, ratios: list[float] | None = None) -> Any:
+    """The diffusers cache config for ``mode``, or None when this diffusers has none. ``steps`` and ``ratios``
+    are MagCache's: the number of denoising steps and the model's measured magnitude ratios."""
     try:
         from diffusers import hooks
     except ImportError:
         return None
+    if mode == "taylorseer" and hasattr(hooks, "TaylorSeerCacheConfig"):
+        # Full computation for the first 3 steps, then every 5th; first-order Taylor prediction in between.
+        return hooks.TaylorSeerCacheConfig(cache_interval=5, disable_cache_before_step=3, max_order=1,
+                                           taylor_factors_dtype=torch.float32)
+    if mode == "magcache" and hasattr(hooks, "MagCacheConfig"):
+        if not ratios:
+            raise BackendConfigError(
+                "GENERATION_CACHE=magcache needs the model's magnitude ratios in GENERATION_CACHE_RATIOS (run one "
+                "job with GENERATION_CACHE=magcache_calibrate: the worker's log prints them)."
+            )
+        return hooks.MagCacheConfig(mag_ratios=list(ratios), num_inference_steps=steps)
+    if mode == "magcache_calibrate" and hasattr(hooks, "MagCacheConfig"):
+        return hooks.MagCacheConfig(calibrate=True, num_inference_steps=steps)
     if mode == "first_block" and hasattr(hooks, "FirstBlockCacheConfig"):
         return hooks.FirstBlockCacheConfig(threshold=0.05)
     if mode == "pab" and hasattr(hooks, "PyramidAttentionBroadcastConfig"):
@@ -137,6 +211,9 @@ def cache_config(mode: str, current_timestep: Any) -> Any:
             spatial_attention_timestep_skip_range=(-1, 681),
             current_timestep_callback=current_timestep,
             attention_weight_callback=lambda _: 0.3,
+            # Its reuse of the unconditional batch half assumes guidance batched as [uncond, cond]; Wan runs the two
+            # as separate passes (each in its own cache context), so only the attention reuse is used.
+            is_guidance_distilled=True,
         )
     return None
 
