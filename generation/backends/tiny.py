@@ -21,6 +21,11 @@ Layouts (``layout=``), each the shape of a published checkpoint family:
 - ``"ltx"`` (LTX default) — like LTX-Video 0.9: an ``LTXPipeline`` whose one transformer also serves
   ``LTXImageToVideoPipeline`` and ``LTXConditionPipeline``. The VAE keeps the real compression
   (32 px spatial, 8 frames temporal), so frame counts are ``8k + 1`` and sizes multiples of 32.
+- ``"ltx2"`` (LTX-2 default) — like LTX-2: an ``LTX2Pipeline`` that makes the picture and its sound together
+  (a video and an audio transformer stream, an audio VAE and a vocoder), whose weights also serve
+  ``LTX2ImageToVideoPipeline`` and ``LTX2ConditionPipeline``. Its text encoder is a Gemma 3 built from config
+  (two tiny layers, a one-layer vision tower the pipeline never uses) with the in-memory tokenizer below; the
+  video VAE keeps LTX-2's compression (32 px, 8 frames). Values follow diffusers' own LTX-2 tests.
 
 :func:`make_tiny_audio_model` builds a Stable Audio-shaped text-to-audio pipeline (8 kHz, a 2 s window) for
 the optional ambience model. It uses the EDM DPM-Solver scheduler because the published model's cosine
@@ -37,7 +42,9 @@ from typing import Any
 
 WAN_LAYOUTS = ("ti2v", "t2v", "i2v", "vace")
 LTX_LAYOUTS = ("ltx",)
-DEFAULT_LAYOUT = {"wan": "ti2v", "ltx": "ltx"}
+LTX2_LAYOUTS = ("ltx2",)
+DEFAULT_LAYOUT = {"wan": "ti2v", "ltx": "ltx", "ltx2": "ltx2"}
+LAYOUTS = {"wan": WAN_LAYOUTS, "ltx": LTX_LAYOUTS, "ltx2": LTX2_LAYOUTS}
 
 _WORDS = (
     "a an the and of in on at with to from by is are it its this that over under into out up down "
@@ -51,20 +58,20 @@ _TEXT_DIM = 32
 
 
 def make_tiny_model(out_dir: str | Path, family: str, *, layout: str | None = None) -> Path:
-    """Build the tiny ``family`` ("wan" | "ltx") model in ``layout`` and save it to ``out_dir``."""
+    """Build the tiny ``family`` ("wan" | "ltx" | "ltx2") model in ``layout`` and save it to ``out_dir``."""
     import torch
 
     if family not in DEFAULT_LAYOUT:
-        raise ValueError(f"unknown model family {family!r} (expected 'wan' or 'ltx')")
+        raise ValueError(f"unknown model family {family!r} (expected one of {', '.join(DEFAULT_LAYOUT)})")
     layout = layout or DEFAULT_LAYOUT[family]
-    allowed = WAN_LAYOUTS if family == "wan" else LTX_LAYOUTS
+    allowed = LAYOUTS[family]
     if layout not in allowed:
         raise ValueError(f"unknown {family} layout {layout!r} (expected one of {', '.join(allowed)})")
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     with torch.random.fork_rng():
-        pipe = _build_wan(layout) if family == "wan" else _build_ltx()
+        pipe = _build_wan(layout) if family == "wan" else _build_ltx() if family == "ltx" else _build_ltx2()
     pipe.save_pretrained(str(out))
     return out
 
@@ -224,4 +231,66 @@ def _build_ltx() -> Any:
     return LTXPipeline(
         transformer=transformer, vae=vae, scheduler=FlowMatchEulerDiscreteScheduler(),
         text_encoder=_seeded(T5EncoderModel, text_config), tokenizer=tokenizer,
+    )
+
+
+def _build_ltx2() -> Any:
+    from diffusers import (
+        AutoencoderKLLTX2Audio,
+        AutoencoderKLLTX2Video,
+        FlowMatchEulerDiscreteScheduler,
+        LTX2Pipeline,
+        LTX2VideoTransformer3DModel,
+    )
+    from diffusers.pipelines.ltx2 import LTX2TextConnectors
+    from diffusers.pipelines.ltx2.vocoder import LTX2Vocoder
+    from transformers import Gemma3Config, Gemma3ForConditionalGeneration
+
+    tokenizer = tiny_tokenizer()
+    hidden = 32  # the connectors' width (4 heads × 8): the text encoder's hidden size must match it
+    text_config = Gemma3Config(
+        text_config={"vocab_size": len(tokenizer) + 8, "hidden_size": hidden, "intermediate_size": 32,
+                     "num_hidden_layers": 2, "num_attention_heads": 2, "num_key_value_heads": 1, "head_dim": 8,
+                     "max_position_embeddings": 512, "sliding_window": 64},
+        vision_config={"hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 1, "num_attention_heads": 2,
+                       "image_size": 28, "patch_size": 14},
+        mm_tokens_per_image=4,
+    )
+    rope = {"rope_double_precision": False, "rope_type": "split"}
+    transformer = _seeded(
+        LTX2VideoTransformer3DModel, in_channels=8, out_channels=8, patch_size=1, patch_size_t=1,
+        num_attention_heads=2, attention_head_dim=8, cross_attention_dim=16, audio_in_channels=4, audio_out_channels=4,
+        audio_num_attention_heads=2, audio_attention_head_dim=4, audio_cross_attention_dim=8, num_layers=2,
+        qk_norm="rms_norm_across_heads", caption_channels=hidden, **rope,
+    )
+    connectors = _seeded(
+        LTX2TextConnectors, caption_channels=hidden, text_proj_in_factor=3, video_connector_num_attention_heads=4,
+        video_connector_attention_head_dim=8, video_connector_num_layers=1,
+        video_connector_num_learnable_registers=None, audio_connector_num_attention_heads=4, audio_connector_attention_head_dim=8, audio_connector_num_layers=1,
+        audio_connector_num_learnable_registers=None, connector_rope_base_seq_len=32, rope_theta=10000.0,
+        causal_temporal_positioning=False, **rope,
+    )
+    vae = _seeded(
+        AutoencoderKLLTX2Video, in_channels=3, out_channels=3, latent_channels=8, block_out_channels=(8, 8, 8, 8),
+        decoder_block_out_channels=(8, 8, 8), layers_per_block=(1, 1, 1, 1, 1), decoder_layers_per_block=(1, 1, 1, 1),
+        spatio_temporal_scaling=(True, True, True, True), decoder_spatio_temporal_scaling=(True, True, True),
+        decoder_inject_noise=(False, False, False, False), upsample_residual=(False, False, False),
+        upsample_factor=(1, 1, 1), timestep_conditioning=False, patch_size=4, patch_size_t=1, encoder_causal=True,
+        decoder_causal=False, spatial_compression_ratio=32, temporal_compression_ratio=8,
+    )
+    audio_vae = _seeded(
+        AutoencoderKLLTX2Audio, base_channels=4, output_channels=2, ch_mult=(1,), num_res_blocks=1,
+        attn_resolutions=None, in_channels=2, resolution=32, latent_channels=2, norm_type="pixel",
+        causality_axis="height", dropout=0.0, mid_block_add_attention=False, sample_rate=16000, mel_hop_length=160,
+        is_causal=True, mel_bins=8,
+    )
+    vocoder = _seeded(
+        LTX2Vocoder, in_channels=16, hidden_channels=32, out_channels=2, upsample_kernel_sizes=[4, 4],
+        upsample_factors=[2, 2], resnet_kernel_sizes=[3], resnet_dilations=[[1, 3, 5]], leaky_relu_negative_slope=0.1,
+        output_sampling_rate=16000,
+    )
+    return LTX2Pipeline(
+        transformer=transformer, vae=vae, audio_vae=audio_vae, scheduler=FlowMatchEulerDiscreteScheduler(),
+        text_encoder=_seeded(Gemma3ForConditionalGeneration, text_config), tokenizer=tokenizer, connectors=connectors,
+        vocoder=vocoder, processor=None, prompt_enhancer=None, duration_head=None,
     )

@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 STEPS = 3
 
 
-@pytest.fixture(scope="module", params=["wan", "ltx"])
+@pytest.fixture(scope="module", params=["wan", "ltx", "ltx2"])
 def tiny_model(request, tmp_path_factory):
     out = tmp_path_factory.mktemp(f"tiny-{request.param}")
     done = subprocess.run(
@@ -67,6 +67,8 @@ def test_text_remix_and_cameo_jobs_on_the_diffusers_worker(tiny_model, start_wor
         assert (meta["num_frames"] - 1) % 4 == 0 and meta["width"] % 16 == 0 and meta["height"] % 16 == 0
     else:
         assert (meta["num_frames"] - 1) % 8 == 0 and meta["width"] % 32 == 0 and meta["height"] % 32 == 0
+    # LTX-2 makes the sound with the picture: the clip's soundtrack is the pipeline's (no line was given a voice).
+    assert meta["audio"] == ("model" if family == "ltx2" else "ambience")
     api_job = client.get(f"/api/generations/{job.pk}").json()
     assert api_job["backend_meta"]["num_frames"] == meta["num_frames"]  # the mapping is reported on the job
 
@@ -87,13 +89,15 @@ def test_text_remix_and_cameo_jobs_on_the_diffusers_worker(tiny_model, start_wor
     job = wait_for_job(made.json()["id"], timeout=180)
     _check_clip(job, tmp_path, 1.0, (64, 64))
     assert job.kind == "cameo"
+    if family == "ltx2":
+        assert (job.backend_meta["pipeline"], job.backend_meta["audio"]) == ("LTX2ImageToVideoPipeline", "model+voices")
 
 
 def test_a_clip_at_the_default_size_renders_at_the_size_the_family_was_trained_at(
     tiny_model, start_worker, purge_queues, make_user, client_for, tmp_path
 ):
     """The default settings (GENERATION_SHORT_SIDE 480) and a 16:9 clip: the tiny model renders at its family's
-    trained size (Wan 832×480, LTX 864×480) and the clip comes out at 852×480. A tiny Wan model once kept diffusers'
+    trained size (Wan 832×480, LTX and LTX-2 864×480) and the clip comes out at 852×480. A tiny Wan model once kept diffusers'
     test value of rope_max_seq_len (32) and could not render a grid 52 patches wide."""
     family, model_dir = tiny_model
     client = client_for(make_user("ana"))
@@ -103,7 +107,7 @@ def test_a_clip_at_the_default_size_renders_at_the_size_the_family_was_trained_a
     job = wait_for_job(made["id"], timeout=300)
     _check_clip(job, tmp_path, 2.0, (852, 480))
     meta = job.backend_meta
-    assert (meta["width"], meta["height"]) == {"wan": (832, 480), "ltx": (864, 480)}[family]
+    assert (meta["width"], meta["height"]) == {"wan": (832, 480), "ltx": (864, 480), "ltx2": (864, 480)}[family]
     assert meta["trained_size"] is True and meta["steps"] == 2
 
 

@@ -33,6 +33,7 @@ from .loading import (
     CACHE_MODES,
     COMPILE_MODES,
     FAMILY_DEFAULTS,
+    LATE_FAILING_CACHES,
     OFFLOAD_MODES,
     BackendConfigError,
     cache_config,
@@ -45,8 +46,8 @@ from .loading import (
     share_weights,
     transformer_of,
 )
-from .routes import Route, ltx_route, wan_route
-from .soundtrack import audio_length_argument, audio_sample_rate, mono, soundtrack
+from .routes import Route, ltx2_route, ltx_route, wan_route
+from .soundtrack import audio_length_argument, audio_sample_rate, fit_model_audio, mono, soundtrack
 from .soundtrack import sample_rate as audio_rate
 
 logger = logging.getLogger("generation.backends.diffusers")
@@ -157,6 +158,11 @@ class DiffusersBackend(StreamingBackend):
             return None
         check_choice("cache", mode, CACHE_MODES)
         transformer = transformer_of(self._base)
+        if mode in LATE_FAILING_CACHES.get(self.family, ()):
+            raise BackendConfigError(
+                f"GENERATION_CACHE={mode} does not work with {type(transformer).__name__} (its hooks fail in this "
+                f"model's blocks); leave it unset or choose another mode."
+            )
         config = cache_config(mode, lambda: self._active.current_timestep, steps=self.steps, ratios=self.cache_ratios)
         if config is None or not hasattr(transformer, "enable_cache"):
             raise BackendConfigError(
@@ -185,6 +191,8 @@ class DiffusersBackend(StreamingBackend):
         """The pipeline and conditioning for a job ``kind``; :class:`BackendError` when the model cannot."""
         if self.family == "ltx":
             return ltx_route(kind)
+        if self.family == "ltx2":
+            return ltx2_route(kind)
         return wan_route(kind, self._base)
 
     def plan(self, request: GenerationRequest) -> video_fit.RenderShape:
@@ -210,6 +218,7 @@ class DiffusersBackend(StreamingBackend):
         dissolves = dissolve_frames([shot.transition for shot in shots], counts, request.fps, DISSOLVE_S)
         storyboard = request.kind == "storyboard"
         shot_meta: list[dict[str, Any]] = []
+        model_audio: list[np.ndarray] = []  # LTX-2: each shot's own sound, fitted to the shot's length
         last: np.ndarray | None = None
         meta: dict[str, Any] = {}
         for k, shot in enumerate(shots):
@@ -218,7 +227,9 @@ class DiffusersBackend(StreamingBackend):
             pipe = self._variant(route.pipeline)
             inputs = self._inputs(route, sub, shape)
             report = _ShotProgress(on_progress, k, len(shots)) if storyboard else on_progress
-            video, steps = self._render(pipe, inputs, sub.seed, report)
+            video, steps, sound = self._render(pipe, inputs, sub.seed, report)
+            if sound is not None:
+                model_audio.append(fit_model_audio(*sound, round(counts[k] / request.fps * audio_rate()), audio_rate()))
             frames = video_fit.resize(video_fit.retime(video, counts[k]), request.size)
             del video
             last = frames[-1].copy()
@@ -228,9 +239,15 @@ class DiffusersBackend(StreamingBackend):
                               "framing": shot.framing, "transition": shot.transition if k else None})
             yield Part(frames=iter(frames), length=counts[k], dissolve_in=dissolves[k])
         duration_s = sum(counts) / request.fps
-        bed = self._audio_bed(request, duration_s) if self._audio is not None else None
-        out.audio, _, cast = soundtrack(request, duration_s, bed=bed)
-        meta["audio"] = type(self._audio).__name__ if self._audio is not None else "ambience"
+        if model_audio:
+            # The model's sound is the soundtrack; lines given a voice (or a cameo's) are spoken over it, ducked.
+            voiced = bool(request.voices or request.cameos)
+            out.audio, _, cast = soundtrack(request, duration_s, model_audio=np.concatenate(model_audio), voiced=voiced)
+            meta["audio"] = "model+voices" if voiced else "model"
+        else:
+            bed = self._audio_bed(request, duration_s) if self._audio is not None else None
+            out.audio, _, cast = soundtrack(request, duration_s, bed=bed)
+            meta["audio"] = type(self._audio).__name__ if self._audio is not None else "ambience"
         meta["voices"] = cast
         if storyboard:
             meta["shots"] = shot_meta
@@ -268,7 +285,7 @@ class DiffusersBackend(StreamingBackend):
             "guidance_scale": self.guidance,
             "output_type": "np",
         }
-        if self.family == "ltx":
+        if self.family in ("ltx", "ltx2"):
             kwargs["frame_rate"] = shape.fps
         kwargs.update(condition_inputs(route, request, shape, self.steps))
         if route.pipeline == "WanVideoToVideoPipeline":
@@ -277,8 +294,9 @@ class DiffusersBackend(StreamingBackend):
 
     def _render(
         self, pipe: Any, inputs: dict[str, Any], seed: int, on_progress: ProgressCallback
-    ) -> tuple[np.ndarray, int]:
-        """Run ``pipe``: (uint8 frames T×H×W×3, denoising steps run). Falls back to no cache once if it fails."""
+    ) -> tuple[np.ndarray, int, tuple[np.ndarray, int] | None]:
+        """Run ``pipe``: (uint8 frames T×H×W×3, denoising steps run, the sound it made with them as (mono samples,
+        rate) or None). Falls back to no cache once if it fails."""
         try:
             return self._run(pipe, inputs, seed, on_progress)
         except BackendError:
@@ -291,7 +309,7 @@ class DiffusersBackend(StreamingBackend):
 
     def _run(
         self, pipe: Any, inputs: dict[str, Any], seed: int, on_progress: ProgressCallback
-    ) -> tuple[np.ndarray, int]:
+    ) -> tuple[np.ndarray, int, tuple[np.ndarray, int] | None]:
         self._place(pipe)
         self._active = pipe
         reporter = _StepReporter(on_progress)
@@ -303,7 +321,11 @@ class DiffusersBackend(StreamingBackend):
             raise _readable_failure(exc) from exc
         if reporter.stopped is not None:
             raise reporter.stopped
-        return video_fit.to_uint8(np.asarray(output.frames[0])), pipe.num_timesteps
+        sound = getattr(output, "audio", None)
+        if sound is not None:  # LTX-2: (batch, channels, samples) at the vocoder's rate
+            sound = (mono(np.asarray(sound[0].float().cpu() if torch.is_tensor(sound) else sound[0])),
+                     int(pipe.audio_sampling_rate))
+        return video_fit.to_uint8(np.asarray(output.frames[0])), pipe.num_timesteps, sound
 
     def _recover(self, pipe: Any) -> None:
         """Leave the pipeline and the device ready for the next job after a failure."""

@@ -42,6 +42,10 @@ def condition_inputs(
 def _video_condition(pipeline: str, frames: list[Image.Image], strength: float, steps: int) -> dict[str, Any]:
     """Remix inputs: ``strength`` is how far from the parent (0 = copy, 1 = ignore it)."""
     strength = min(max(strength, 0.0), 1.0)
+    if pipeline == "LTX2ConditionPipeline":
+        from diffusers.pipelines.ltx2.pipeline_ltx2_condition import LTX2VideoCondition
+
+        return {"conditions": [LTX2VideoCondition(frames=frames, index=0, strength=1.0 - strength)]}
     if pipeline == "LTXConditionPipeline":
         from diffusers.pipelines.ltx.pipeline_ltx_condition import LTXVideoCondition
 

@@ -18,10 +18,17 @@ logger = logging.getLogger("generation.backends.diffusers")
 SUPPORTED_PIPELINES = {
     "wan": ("WanPipeline", "WanImageToVideoPipeline", "WanVideoToVideoPipeline", "WanVACEPipeline"),
     "ltx": ("LTXPipeline", "LTXImageToVideoPipeline", "LTXConditionPipeline"),
+    "ltx2": ("LTX2Pipeline", "LTX2ImageToVideoPipeline", "LTX2ConditionPipeline"),
 }
 OFFLOAD_MODES = ("none", "model", "sequential", "group")
 CACHE_MODES = ("first_block", "pab", "faster", "taylorseer", "magcache", "magcache_calibrate")
 COMPILE_MODES = ("none", "transformer", "blocks")
+# Cache modes a family's transformer takes at start-up but that fail in its first job, found by running every mode
+# on every family's tiny model (tests/generation/test_diffusers_speed.py): refused at start like those diffusers
+# refuses itself, never a job that fails late for a setting.
+LATE_FAILING_CACHES = {
+    "ltx2": ("pab", "faster"),  # their attention hooks do not fit LTX-2's joint audio-video blocks
+}
 DTYPES = {"bfloat16": torch.bfloat16, "bf16": torch.bfloat16, "float16": torch.float16, "fp16": torch.float16,
           "float32": torch.float32, "fp32": torch.float32}
 
@@ -52,6 +59,12 @@ FAMILY_DEFAULTS = {
     }),
     # LTX-Video 0.9: multiples of 32, trained around 768×512; 16:9 at 480 is 864×480 (≈1.8), at 704 1216×704.
     "ltx": FamilyDefaults(steps=40, guidance=3.0, fps=24, short_side=480, trained_sizes={
+        480: {"16:9": (864, 480), "9:16": (480, 864), "1:1": (480, 480)},
+        512: {"16:9": (768, 512), "9:16": (512, 768), "1:1": (512, 512)},
+        704: {"16:9": (1216, 704), "9:16": (704, 1216), "1:1": (704, 704)},
+    }),
+    # LTX-2: multiples of 32 (64 for its two-stage upsampling), 24 fps; the sound is made with the picture.
+    "ltx2": FamilyDefaults(steps=40, guidance=4.0, fps=24, short_side=480, trained_sizes={
         480: {"16:9": (864, 480), "9:16": (480, 864), "1:1": (480, 480)},
         512: {"16:9": (768, 512), "9:16": (512, 768), "1:1": (512, 512)},
         704: {"16:9": (1216, 704), "9:16": (704, 1216), "1:1": (704, 704)},

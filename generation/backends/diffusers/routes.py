@@ -38,6 +38,18 @@ def ltx_route(kind: str) -> Route:
     return routes[kind]
 
 
+def ltx2_route(kind: str) -> Route:
+    routes = {
+        "text": Route("LTX2Pipeline", "none"),
+        "remix": Route("LTX2ConditionPipeline", "parent_video"),
+        "cameo": Route("LTX2ImageToVideoPipeline", "cameo_image"),
+        "extend": Route("LTX2ImageToVideoPipeline", "parent_last_frame"),
+    }
+    if kind not in routes:
+        raise BackendError(_("Unknown kind of generation {kind!r}.").format(kind=kind))
+    return routes[kind]
+
+
 def wan_route(kind: str, pipe: Any) -> Route:
     transformer = transformer_of(pipe)
     if type(transformer).__name__.startswith("WanVACE"):

@@ -17,7 +17,12 @@ AUDIO_BED_RMS = 0.05  # a generated bed sits under dialogue (speech is mixed at 
 
 
 def soundtrack(
-    request: GenerationRequest, duration_s: float, *, bed: tuple[np.ndarray, int] | None = None
+    request: GenerationRequest,
+    duration_s: float,
+    *,
+    bed: tuple[np.ndarray, int] | None = None,
+    model_audio: np.ndarray | None = None,
+    voiced: bool = True,
 ) -> tuple[np.ndarray, int, dict[str, str]]:
     """The clip's sound (quoted dialogue spoken by TTS over an ambience bed, mono float32 in [-1, 1]), its sample
     rate, and its cast (speaker -> voice; a remix keeps its parent's, as on the preview backend).
@@ -25,7 +30,13 @@ def soundtrack(
     The prompt is read by the preview backend's parser (setting, weather, quoted lines) and the sound is built
     with its speech and ambience functions, on a timeline of exactly ``duration_s``. ``bed`` (samples, rate)
     from an audio model replaces the synthesised ambience; it is repeated if shorter than the clip.
+    ``model_audio`` is the sound a video model made with its picture (LTX-2), already at this rate and length:
+    it is the soundtrack as it is, its own speech included, unless ``voiced`` — the author gave lines a voice or
+    the clip has cameos — and then the lines are spoken by their voices over it, the model's sound ducked under
+    them as an ambience bed is.
     """
+    if model_audio is not None and not voiced:
+        return np.clip(model_audio, -1.0, 1.0).astype(np.float32), audio.SAMPLE_RATE, {}
     sample_rate = audio.SAMPLE_RATE
     n = round(duration_s * sample_rate)
     earliest = None
@@ -47,7 +58,12 @@ def soundtrack(
         earliest = None  # the parser read the lines differently shot by shot: lay them out one after another
     spoken = audio.schedule_dialogue(lines, speech, duration=duration_s, sample_rate=sample_rate, earliest=earliest)
     voice, presence = audio.speech_track(spoken, n, sample_rate)
-    ambience = fit_bed(*bed, n, sample_rate) if bed is not None else audio.ambience_track(plan, n, sample_rate)
+    if model_audio is not None:
+        ambience = np.resize(model_audio.astype(np.float32), n)
+    elif bed is not None:
+        ambience = fit_bed(*bed, n, sample_rate)
+    else:
+        ambience = audio.ambience_track(plan, n, sample_rate)
     silence = np.zeros(n, dtype=np.float32)
     track = audio.mix(impacts=silence, ambience=ambience, speech=voice, presence=presence)
     return track, sample_rate, plan["cast"]
@@ -69,6 +85,18 @@ def fit_bed(samples: np.ndarray, rate: int, n: int, sample_rate: int) -> np.ndar
     if rms > 0:
         track *= AUDIO_BED_RMS / rms
     return track.astype(np.float32)
+
+
+def fit_model_audio(samples: np.ndarray, rate: int, n: int, sample_rate: int) -> np.ndarray:
+    """A video model's sound for one shot as ``n`` samples at ``sample_rate``: resampled, then stretched or cut to
+    the shot's length (the model makes about as much sound as picture; the shot may be retimed)."""
+    if len(samples) == 0 or n == 0:
+        return np.zeros(n, dtype=np.float32)
+    length = max(1, round(len(samples) * sample_rate / rate))
+    if abs(length - n) <= sample_rate // 10:  # within 0.1 s: keep the timing, pad or cut the end
+        resampled = np.interp(np.arange(length) * (rate / sample_rate), np.arange(len(samples)), samples)
+        return np.resize(np.pad(resampled, (0, max(0, n - length))), n).astype(np.float32)
+    return np.interp(np.linspace(0, len(samples) - 1, n), np.arange(len(samples)), samples).astype(np.float32)
 
 
 def audio_length_argument(pipe: Any) -> tuple[str, float | None]:

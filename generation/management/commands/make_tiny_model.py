@@ -1,4 +1,4 @@
-"""``python manage.py make_tiny_model DIR --family wan|ltx``: write a tiny random-weight video model.
+"""``python manage.py make_tiny_model DIR --family wan|ltx|ltx2``: write a tiny random-weight video model.
 
 The model loads through the diffusers backend like a real checkpoint (``GENERATION_MODEL=DIR``), which is
 how the worker's GPU path is exercised on a machine with no model weights. The pictures are noise.
@@ -8,25 +8,19 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from generation.backends.tiny import (
-    DEFAULT_LAYOUT,
-    LTX_LAYOUTS,
-    WAN_LAYOUTS,
-    make_tiny_audio_model,
-    make_tiny_model,
-)
+from generation.backends.tiny import DEFAULT_LAYOUT, LAYOUTS, make_tiny_audio_model, make_tiny_model
 
 
 class Command(BaseCommand):
-    help = "Write a tiny random-weight Wan or LTX-Video model (diffusers layout) to DIR."
+    help = "Write a tiny random-weight Wan, LTX-Video or LTX-2 model (diffusers layout) to DIR."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("out_dir", metavar="DIR")
         parser.add_argument("--family", choices=sorted(DEFAULT_LAYOUT), default="wan")
         parser.add_argument(
             "--layout",
-            choices=WAN_LAYOUTS + LTX_LAYOUTS,
-            help="checkpoint layout (default: ti2v for wan, ltx for ltx)",
+            choices=[layout for layouts in LAYOUTS.values() for layout in layouts],
+            help="checkpoint layout (default: ti2v for wan, ltx for ltx, ltx2 for ltx2)",
         )
         parser.add_argument("--audio", metavar="AUDIO_DIR", help="also write a tiny text-to-audio model here")
 
