@@ -90,6 +90,10 @@ def test_group_offloading_runs_a_job_with_the_blocks_brought_in_one_group_at_a_t
     backend = DiffusersBackend(model_dir=models["wan"], steps=STEPS, short_side=64)
     enable_group_offload(backend._base, device=torch.device("cpu"))
     _make(backend)
+    # Pipelines made over the same weights (remix, cameo) share the offloaded modules and take turns with them.
+    remix = backend._variant("WanVideoToVideoPipeline")
+    enable_group_offload(remix, device=torch.device("cpu"))
+    _make(backend)
 
 
 def test_a_switch_that_cannot_work_is_refused_at_start(models):

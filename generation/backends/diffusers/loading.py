@@ -127,10 +127,15 @@ def enable_offload(pipe: Any, *, offload: str, device: torch.device) -> None:
 def enable_group_offload(pipe: Any, *, device: torch.device) -> None:
     """Group offloading: each transformer's blocks live in CPU memory and are brought to ``device`` one group
     ahead of their use (on a CUDA stream, overlapping the copy with compute); the other modules stay on
-    ``device``. Peak memory is about one block group plus the text encoder and VAE."""
+    ``device``. Peak memory is about one block group plus the text encoder and VAE. Pipelines built over the same
+    weights share their modules: a module already offloaded keeps its hooks."""
+    from diffusers.hooks.group_offloading import _is_group_offload_enabled
+
     stream = device.type == "cuda"
     for name, module in pipe.components.items():
         if not isinstance(module, torch.nn.Module):
+            continue
+        if _is_group_offload_enabled(module):
             continue
         if name.startswith("transformer") and getattr(module, "_supports_group_offloading", False):
             module.enable_group_offload(onload_device=device, offload_device=torch.device("cpu"),
