@@ -253,6 +253,7 @@ def test_a_cache_that_fails_at_run_time_is_dropped_and_the_job_still_succeeds(wa
     clip = backend.generate(request, Progress())
     _assert_clip_fits(clip, request)
     assert tried == ["first_block", None] and backend.cache is None and clip.meta["cache"] is None
+    assert clip.meta["speedups"]["cache"] is None
 
 
 def test_an_unknown_option_is_refused_at_start(wan_dir):

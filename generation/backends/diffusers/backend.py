@@ -96,13 +96,18 @@ class DiffusersBackend(StreamingBackend):
         self._active: Any = self._base
         self.cache = self._enable_cache(cache)
         enable_speedups(self._base, compile_mode=self.compile, vae_tiling=vae_tiling, vae_slicing=vae_slicing)
-        self.speedups = {"offload": self.offload, "cache": self.cache, "compile": self.compile,
-                         "vae_tiling": vae_tiling, "vae_slicing": vae_slicing}
+        self.vae_tiling, self.vae_slicing = vae_tiling, vae_slicing
         self._audio = self._load_audio(Path(audio_model_dir)) if audio_model_dir else None
         logger.info(
             "diffusers backend ready: %s (%s) on %s/%s, %s, audio model=%s",
             self.model_dir, self.class_name, self.device, self.dtype, self.speedups, audio_model_dir,
         )
+
+    @property
+    def speedups(self) -> dict[str, Any]:
+        """The speed switches in effect (the cache is dropped if it ever fails at run time)."""
+        return {"offload": self.offload, "cache": self.cache, "compile": self.compile,
+                "vae_tiling": self.vae_tiling, "vae_slicing": self.vae_slicing}
 
     @classmethod
     def from_settings(cls, settings) -> "DiffusersBackend":
