@@ -70,7 +70,8 @@ PRODUCTION_SKIP := --ignore=tests/generation/test_preview_backend.py --ignore=te
 	--ignore=tests/generation/test_diffusers_backend.py --ignore=tests/generation/test_diffusers_worker.py \
 	--ignore=tests/generation/test_watermark_reshare.py --ignore=tests/cameos/test_speech.py \
 	--ignore=tests/generation/test_voices.py --ignore=tests/generation/test_mouths.py \
-	--ignore=tests/api/test_fuzz_schema.py
+	--ignore=tests/api/test_fuzz_schema.py --ignore=tests/generation/test_diffusers_speed.py \
+	--ignore=tests/generation/test_diffusers_ltx2.py --ignore=tests/generation/test_video_fit.py
 test-production: $(DEV_STAMP) services-deps
 	@rm -rf $(TOPOLOGY_DIR); mkdir -p $(TOPOLOGY_DIR)
 	@set -e; export PATH="$(CURDIR)/$(VENV)/bin:$$PATH"; \
