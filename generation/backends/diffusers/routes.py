@@ -27,23 +27,20 @@ class Route:
 
 
 def ltx_route(kind: str) -> Route:
-    routes = {
-        "text": Route("LTXPipeline", "none"),
-        "remix": Route("LTXConditionPipeline", "parent_video"),
-        "cameo": Route("LTXImageToVideoPipeline", "cameo_image"),
-        "extend": Route("LTXImageToVideoPipeline", "parent_last_frame"),
-    }
-    if kind not in routes:
-        raise BackendError(_("Unknown kind of generation {kind!r}.").format(kind=kind))
-    return routes[kind]
+    return _ltx_family_route(kind, "LTX")
 
 
 def ltx2_route(kind: str) -> Route:
+    return _ltx_family_route(kind, "LTX2")
+
+
+def _ltx_family_route(kind: str, prefix: str) -> Route:
+    """LTX-Video and LTX-2 route alike: one pipeline per kind, named with the family's prefix."""
     routes = {
-        "text": Route("LTX2Pipeline", "none"),
-        "remix": Route("LTX2ConditionPipeline", "parent_video"),
-        "cameo": Route("LTX2ImageToVideoPipeline", "cameo_image"),
-        "extend": Route("LTX2ImageToVideoPipeline", "parent_last_frame"),
+        "text": Route(f"{prefix}Pipeline", "none"),
+        "remix": Route(f"{prefix}ConditionPipeline", "parent_video"),
+        "cameo": Route(f"{prefix}ImageToVideoPipeline", "cameo_image"),
+        "extend": Route(f"{prefix}ImageToVideoPipeline", "parent_last_frame"),
     }
     if kind not in routes:
         raise BackendError(_("Unknown kind of generation {kind!r}.").format(kind=kind))
