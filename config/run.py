@@ -15,6 +15,8 @@ import sys
 import time
 from pathlib import Path
 
+from config.processes import stop_process_groups
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -54,18 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     children: list[subprocess.Popen] = []
 
     def shutdown(code: int = 0) -> int:
-        for child in children:
-            if child.poll() is None:
-                try:
-                    os.killpg(child.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
-        deadline = time.monotonic() + 15
-        for child in children:
-            try:
-                child.wait(max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                os.killpg(child.pid, signal.SIGKILL)
+        stop_process_groups(children, grace_s=15)
         if valkey is not None:
             valkey.stop()
         _say("stopped.")

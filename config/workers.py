@@ -23,6 +23,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from config.processes import stop_process_groups
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -96,15 +98,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"a worker exited with code {ended[0].returncode}: stopping the others", flush=True)
             break
         time.sleep(0.5)
-    for child in children:
-        if child.poll() is None:
-            os.killpg(child.pid, signal.SIGTERM)
-    deadline = time.monotonic() + 60
-    for child in children:
-        try:
-            child.wait(max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            os.killpg(child.pid, signal.SIGKILL)
+    stop_process_groups(children, grace_s=60)
     return code
 
 
