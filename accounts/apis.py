@@ -1,4 +1,4 @@
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, update_session_auth_hash
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +18,7 @@ from .models import User
 from .selectors import (
     guardianship_active,
     guardianship_of,
+    member_credentials,
     notifications_for,
     notifications_unread_count,
     teen_limits_get,
@@ -60,7 +61,7 @@ class SignupApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = services.user_signup(**data.validated_data, require_birth_date=True)
-        token = services.user_token(user=user)
+        token = services.user_token(user=user, label=request.META.get("HTTP_USER_AGENT", ""))
         return Response({"id": user.pk, "username": user.username, "token": token}, status=status.HTTP_201_CREATED)
 
 
@@ -84,7 +85,7 @@ class TokenApi(APIView):
         user = authenticate(request, **data.validated_data)
         if user is None:
             raise NotAuthenticated(_("Wrong handle or password."), code="bad_credentials")
-        return Response({"token": services.user_token(user=user)})
+        return Response({"token": services.user_token(user=user, label=request.META.get("HTTP_USER_AGENT", ""))})
 
 
 def _target(username: str) -> User:
@@ -276,3 +277,138 @@ class NotificationsReadApi(APIView):
         data.is_valid(raise_exception=True)
         marked = services.notifications_mark_read(user=request.user, ids=data.validated_data.get("ids"))
         return Response({"marked": marked, "unread_count": notifications_unread_count(user=request.user)})
+
+
+# --- credentials: password, browsers, API tokens ------------------------------------------------------------------
+
+
+def _session_key(request) -> str | None:
+    session = getattr(request._request, "session", None)
+    return session.session_key if session is not None and request.user.is_authenticated and request.auth is None else None
+
+
+class PasswordChangeApi(APIView):
+    """Change the password: every other browser is signed out and every API token revoked. A client signed in
+    with a token gets a new one in the answer (its old one no longer works); a browser stays signed in."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
+
+    class InputSerializer(serializers.Serializer):
+        old_password = serializers.CharField(max_length=128, trim_whitespace=False)
+        new_password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+    class OutputSerializer(serializers.Serializer):
+        detail = serializers.CharField()
+        token = serializers.CharField(allow_null=True)
+
+    @extend_schema(request=InputSerializer, responses={200: OutputSerializer})
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        keep = _session_key(request)
+        services.password_change(user=request.user, keep_session_key=keep, **data.validated_data)
+        token = None
+        if keep is not None:
+            update_session_auth_hash(request._request, request.user)  # this browser stays signed in (a new key)
+            services.session_rekeyed(old_key=keep, new_key=request._request.session.session_key)
+        else:
+            token = services.user_token(user=request.user, label=request.META.get("HTTP_USER_AGENT", ""))
+        return Response({"detail": _("Your password was changed. Other sessions were signed out."), "token": token})
+
+
+class PasswordResetApi(APIView):
+    """Ask for a password-reset link by email. The answer is the same whether or not an account has the address
+    (nothing tells who is a member); the link is Django's, valid for PASSWORD_RESET_TIMEOUT, and works once."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
+
+    class InputSerializer(serializers.Serializer):
+        email = serializers.EmailField(max_length=254)
+
+    class OutputSerializer(serializers.Serializer):
+        detail = serializers.CharField()
+
+    @extend_schema(request=InputSerializer, responses={202: OutputSerializer})
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.password_reset_send(email=data.validated_data["email"], request=request._request)
+        return Response(
+            {"detail": _("If an account uses this address, a link to choose a new password is on its way.")},
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+
+class SessionOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    user_agent = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    last_seen_at = serializers.DateTimeField(allow_null=True)
+    current = serializers.BooleanField()
+
+
+class ApiTokenOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    prefix = serializers.CharField(help_text="The key's first characters (the key itself is shown only once).")
+    label = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    last_used_at = serializers.DateTimeField(allow_null=True)
+    current = serializers.BooleanField()
+
+
+class CredentialsApi(APIView):
+    """The browsers signed in to this account and its API tokens, with the device and when each was last used."""
+
+    @extend_schema(
+        responses={
+            200: inline_serializer(
+                "Credentials",
+                {"sessions": SessionOutputSerializer(many=True), "tokens": ApiTokenOutputSerializer(many=True)},
+            )
+        }
+    )
+    def get(self, request):
+        found = member_credentials(
+            user=request.user,
+            session_key=_session_key(request),
+            token_id=getattr(request.auth, "pk", None),
+        )
+        return Response(
+            {
+                "sessions": SessionOutputSerializer(found.sessions, many=True).data,
+                "tokens": ApiTokenOutputSerializer(found.tokens, many=True).data,
+            }
+        )
+
+
+class SessionApi(APIView):
+    @extend_schema(responses={204: None})
+    def delete(self, request, session_id: int):
+        services.session_revoke(user=request.user, session_id=session_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TokensApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        label = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+    class OutputSerializer(serializers.Serializer):
+        token = serializers.CharField(help_text="The key: shown this once.")
+
+    @extend_schema(request=InputSerializer, responses={201: OutputSerializer})
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        label = data.validated_data.get("label") or request.META.get("HTTP_USER_AGENT", "")
+        return Response({"token": services.user_token(user=request.user, label=label)}, status=status.HTTP_201_CREATED)
+
+
+class TokenApiDetail(APIView):
+    @extend_schema(responses={204: None})
+    def delete(self, request, token_id: int):
+        services.token_revoke(user=request.user, token_id=token_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)

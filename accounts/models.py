@@ -161,3 +161,33 @@ class Notification(models.Model):
             models.Index(fields=["recipient", "-created_at"], name="feed_notifi_recipie_18f820_idx"),
             models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"),
         ]
+
+
+class ApiToken(models.Model):
+    """An API key (``Authorization: Token <key>``) of one device or program. Only the key's SHA-256 is stored:
+    the key itself is shown once, when it is made. A member may hold several and revoke any of them."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)  # the key's first characters, to tell keys apart in the list
+    label = models.CharField(max_length=200, blank=True)  # the device's user agent, or a name the member gave
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)  # kept to the minute
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+
+class MemberSession(models.Model):
+    """A signed-in browser: the Django session it holds, with what the member needs to recognise it. Made at
+    sign-in, removed at sign-out or when revoked (accounts.services.credentials)."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="member_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True)  # kept to the minute
+
+    class Meta:
+        ordering = ["-created_at", "-id"]

@@ -5,11 +5,12 @@ from datetime import date, datetime
 from datetime import timezone as dt_timezone
 
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import Block, Follow, Guardianship, Notification, User, WatchDay
+from .models import ApiToken, Block, Follow, Guardianship, MemberSession, Notification, User, WatchDay
 
 ADULT_AGE = 18
 
@@ -175,3 +176,25 @@ def notifications_for(*, user) -> QuerySet[Notification]:
 
 def notifications_unread_count(*, user) -> int:
     return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+
+
+# --- credentials ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Credentials:
+    sessions: list  # MemberSession, with ``current``
+    tokens: list  # ApiToken, with ``current``
+
+
+def member_credentials(*, user: User, session_key: str | None = None, token_id: int | None = None) -> Credentials:
+    """The member's signed-in browsers whose session is still alive, and their API tokens, newest first; the one
+    asking is marked ``current``."""
+    alive = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
+    sessions = list(MemberSession.objects.filter(user=user, session_key__in=alive))
+    for s in sessions:
+        s.current = s.session_key == session_key
+    tokens = list(ApiToken.objects.filter(user=user))
+    for t in tokens:
+        t.current = t.pk == token_id
+    return Credentials(sessions=sessions, tokens=tokens)

@@ -12,12 +12,14 @@ from django.contrib.auth.models import AnonymousUser
 
 @database_sync_to_async
 def _user_for_token(key: str):
+    """(user, the credential's name) for a token key; an anonymous user for an unknown or dead one."""
     from .authentication import user_for_token
+    from .services.credentials import token_credential
 
     found = user_for_token(key)
     if found is None or not found[0].is_active:
-        return AnonymousUser()
-    return found[0]
+        return AnonymousUser(), None
+    return found[0], token_credential(found[1].pk)
 
 
 class TokenHeaderAuthMiddleware:
@@ -28,7 +30,8 @@ class TokenHeaderAuthMiddleware:
         headers = dict(scope.get("headers") or [])
         raw = headers.get(b"authorization", b"").decode("latin-1")
         if raw.lower().startswith("token "):
-            scope = dict(scope, user=await _user_for_token(raw[6:].strip()), auth_via_token=True)
+            user, credential = await _user_for_token(raw[6:].strip())
+            scope = dict(scope, user=user, auth_via_token=True, auth_credential=credential)
         return await self.inner(scope, receive, send)
 
 
@@ -37,6 +40,11 @@ class _SessionUnlessToken(AuthMiddleware):
         if scope.get("auth_via_token"):
             return
         await super().resolve_scope(scope)
+        session = scope.get("session")
+        if session is not None and session.session_key and scope["user"].is_authenticated:
+            from .services.credentials import session_credential
+
+            scope["auth_credential"] = session_credential(session.session_key)
 
     def populate_scope(self, scope):
         if "user" not in scope:

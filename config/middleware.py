@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.utils import translation
+
+from accounts.services import session_touch
+from accounts.services.credentials import SEEN_RESOLUTION
+
+SEEN_KEY = "_riff_seen"
 
 logger = logging.getLogger(__name__)
 
@@ -102,3 +108,23 @@ class MemberLanguageMiddleware:
             response = self.get_response(request)
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response
+
+
+class SessionSeenMiddleware:
+    """Keeps the member's list of signed-in browsers current: when a browser was last seen (written at most once
+    a minute, the time kept in the session itself so most requests write nothing)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        session = getattr(request, "session", None)
+        if user is not None and user.is_authenticated and session is not None and session.session_key:
+            now = time.time()
+            seen = session.get(SEEN_KEY)
+            if not isinstance(seen, (int, float)) or now - seen >= SEEN_RESOLUTION.total_seconds():
+                session_touch(user=user, session_key=session.session_key,
+                              user_agent=request.META.get("HTTP_USER_AGENT", ""))
+                session[SEEN_KEY] = now
+        return self.get_response(request)

@@ -23,19 +23,20 @@ def post_group(post_id: int) -> str:
     return f"post.{post_id}"
 
 
-def send_now(group: str, event: dict) -> None:
-    """Send immediately (callers are outside a transaction, or this runs from on_commit)."""
+def send_now(group: str, event: dict, *, handler: str = "riff.event") -> None:
+    """Send immediately (callers are outside a transaction, or this runs from on_commit). ``handler``: the
+    consumer method that receives it (``riff.event`` forwards the event to the socket)."""
     layer = get_channel_layer()
     if layer is None:
         return
     try:
-        async_to_sync(layer.group_send)(group, {"type": "riff.event", "event": event})
+        async_to_sync(layer.group_send)(group, {"type": handler, "event": event})
     except Exception:  # the REST API is the source of truth; a lost event is resynced by the client
         logger.warning("could not send %s to %s", event.get("type"), group, exc_info=True)
 
 
-def send_on_commit(group: str, event: dict) -> None:
-    transaction.on_commit(lambda: send_now(group, event))
+def send_on_commit(group: str, event: dict, *, handler: str = "riff.event") -> None:
+    transaction.on_commit(lambda: send_now(group, event, handler=handler))
 
 
 def send_to_user(user_id: int, event: dict) -> None:

@@ -66,6 +66,16 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
     async def riff_event(self, message):
         await self.send_json(message["event"])
 
+    async def riff_revoke(self, message):
+        """The credential this socket was opened with was revoked (a session or token ended, a password changed,
+        the account closed): close at once. ``credentials`` None means every socket of the member but ``keep``."""
+        mine = self.scope.get("auth_credential")
+        event = message.get("event") or {}
+        credentials, keep = event.get("credentials"), event.get("keep")
+        if (credentials is None and (keep is None or mine != keep)) or (credentials and mine in credentials):
+            await self.send_json({"type": "signed_out"})
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+
     @database_sync_to_async
     def _can_see_post(self, post_id: int) -> bool:
         return post_visible_to(post_id=post_id, user=self.scope["user"])

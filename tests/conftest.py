@@ -48,14 +48,17 @@ def make_user(db):
 @pytest.fixture
 def api(db):
     """An API client; ``api.as_user(user)`` authenticates it with the user's token."""
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
+    from accounts.services import user_token
+
     client = APIClient()
+    keys: dict[int, str] = {}
 
     def as_user(user):
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        if user.pk not in keys:
+            keys[user.pk] = user_token(user=user, label="tests")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {keys[user.pk]}")
         return client
 
     client.as_user = as_user
@@ -64,13 +67,17 @@ def api(db):
 
 @pytest.fixture
 def client_for(db):
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
+
+    from accounts.services import user_token
+
+    keys: dict[int, str] = {}
 
     def make(user):
         client = APIClient()
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        if user.pk not in keys:
+            keys[user.pk] = user_token(user=user, label="tests")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {keys[user.pk]}")
         return client
 
     return make

@@ -13,7 +13,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 from PIL import Image
-from rest_framework.authtoken.models import Token
 
 from core.uploads import photo_from_upload
 
@@ -46,7 +45,7 @@ def user_signup(
     birth_date=None,
     require_birth_date: bool = False,
 ) -> User:
-    """Create an account (and its API token). Raises ValidationError with per-field messages; creates nothing then.
+    """Create an account. Raises ValidationError with per-field messages; creates nothing then.
     The sign-up form and API require the birth date (members under 18 get the strictest policy); accounts made
     before it was asked for have none and count as adults."""
     errors: dict[str, list[str]] = {}
@@ -72,15 +71,9 @@ def user_signup(
             user = User.objects.create_user(
                 username=username, password=password, email=email, display_name=display_name, birth_date=birth_date
             )
-            Token.objects.create(user=user)
     except IntegrityError:
         raise ValidationError({"username": [gettext("That handle is already taken.")]})
     return user
-
-
-def user_token(*, user: User) -> str:
-    token, _ = Token.objects.get_or_create(user=user)
-    return token.key
 
 
 def user_update_profile(*, user: User, display_name=None, bio=None, avatar=None, language=None) -> User:

@@ -17,14 +17,14 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 @pytest.fixture
 def auth_headers(make_user):
-    from rest_framework.authtoken.models import Token
+    from accounts.services import user_token
 
     user = make_user("fuzzer")
     other = make_user("someone")
     from accounts.services import follow_create
 
     follow_create(follower=user, followee=other)
-    return {"Authorization": f"Token {Token.objects.get(user=user).key}", "Origin": "http://localhost:8000"}
+    return {"Authorization": f"Token {user_token(user=user)}", "Origin": "http://localhost:8000"}
 
 
 @schema.parametrize()

@@ -103,9 +103,9 @@ def test_errors_json_and_streamed_files_with_ranges(app, make_user):
     status, _, body = asyncio.run(_call(app, "/api/me"))
     assert status in (401, 403) and b"detail" in body
     user = make_user("ana")
-    from rest_framework.authtoken.models import Token
+    from accounts.services import user_token
 
-    key = Token.objects.get_or_create(user=user)[0].key
+    key = user_token(user=user)
     status, _, body = asyncio.run(_call(app, "/api/me", [(b"authorization", f"Token {key}".encode())]))
     assert status == 200 and b'"username":"ana"' in body
 

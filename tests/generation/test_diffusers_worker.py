@@ -102,10 +102,10 @@ def test_a_clip_at_the_default_size_renders_at_the_size_the_family_was_trained_a
     family, model_dir = tiny_model
     client = client_for(make_user("ana"))
     start_worker(GENERATION_BACKEND="diffusers", GENERATION_MODEL=str(model_dir), GENERATION_STEPS=2)
-    made = client.post("/api/generations", {"prompt": "a red ball on a beach", "duration_s": 2, "aspect": "16:9"},
+    made = client.post("/api/generations", {"prompt": "a red ball on a beach", "duration_s": 1, "aspect": "16:9"},
                        format="json").json()
     job = wait_for_job(made["id"], timeout=300)
-    _check_clip(job, tmp_path, 2.0, (852, 480))
+    _check_clip(job, tmp_path, 1.0, (852, 480))
     meta = job.backend_meta
     assert (meta["width"], meta["height"]) == {"wan": (832, 480), "ltx": (864, 480), "ltx2": (864, 480)}[family]
     assert meta["trained_size"] is True and meta["steps"] == 2
@@ -115,14 +115,14 @@ def test_progress_counts_denoising_steps_and_cancel_stops_within_one_step(tiny_m
 
     from asgiref.sync import async_to_sync, sync_to_async
     from channels.testing import WebsocketCommunicator
-    from rest_framework.authtoken.models import Token
+    from accounts.services import user_token
 
     from config.asgi import application
 
     family, model_dir = tiny_model
     user = make_user("ana")
     client = client_for(user)
-    token = Token.objects.get(user=user).key
+    token = user_token(user=user)
     start_worker(GENERATION_BACKEND="diffusers", GENERATION_MODEL=str(model_dir), GENERATION_STEPS=40, GENERATION_SHORT_SIDE=96)
 
     async def scenario():

@@ -28,7 +28,7 @@ def _socket(stack, server, token):
 
 def test_two_web_processes_and_two_workers_share_the_work(start_worker, purge_queues, make_user, tmp_path):
     from django.test import override_settings
-    from rest_framework.authtoken.models import Token
+    from accounts.services import user_token
     from rest_framework.test import APIClient
 
     webs = [Server(tmp_path / "web-a.log"), Server(tmp_path / "web-b.log")]
@@ -37,7 +37,7 @@ def test_two_web_processes_and_two_workers_share_the_work(start_worker, purge_qu
         start_worker()
         start_worker(beat=False)
         users = [make_user(f"user{i}") for i in range(4)]
-        tokens = [Token.objects.get(user=u).key for u in users]
+        tokens = [user_token(user=u) for u in users]
         sockets = [_socket(stack, webs[i % 2], tokens[i]) for i in range(4)]
         ids = []
         with override_settings(GENERATION_MAX_ACTIVE_PER_USER=5):

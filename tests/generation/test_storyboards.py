@@ -183,13 +183,13 @@ def test_stitching_three_drafts_lists_them_all(make_user, client_for, purge_queu
 def test_cancel_during_the_second_shot_keeps_nothing_and_the_next_job_runs(make_user, client_for, start_worker,
                                                                            purge_queues):
     from channels.testing import WebsocketCommunicator
-    from rest_framework.authtoken.models import Token
+    from accounts.services import user_token
 
     from config.asgi import application
 
     user = make_user("ana")
     client = client_for(user)
-    token = Token.objects.get(user=user).key
+    token = user_token(user=user)
     start_worker()
     shots = [{"prompt": "a red ball bounces in a kitchen", "duration_s": 3},
              {"prompt": "the ball rolls", "duration_s": 20}, {"prompt": "at night", "duration_s": 20}]

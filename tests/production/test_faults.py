@@ -101,9 +101,9 @@ def test_postgres_down_briefly_api_answers_503_json_then_recovers(topology, make
 
     user = make_user("ana")
     client_for(user)
-    from rest_framework.authtoken.models import Token
+    from accounts.services import user_token
 
-    token = Token.objects.get(user=user).key
+    token = user_token(user=user)
     server = Server(tmp_path / "web.log")
 
     def get(path):
