@@ -62,7 +62,8 @@ test: $(DEV_STAMP) chromium services-deps compile-messages
 	$(MAKE) --no-print-directory test-production
 
 TOPOLOGY_DIR ?= $(CURDIR)/var/test-topology
-# Library tests that touch no database, broker or storage ran in the first pass already; so did the API fuzzing,
+# Library tests that touch no database, broker or storage ran in the first pass already (as did the checks of the
+# catalogues and of the import layers); so did the API fuzzing,
 # the diffusers backend and the watermark's re-share survey (their storage and database paths are the ones the
 # other tests cover here).
 PRODUCTION_SKIP := --ignore=tests/generation/test_preview_backend.py --ignore=tests/generation/test_scene_parser.py \
@@ -71,7 +72,8 @@ PRODUCTION_SKIP := --ignore=tests/generation/test_preview_backend.py --ignore=te
 	--ignore=tests/generation/test_watermark_reshare.py --ignore=tests/cameos/test_speech.py \
 	--ignore=tests/generation/test_voices.py --ignore=tests/generation/test_mouths.py \
 	--ignore=tests/api/test_fuzz_schema.py --ignore=tests/generation/test_diffusers_speed.py \
-	--ignore=tests/generation/test_diffusers_ltx2.py --ignore=tests/generation/test_video_fit.py
+	--ignore=tests/generation/test_diffusers_ltx2.py --ignore=tests/generation/test_video_fit.py \
+	--ignore=tests/config/test_i18n.py --ignore=tests/config/test_layers.py --ignore=tests/config/test_web_purity.py
 test-production: $(DEV_STAMP) services-deps
 	@rm -rf $(TOPOLOGY_DIR); mkdir -p $(TOPOLOGY_DIR)
 	@set -e; export PATH="$(CURDIR)/$(VENV)/bin:$$PATH"; \

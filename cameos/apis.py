@@ -36,14 +36,14 @@ def page_response(items, next_cursor, serializer, **context) -> Response:
     return Response({"results": serializer(items, many=True, context=context).data, "next": next_cursor})
 
 
-class UserSummarySerializer(serializers.Serializer):
+class MemberNameSerializer(serializers.Serializer):
     username = serializers.CharField()
     display_name = serializers.CharField()
 
 
 class CameoOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    owner = UserSummarySerializer()
+    owner = MemberNameSerializer()
     name = serializers.CharField()
     kind = serializers.CharField()
     permission = serializers.CharField()
@@ -124,14 +124,14 @@ class CameoOutputSerializer(serializers.Serializer):
 
 class RequestOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    user = UserSummarySerializer()
+    user = MemberNameSerializer()
     message = serializers.CharField()
     state = serializers.CharField()
     created_at = serializers.DateTimeField()
 
 
 class ApprovalOutputSerializer(serializers.Serializer):
-    user = UserSummarySerializer()
+    user = MemberNameSerializer()
     created_at = serializers.DateTimeField()
 
 

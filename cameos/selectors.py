@@ -44,6 +44,8 @@ def _only(cameo: Cameo) -> str:
 def cameo_use_decision(*, cameo: Cameo, user) -> UseDecision:
     """May ``user`` use ``cameo`` right now? Called when a job is created, when a worker starts it, when it is
     published and whenever the owner narrows who may use the cameo."""
+    if not cameo.owner.is_active:  # the account is closed (or being deleted): nobody may use its likeness
+        return UseDecision(False, reason=gettext("The cameo “{name}” is no longer available.").format(name=cameo.name))
     if not cameo.is_ready:
         if cameo.reference_state == Cameo.ReferenceState.REJECTED:
             return UseDecision(
@@ -101,7 +103,7 @@ def _open_to_others_q(user) -> Q:
     """Cameos of other people that ``user`` may see (and ask to use): checked, verified if a person, not
     blocked, and not private."""
     q = (
-        Q(reference_state=Cameo.ReferenceState.READY)
+        Q(reference_state=Cameo.ReferenceState.READY, owner__is_active=True)
         & (Q(kind=Cameo.Kind.CHARACTER) | Q(verified_at__isnull=False))
         & ~Q(permission=Cameo.Permission.ONLY_ME)
         & ~Q(owner_id=user.pk)
@@ -126,7 +128,7 @@ def cameo_usable_q(user) -> Q:
     # Members under 18: approved people only, whatever the level; nobody when their guardian chose "only me".
     teen_owner = Q(owner__birth_date__gt=teen_birth_date_after())
     by_level = (~teen_owner & by_level) | (teen_owner & ~Q(owner__teen_cameo_use="only_me") & approved)
-    usable_by_anyone = Q(reference_state=Cameo.ReferenceState.READY) & (
+    usable_by_anyone = Q(reference_state=Cameo.ReferenceState.READY, owner__is_active=True) & (
         Q(kind=Cameo.Kind.CHARACTER) | Q(verified_at__isnull=False)
     )
     return usable_by_anyone & (Q(owner_id=user.pk) | (_open_to_others_q(user) & by_level))

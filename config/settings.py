@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "feed",
     "generation",
     "moderation",
+    "privacy",
     "demo",
     "pages",
 ]
@@ -93,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "config.middleware.MemberLanguageMiddleware",
+    "config.middleware.SessionSeenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
@@ -202,6 +204,30 @@ CACHES = {
     }
 }
 
+# --- Members' data: archives and account deletion (privacy) ----------------------------------------------------
+EXPORT_KEEP_HOURS = env_float("EXPORT_KEEP_HOURS", 48.0)  # an archive is deleted this long after it is ready
+EXPORT_LINK_TTL_S = env_int("EXPORT_LINK_TTL_S", 3600)  # a download link works this long
+EXPORTS_PER_DAY = env_int("EXPORTS_PER_DAY", 3)
+ACCOUNT_DELETION_GRACE_DAYS = env_float("ACCOUNT_DELETION_GRACE_DAYS", 0.0)
+PRIVACY_LEASE_S = env_float("PRIVACY_LEASE_S", 120.0)  # an export or erasure whose heartbeat is older resumes
+
+# --- Email (password reset links) --------------------------------------------------------------------------------
+# With EMAIL_HOST set, mail goes out over SMTP; otherwise each message is written as a file under var/mail/, where
+# the operator (or a member trying the embedded install) reads it.
+EMAIL_HOST = env("EMAIL_HOST")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+    EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    EMAIL_TIMEOUT = 20
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Riff <noreply@localhost>")
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
+
 # --- Celery -----------------------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = None
@@ -221,6 +247,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "generation.tasks.reap_stale_jobs",
         "schedule": GENERATION_REAP_INTERVAL_S,
         "options": {"queue": "default", "expires": 60},
+    },
+    # Deletions whose grace period ended, erasures and exports whose worker died, archives past their time.
+    "privacy-sweep": {
+        "task": "privacy.tasks.sweep",
+        "schedule": 60.0,
+        "options": {"queue": "default", "expires": 120},
     },
 }
 

@@ -7,6 +7,7 @@ from core.media import serve_media
 
 api_patterns = [
     path("health", HealthApi.as_view(), name="api-health"),
+    path("", include("privacy.urls")),  # first: its /api/me adds DELETE to the feed's profile view
     path("", include("accounts.urls")),
     path("", include("generation.urls")),
     path("", include("feed.urls")),

@@ -69,6 +69,31 @@ def storage_delete(names) -> None:
             logging.getLogger(__name__).warning("could not delete %s", name, exc_info=True)
 
 
+def storage_list_tree(prefix: str) -> list[str]:
+    """Every stored file under a folder (``drafts/12``), at any depth; [] when there is none."""
+    prefix = prefix.rstrip("/")
+    found: list[str] = []
+    pending = [prefix]
+    while pending:
+        folder = pending.pop()
+        try:
+            dirs, files = default_storage.listdir(folder)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        found.extend(f"{folder}/{name}" for name in files)
+        pending.extend(f"{folder}/{name}" for name in dirs)
+    return found
+
+
+def storage_delete_tree(prefix: str) -> int:
+    """Delete every file under a folder; returns how many there were. Raises when storage fails (the caller,
+    an erasure, must not record the step as done)."""
+    names = storage_list_tree(prefix)
+    for name in names:
+        default_storage.delete(name)
+    return len(names)
+
+
 @lru_cache(maxsize=8192)
 def _presigned(storage, name: str, ttl: int, window: int) -> str:
     """A presigned URL (S3), made once per file per _GRANULARITY_S window and valid for ``ttl`` past the window's

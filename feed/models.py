@@ -12,6 +12,7 @@ class Post(models.Model):
         PUBLISHED = "published"
         TAKEN_DOWN = "taken_down"  # by a moderator or a cameo owner: hidden everywhere
         DELETED = "deleted"  # by its author
+        WITHDRAWN = "withdrawn"  # its author's account is closing: hidden everywhere until it is erased
 
     author = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="posts")
     job = models.OneToOneField("generation.GenerationJob", on_delete=models.SET_NULL, null=True, blank=True, related_name="post")

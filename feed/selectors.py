@@ -146,6 +146,7 @@ class Lineage:
     ancestors: list  # root first: a Post, or the id of one the viewer cannot see (deleted, private, blocked)
     children: list[LineageNode]
     depth: int
+    erased: set  # ids in ``ancestors`` whose post no longer exists (its author's account was deleted)
 
 
 def ancestor_ids(post: Post) -> list[int]:
@@ -169,6 +170,8 @@ def post_lineage(*, post: Post, viewer, depth: int) -> Lineage:
     chain = ancestor_ids(post)
     visible = {p.pk: p for p in posts_for_display(viewer=viewer).filter(pk__in=chain)} if chain else {}
     ancestors = [visible.get(i, i) for i in chain]
+    hidden = [i for i in chain if i not in visible]
+    erased = set(hidden) - set(Post.objects.filter(pk__in=hidden).values_list("pk", flat=True)) if hidden else set()
     nodes: dict[int, LineageNode] = {post.pk: LineageNode(post, [])}
     parents = [post.pk]
     for _ in range(depth):
@@ -184,7 +187,7 @@ def post_lineage(*, post: Post, viewer, depth: int) -> Lineage:
             nodes[child.pk] = node
             nodes[child.remix_of_id].children.append(node)
         parents = [child.pk for child in level]
-    return Lineage(post=post, ancestors=ancestors, children=nodes[post.pk].children, depth=depth)
+    return Lineage(post=post, ancestors=ancestors, children=nodes[post.pk].children, depth=depth, erased=erased)
 
 
 # --- comments --------------------------------------------------------------------------------------------------

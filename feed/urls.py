@@ -12,7 +12,7 @@ urlpatterns = [
     path("posts/<int:post_id>/lineage", apis.PostLineageApi.as_view(), name="api-post-lineage"),
     path("posts/<int:post_id>/view", apis.PostViewApi.as_view(), name="api-post-view"),
     path("posts/<int:post_id>/report", apis.PostReportApi.as_view(), name="api-post-report"),
-    path("me", apis.MeApi.as_view(), name="api-me"),
+    # /api/me itself is served by privacy.apis.MeApi: this view with DELETE (closing the account) added.
     path("me/avatar", apis.AvatarApi.as_view(), name="api-me-avatar"),
     path("users/<str:username>", apis.UserDetailApi.as_view(), name="api-user"),
     path("users/<str:username>/posts", apis.UserPostsApi.as_view(), name="api-user-posts"),

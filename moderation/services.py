@@ -356,3 +356,14 @@ def _reverse(*, record: ModerationAction) -> None:
         post_restore(post=Post.objects.select_for_update().get(pk=record.post_id))
     elif record.action == Action.SUSPEND:
         user_lift_suspension(user=record.target, until=record.until)
+
+
+# --- a member's account is erased (privacy) --------------------------------------------------------------------
+
+
+def member_moderation_erase(*, user: User) -> dict[str, int]:
+    """What moderation keeps about an erased member: its decisions stay (the operator may have to keep them),
+    pointing at the account's anonymous id; what the member wrote in appeals is blanked."""
+    blanked = Appeal.objects.filter(author_id=user.pk).exclude(text="").update(text="")
+    kept = ModerationAction.objects.filter(target_id=user.pk).count()
+    return {"appeals_blanked": blanked, "moderation_actions_kept": kept}

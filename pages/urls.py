@@ -1,7 +1,9 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import accounts, cameos, feed, generation, moderation
+from accounts.services.credentials import MemberPasswordResetForm
+
+from .views import account, accounts, cameos, feed, generation, moderation
 
 urlpatterns = [
     path("signup/", accounts.signup_page, name="signup"),
@@ -11,6 +13,16 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password-reset/", auth_views.PasswordResetView.as_view(
+        form_class=MemberPasswordResetForm, email_template_name="registration/password_reset_email.txt",
+        subject_template_name="registration/password_reset_subject.txt"), name="password_reset"),
+    path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("password-reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(
+        form_class=account.ResetSetPasswordForm), name="password_reset_confirm"),
+    path("password-reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("account/", account.account_page, name="account-page"),
+    path("account/delete/", account.account_delete, name="account-delete"),
+    path("account/restore/", account.account_restore_page, name="account-restore"),
     path("language/", accounts.language_set, name="language-set"),
     path("jsi18n/<str:language>/", accounts.LanguageCatalog.as_view(), name="javascript-catalog"),
     path("notifications/", accounts.notifications_page, name="notifications-page"),

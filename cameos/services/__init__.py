@@ -39,8 +39,11 @@ from .lifecycle import (
     cameo_verification_submit,
     cameo_voice_delete,
 )
+from .members import member_cameos_closed, member_cameos_erase
 
 __all__ = [
+    "member_cameos_closed",
+    "member_cameos_erase",
     "CHALLENGE_TTL",
     "MAX_CAMEOS_PER_USER",
     "MAX_PHOTOS",

@@ -187,7 +187,8 @@ class PostRemixesApi(_PublicReadApi):
 
 
 class PostLineageApi(_PublicReadApi):
-    """The remix chain above a post (root first; a clip the viewer cannot see is ``{"id", "available": false}``)
+    """The remix chain above a post (root first; a clip the viewer cannot see is ``{"id", "available": false,
+    "deleted"}``, ``deleted`` true when it was erased with its author's account)
     and the remixes below it as a tree ``depth`` levels deep (1 to 5, default 3)."""
 
     @extend_schema(
@@ -223,7 +224,9 @@ class PostLineageApi(_PublicReadApi):
                 "post": post_representation(post, viewer=request.user),
                 "root": post.root_id or post.pk,
                 "ancestors": [
-                    post_representation(a, viewer=request.user) if isinstance(a, Post) else {"id": a, "available": False}
+                    post_representation(a, viewer=request.user)
+                    if isinstance(a, Post)
+                    else {"id": a, "available": False, "deleted": a in lineage.erased}
                     for a in lineage.ancestors
                 ],
                 "children": [node(child) for child in lineage.children],

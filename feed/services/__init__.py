@@ -12,7 +12,17 @@ from .engagement import (
     report_create,
     view_record,
 )
-from .posts import MAX_CAPTION, post_create, post_delete, post_restore, post_take_down, post_update
+from .members import member_feed_erase
+from .posts import (
+    MAX_CAPTION,
+    post_create,
+    post_delete,
+    post_restore,
+    post_take_down,
+    post_update,
+    posts_return_for_author,
+    posts_withdraw_for_author,
+)
 from .preferences import feed_preference_set, feed_signals_changed
 
 __all__ = [
@@ -25,9 +35,12 @@ __all__ = [
     "feed_signals_changed",
     "like_create",
     "like_delete",
+    "member_feed_erase",
     "post_create",
     "post_delete",
     "post_restore",
+    "posts_return_for_author",
+    "posts_withdraw_for_author",
     "post_take_down",
     "post_update",
     "report_create",

@@ -163,10 +163,11 @@ def post_take_down(*, post: Post, reason: str, data: dict | None = None) -> bool
     return taken
 
 
-def post_restore(*, post: Post) -> bool:
-    """taken_down -> published (an appeal was granted): the counts the take-down removed are given back."""
+def post_restore(*, post: Post, from_state: str = Post.State.TAKEN_DOWN) -> bool:
+    """taken_down -> published (an appeal was granted), or withdrawn -> published (the author cancelled the
+    deletion of their account): the counts the removal took are given back."""
     with transaction.atomic():
-        changed = Post.objects.filter(pk=post.pk, state=Post.State.TAKEN_DOWN).update(
+        changed = Post.objects.filter(pk=post.pk, state=from_state).update(
             state=Post.State.PUBLISHED, state_reason=""
         )
         if not changed:
@@ -181,3 +182,20 @@ def post_restore(*, post: Post) -> bool:
             Post.objects.filter(pk__in=post.ancestors).update(descendant_count=F("descendant_count") + 1)
     post.state = Post.State.PUBLISHED
     return True
+
+
+def posts_withdraw_for_author(*, user) -> int:
+    """The author's account is closing: every published post of theirs is hidden everywhere at once (counted
+    out of its parent's remixes, as a deletion is). Returns how many."""
+    withdrawn = 0
+    for post in Post.objects.filter(author_id=user.pk, state=Post.State.PUBLISHED).only("pk", "remix_of_id", "ancestors"):
+        withdrawn += _post_remove(post=post, state=Post.State.WITHDRAWN, reason="account closing")
+    return withdrawn
+
+
+def posts_return_for_author(*, user) -> int:
+    """The author cancelled the deletion of their account in its grace period: their posts come back."""
+    returned = 0
+    for post in Post.objects.filter(author_id=user.pk, state=Post.State.WITHDRAWN).only("pk", "remix_of_id", "ancestors"):
+        returned += post_restore(post=post, from_state=Post.State.WITHDRAWN)
+    return returned

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from cameos.apis import UserSummarySerializer, cameo_owned, cameo_page_schema, page_response
+from cameos.apis import MemberNameSerializer, cameo_owned, cameo_page_schema, page_response
 from cameos.selectors import cameo_uses
 from core.errors import Invalid, NotFound
 from core.media import signed_url
@@ -23,7 +23,7 @@ from ..services import cameo_use_remove, cameo_uses_remove_for_user
 
 class UseOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    user = UserSummarySerializer()
+    user = MemberNameSerializer()
     basis = serializers.CharField()
     prompt = serializers.CharField()
     state = serializers.SerializerMethodField()

@@ -20,6 +20,7 @@ from .cameo_uses import (
 )
 from .common import job_status_event, notify_status, wake_workers
 from .create import MAX_CAMEOS, MAX_PROMPT, MAX_SEED, job_create
+from .members import member_generation_erase, member_jobs_running, member_jobs_stop
 from .owner import job_cancel, job_delete_draft, job_discard, job_publish, job_request_stop
 from .queue import (
     job_claim_next,
@@ -34,6 +35,9 @@ from .storyboards import stitch_create, storyboard_create
 from .voices import cast_preview, voices_checked
 
 __all__ = [
+    "member_generation_erase",
+    "member_jobs_running",
+    "member_jobs_stop",
     "MAX_CAMEOS",
     "MAX_PROMPT",
     "MAX_SEED",

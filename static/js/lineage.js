@@ -20,6 +20,7 @@ function label(post) {
 }
 
 function describe(post, isCurrent) {
+  if (post.deleted) return gettext("A deleted clip");
   if (post.available === false) return gettext("A clip that is no longer available");
   const what = post.caption || post.prompt || "";
   const who = fmt(isCurrent ? gettext("Clip by @%(handle)s (this clip)") : gettext("Clip by @%(handle)s"), { handle: post.author.username });
@@ -94,7 +95,7 @@ export function drawLineage(container, data) {
       }));
     }
     shape.append(svg("circle", { class: "ring", cx: x, cy: y, r: RADIUS }));
-    shape.append(svg("text", { x, y: y + RADIUS + 18, "text-anchor": "middle" }, document.createTextNode(post.available === false ? "gone" : label(post))));
+    shape.append(svg("text", { x, y: y + RADIUS + 18, "text-anchor": "middle" }, document.createTextNode(post.deleted ? gettext("deleted") : post.available === false ? "gone" : label(post))));
     const title = describe(post, isCurrent);
     if (post.available === false) {
       shape.prepend(svg("title", {}, document.createTextNode(title)));

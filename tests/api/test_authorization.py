@@ -6,16 +6,18 @@ expire and cannot be forged."""
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from accounts.models import ApiToken, MemberSession
+from accounts.services import user_token
 from cameos.models import Cameo, CameoUse
 from generation import services
 from generation.models import GenerationJob, ProvenanceCheck
 from moderation.models import Appeal, ModerationAction
+from privacy.models import AccountDeletion, DataExport
 
 pytestmark = pytest.mark.django_db
 
@@ -60,8 +62,12 @@ def owned(make_user):
     check = ProvenanceCheck.objects.create(requester=owner, filename="secret-check.mp4", status="done", report={"summary": "SECRET-CAPTION"})
     warning = ModerationAction.objects.create(target=owner, action="warn", reason="a warning")
     appeal = Appeal.objects.create(action=warning, author=owner, text="an appeal")
+    export = DataExport.objects.create(user=owner, state="ready", archive="exports/x/secret-check.mp4")
+    session = MemberSession.objects.create(user=owner, session_key="s" * 32, user_agent="SECRET-CAPTION")
+    user_token(user=owner, label="SECRET-CAPTION")
     values = {"job_id": job.pk, "post_id": post.pk, "cameo_id": cameo.pk, "use_id": use.pk, "check_id": check.pk,
-              "username": owner.username, "action_id": warning.pk, "appeal_id": appeal.pk}
+              "username": owner.username, "action_id": warning.pk, "appeal_id": appeal.pk, "export_id": export.pk,
+              "session_id": session.pk, "token_id": ApiToken.objects.get(user=owner).pk}
     return owner, other, values
 
 
@@ -96,6 +102,9 @@ def test_every_object_endpoint_refuses_another_users_objects(owned, client_for):
     assert Cameo.objects.filter(owner=owner, permission="only_me").count() == 1
     assert CameoUse.objects.filter(removed_at__isnull=True).count() == 1
     assert Appeal.objects.get().status == "pending"
+    assert ApiToken.objects.filter(user=owner).count() == 1 and MemberSession.objects.filter(user=owner).count() == 1
+    owner.refresh_from_db()
+    assert owner.is_active and not AccountDeletion.objects.exists()
 
 
 def test_private_media_urls_expire_and_cannot_be_forged(owned, client_for, tmp_path):

@@ -47,6 +47,7 @@ def _pages(content) -> list[tuple[str, str]]:
         ("drafts", "/drafts/"),
         ("notifications", "/notifications/"),
         ("cameos", "/cameos/"),
+        ("account", "/account/"),
     ]
 
 

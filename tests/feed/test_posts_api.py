@@ -190,7 +190,7 @@ def test_remixes_and_lineage_of_a_three_level_chain(ana, ben, make_user, publish
     # The middle clip is deleted: counts follow, and the chain shows it as unavailable.
     client_for(ben).delete(f"/api/posts/{child.pk}")
     lineage = client.get(f"/api/posts/{grandchild.pk}/lineage").json()
-    assert lineage["ancestors"][0]["id"] == root.pk and lineage["ancestors"][1] == {"id": child.pk, "available": False}
+    assert lineage["ancestors"][0]["id"] == root.pk and lineage["ancestors"][1] == {"id": child.pk, "available": False, "deleted": False}
     root.refresh_from_db()
     assert root.remix_count == 1 and root.descendant_count == 2
     assert Notification.objects.filter(recipient=ana, kind="remix").count() == 2
