@@ -297,6 +297,9 @@ STORAGES = {
 # PUBLIC_MEDIA_URL_TTL_S so a feed page stays playable for a while.
 MEDIA_URL_TTL_S = env_int("MEDIA_URL_TTL_S", 3600)
 PUBLIC_MEDIA_URL_TTL_S = env_int("PUBLIC_MEDIA_URL_TTL_S", 6 * 3600)
+# The video and poster URLs in a public clip's share tags (Open Graph, oEmbed): other sites' crawlers fetch them
+# long after the page, so they live longer (S3 presigned URLs last at most 7 days).
+SHARE_MEDIA_URL_TTL_S = env_int("SHARE_MEDIA_URL_TTL_S", 6 * 24 * 3600)
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -47,7 +47,8 @@ def page_size(request, default: int = DEFAULT_PAGE_SIZE) -> int:
 def keyset_page(
     queryset, *, request, order_field: str = "created_at", default_size: int = DEFAULT_PAGE_SIZE, descending: bool = True
 ):
-    """Keyset pagination on (order_field, id), newest first (or oldest first). Returns (items, next_cursor)."""
+    """Keyset pagination on (order_field, id), newest first (or oldest first); ``order_field`` is a time or a
+    number (a score). Returns (items, next_cursor)."""
     from django.db.models import Q
 
     size = page_size(request, default_size)
@@ -61,8 +62,13 @@ def keyset_page(
             raise Invalid(_("The page cursor is not valid. Start again from the first page."), code="bad_cursor")
         from django.utils.dateparse import parse_datetime
 
-        parsed = parse_datetime(value) if isinstance(value, str) else value
-        if parsed is None:
+        if isinstance(value, str):
+            parsed = parse_datetime(value)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):  # a score
+            parsed = value
+        else:
+            parsed = None
+        if parsed is None or not isinstance(last_id, int) or isinstance(last_id, bool):
             raise Invalid(_("The page cursor is not valid. Start again from the first page."), code="bad_cursor")
         qs = qs.filter(Q(**{f"{order_field}__{beyond}": parsed}) | Q(**{order_field: parsed, f"id__{beyond}": last_id}))
     items = list(qs[: size + 1])
@@ -70,5 +76,6 @@ def keyset_page(
     if len(items) > size:
         items = items[:size]
         last = items[-1]
-        next_cursor = encode_cursor([getattr(last, order_field).isoformat(), last.pk])
+        value = getattr(last, order_field)
+        next_cursor = encode_cursor([value.isoformat() if hasattr(value, "isoformat") else value, last.pk])
     return items, next_cursor

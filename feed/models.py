@@ -154,3 +154,27 @@ class FeedPreference(models.Model):
     vectors_at = models.DateTimeField(null=True, blank=True)  # when the worker stored the vectors for this text
     vectors_model = models.CharField(max_length=40, blank=True)  # core.embeddings.MODEL_ID that made them
     updated_at = models.DateTimeField(auto_now=True)
+
+
+class Tag(models.Model):
+    """A hashtag (``feed.tags``): its case-folded name. Staff may pin one as a challenge: a prompt people are
+    invited to remix."""
+
+    name = models.CharField(max_length=50, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"#{self.name}"
+
+
+class PostTag(models.Model):
+    """A post carries a tag (from its caption or its public prompt). ``created_at`` is the post's, so a tag's
+    latest posts are one index range."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="post_tags")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="post_tags")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "tag"], name="post_tag_once")]
+        indexes = [models.Index(fields=["tag", "-created_at"], name="post_tag_latest")]

@@ -32,7 +32,8 @@ from accounts.models import Follow, User
 from accounts.selectors import blocked_user_ids, count_subquery, user_get_profile, user_with_counts
 from core.errors import NotFound
 
-from .models import Comment, FeedPreference, Like, Post
+from .models import Comment, FeedPreference, Like, Post, PostTag, Tag
+from .tags import normalize
 
 logger = logging.getLogger(__name__)
 
@@ -233,3 +234,16 @@ def comment_replies_inline(*, post: Post, viewer, parent_ids: list[int]) -> dict
 
 def feed_preference_get(*, user) -> FeedPreference | None:
     return FeedPreference.objects.filter(user_id=user.pk).first()
+
+
+# --- hashtags ----------------------------------------------------------------------------------------------------
+
+
+def tag_get(*, name: str) -> Tag | None:
+    normalized = normalize(name)
+    return Tag.objects.filter(name=normalized).first() if normalized else None
+
+
+def tag_posts(*, tag: Tag, viewer) -> QuerySet[Post]:
+    """The posts carrying the tag that this viewer may see (visibility, blocks and take-downs as in the feed)."""
+    return posts_for_display(viewer=viewer).filter(pk__in=PostTag.objects.filter(tag=tag).values("post_id"))

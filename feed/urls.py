@@ -12,6 +12,9 @@ urlpatterns = [
     path("posts/<int:post_id>/lineage", apis.PostLineageApi.as_view(), name="api-post-lineage"),
     path("posts/<int:post_id>/view", apis.PostViewApi.as_view(), name="api-post-view"),
     path("posts/<int:post_id>/report", apis.PostReportApi.as_view(), name="api-post-report"),
+    path("posts/<int:post_id>/download", apis.PostDownloadApi.as_view(), name="api-post-download"),
+    path("oembed", apis.OEmbedApi.as_view(), name="api-oembed"),
+    path("tags/<str:name>", apis.TagApi.as_view(), name="api-tag"),
     # /api/me itself is served by privacy.apis.MeApi: this view with DELETE (closing the account) added.
     path("me/avatar", apis.AvatarApi.as_view(), name="api-me-avatar"),
     path("users/<str:username>", apis.UserDetailApi.as_view(), name="api-user"),

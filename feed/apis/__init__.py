@@ -15,6 +15,7 @@ from .posts import (
     post_representation,
 )
 from .profiles import AvatarApi, MeApi, ProfileOutputSerializer, UserDetailApi
+from .sharing import OEmbedApi, PostDownloadApi, TagApi
 
 __all__ = [
     "TABS",
@@ -24,6 +25,9 @@ __all__ = [
     "FeedItemSerializer",
     "FeedPreferenceApi",
     "MeApi",
+    "OEmbedApi",
+    "PostDownloadApi",
+    "TagApi",
     "PostCommentsApi",
     "PostDetailApi",
     "PostLikeApi",

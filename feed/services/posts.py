@@ -17,8 +17,9 @@ from core.events import post_group, send_on_commit, send_to_users
 from core.tasks import enqueue_on_commit
 
 from ..for_you.formula import counters_update, hot_score
-from ..models import Post
+from ..models import Post, PostTag, Tag
 from ..selectors import ancestor_ids, post_visible_to
+from ..tags import hashtags
 from ..tasks import embed_post
 
 MAX_CAPTION = 500
@@ -91,11 +92,28 @@ def post_create(
                 params={"actor": author.username},
                 data={"parent": remix_of.pk},
             )
+        post_tags_set(post=post)
         if visibility != Post.Visibility.PRIVATE:
             followers = Follow.objects.filter(followee_id=author.pk).values_list("follower_id", flat=True)
             send_to_users(followers, {"type": "feed.new_posts", "post": post.pk, "author": author.username})
         enqueue_on_commit(embed_post, post.pk)
     return post
+
+
+def post_tags_set(*, post: Post) -> list[str]:
+    """Tag the post with the hashtags of its caption and (when public) its prompt; untag the ones it lost."""
+    names = hashtags(post.caption, post.prompt if post.prompt_public else "")
+    existing = {t.name: t for t in Tag.objects.filter(name__in=names)}
+    missing = [Tag(name=name) for name in names if name not in existing]
+    if missing:
+        Tag.objects.bulk_create(missing, ignore_conflicts=True)
+        existing = {t.name: t for t in Tag.objects.filter(name__in=names)}
+    PostTag.objects.filter(post_id=post.pk).exclude(tag__name__in=names).delete()
+    PostTag.objects.bulk_create(
+        [PostTag(post_id=post.pk, tag=existing[name], created_at=post.created_at) for name in names],
+        ignore_conflicts=True,
+    )
+    return names
 
 
 def check_visible(*, post: Post, user) -> None:
@@ -117,8 +135,9 @@ def post_update(*, user, post: Post, caption: str) -> Post:
         updated = Post.objects.filter(pk=post.pk, state=Post.State.PUBLISHED).update(caption=caption)
         if not updated:
             raise NotFound(_("There is no such post."), code="not_found")
+        post.caption = caption
+        post_tags_set(post=post)
         enqueue_on_commit(embed_post, post.pk)
-    post.caption = caption
     return post
 
 

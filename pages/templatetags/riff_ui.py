@@ -5,13 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from django import template
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import notifications_unread_count
+from feed.tags import spans
 
 register = template.Library()
 
@@ -96,3 +100,16 @@ def count(value) -> str:
             digits = f"{short:.1f}".rstrip("0").rstrip(".") if short < 10 else str(int(short))
             return f"{digits.replace('.', ',')}\u00a0{suffix}" if french else digits + suffix
     return str(number)
+
+
+@register.filter
+def hashtag_links(text: str):
+    """The text, escaped, with each #tag a link to its page (static/js/dom.js ``taggedText`` does the same)."""
+    text = text or ""
+    out, last = [], 0
+    for start, end, name in spans(text):
+        out.append(escape(text[last:start]))
+        out.append(format_html('<a class="tag" href="{}">{}</a>', reverse("tag-page", kwargs={"name": name}), text[start:end]))
+        last = end
+    out.append(escape(text[last:]))
+    return mark_safe("".join(out))

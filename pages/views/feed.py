@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext
+from django.views.decorators.clickjacking import xframe_options_exempt
 
-from feed import apis, selectors
+from feed import apis, selectors, sharing
 
 from ..api_data import api_data, error_page
 
@@ -49,8 +51,24 @@ def post_page(request, post_id: int):
             "post": post,
             "share_url": request.build_absolute_uri(reverse("post-page", kwargs={"post_id": post_id})),
             "is_author": request.user.is_authenticated and post["author"]["username"] == request.user.username,
+            # What the link unfurls to elsewhere: public clips only (nothing about any other post is exposed).
+            "card": sharing.share_card(public) if (public := sharing.public_post(post_id)) else None,
+            "download_url": reverse("api-post-download", kwargs={"post_id": post_id}),
         },
     )
+
+
+@xframe_options_exempt
+def post_embed(request, post_id: int):
+    """A public clip alone, for other sites to frame (the oEmbed ``html``)."""
+    post = sharing.public_post(post_id)
+    if post is None:
+        raise Http404("There is no public clip here.")
+    response = render(request, "feed/embed.html", {"card": sharing.share_card(post)})
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; media-src * blob:; img-src * data:; style-src 'unsafe-inline'; frame-ancestors *"
+    )
+    return response
 
 
 def profile_page(request, username: str):
@@ -72,3 +90,18 @@ def profile_page(request, username: str):
             "page_size": GRID_PAGE,
         },
     )
+
+
+def tag_page(request, name: str):
+    """A hashtag's clips, latest or top, a page at a time (a plain link to the next page)."""
+    sort = "top" if request.GET.get("sort") == "top" else "latest"
+    query = {"sort": sort, "page_size": GRID_PAGE, "cursor": request.GET.get("cursor")}
+    status, page = api_data(apis.TagApi, request, query=query, name=name)
+    if status == 400:
+        raise Http404(page.get("detail", ""))
+    if status != 200:
+        return error_page(request, status, page)
+    return render(request, "feed/tag.html", {
+        "tag": page["tag"], "post_count": page["post_count"], "posts": page["results"], "next": page["next"],
+        "sort": sort, "sorts": [("latest", gettext("Latest")), ("top", gettext("Top"))],
+    })

@@ -1,6 +1,6 @@
 // One clip's card: filling it from a post representation, live counts, like and share.
 import { api } from "./api.js";
-import { compact, fmt, gettext, h, profileUrl, showAlert, slot, toast } from "./dom.js";
+import { compact, fmt, gettext, h, profileUrl, showAlert, slot, taggedText, toast } from "./dom.js";
 
 export function setCounts(root, counts) {
   for (const el of root.querySelectorAll("[data-count]")) {
@@ -32,7 +32,7 @@ export function fillClip(article, post) {
     link.href = `/posts/${post.remix_of}/`;
     link.textContent = post.remix_of_author ? `@${post.remix_of_author}` : gettext("a clip that is gone");
   }
-  slot(article, "caption").textContent = post.caption || post.prompt || "";
+  slot(article, "caption").replaceChildren(...taggedText(post.caption || post.prompt || ""));
   slot(article, "reasons").replaceChildren(...(post.reasons || []).map((reason) => h("li", { text: reason })));
   article.querySelector('[data-action="like"]').setAttribute("aria-pressed", String(Boolean(post.liked_by_me)));
   slot(article, "remix-link").href = `/create/?remix_of=${post.id}`;

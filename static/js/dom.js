@@ -105,3 +105,20 @@ export function notificationText(n) {
   const who = actor ? `@${actor.username}` : gettext("Someone");
   return (NOTIFICATION_TEXT[n.kind] || gettext("You have a new notification.")).replace("{actor}", who);
 }
+
+// Text with each #tag as a link to its page (pages/templatetags/riff_ui.py hashtag_links does the same): a tag is
+// letters, digits and underscores with at least one letter, after a "#" that does not follow a word character.
+const TAG = /(^|[^\p{L}\p{N}_#&])#([\p{L}\p{N}_]{1,50})(?![\p{L}\p{N}_])/gu;
+export function taggedText(text) {
+  const nodes = [];
+  let last = 0;
+  for (const match of (text || "").matchAll(TAG)) {
+    const start = match.index + match[1].length;
+    if (!/[\p{L}]/u.test(match[2])) continue;
+    nodes.push(document.createTextNode(text.slice(last, start)));
+    nodes.push(h("a", { class: "tag", href: `/tags/${encodeURIComponent(match[2].toLowerCase())}/`, text: `#${match[2]}` }));
+    last = start + 1 + match[2].length;
+  }
+  nodes.push(document.createTextNode((text || "").slice(last)));
+  return nodes;
+}

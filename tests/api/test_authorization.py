@@ -67,7 +67,7 @@ def owned(make_user):
     user_token(user=owner, label="SECRET-CAPTION")
     values = {"job_id": job.pk, "post_id": post.pk, "cameo_id": cameo.pk, "use_id": use.pk, "check_id": check.pk,
               "username": owner.username, "action_id": warning.pk, "appeal_id": appeal.pk, "export_id": export.pk,
-              "session_id": session.pk, "token_id": ApiToken.objects.get(user=owner).pk}
+              "session_id": session.pk, "token_id": ApiToken.objects.get(user=owner).pk, "name": "secretcaption"}
     return owner, other, values
 
 

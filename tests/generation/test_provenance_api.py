@@ -81,7 +81,12 @@ def test_watermark_survives_reencoding_and_verify_finds_the_post(clips, tmp_path
     assert report["c2pa"]["state"] == "none"
     assert not default_storage.listdir("provenance-checks")[1]  # the upload is not kept
 
-    report = verify_upload(client, "orig.mp4", published.read_bytes())["report"]
+    # The clip as anyone downloads it from Riff is the published file, and traces back to its post.
+    downloaded = client.get(f"/api/posts/{clips['parent']['id']}/download")
+    assert downloaded["Content-Disposition"] == f'attachment; filename="riff-ana-{clips["parent"]["id"]}.mp4"'
+    data = b"".join(downloaded.streaming_content)
+    assert data == published.read_bytes()
+    report = verify_upload(client, "riff-ana.mp4", data)["report"]
     assert report["c2pa"]["state"] == "trusted" and report["post"]["id"] == clips["parent"]["id"]
 
 
