@@ -41,6 +41,9 @@ class Post(models.Model):
     # ln(1 + weighted engagement) + publish time / tau (feed.for_you.formula): ordering by it ranks by engagement with
     # time decay, and it only changes when the engagement does.
     hot_score = models.FloatField(default=0.0)
+    # What search reads (feed.search): the caption and, when public, the prompt. Indexed by the database's own
+    # full-text search (SQLite FTS5 table feed_post_fts, kept by triggers; PostgreSQL GIN index post_search).
+    search_text = models.TextField(blank=True, default="")
     embedding = models.BinaryField(null=True, blank=True)  # float32 sentence embedding of prompt + caption
     embedding_model = models.CharField(max_length=40, blank=True)  # core.embeddings.MODEL_ID that made it
     # The two feed.topics.TOPICS nearest the embedding: the buckets of the "similar to your taste" candidates.

@@ -15,6 +15,7 @@ urlpatterns = [
     path("posts/<int:post_id>/download", apis.PostDownloadApi.as_view(), name="api-post-download"),
     path("oembed", apis.OEmbedApi.as_view(), name="api-oembed"),
     path("tags/<str:name>", apis.TagApi.as_view(), name="api-tag"),
+    path("search", apis.SearchApi.as_view(), name="api-search"),
     # /api/me itself is served by privacy.apis.MeApi: this view with DELETE (closing the account) added.
     path("me/avatar", apis.AvatarApi.as_view(), name="api-me-avatar"),
     path("users/<str:username>", apis.UserDetailApi.as_view(), name="api-user"),

@@ -31,6 +31,7 @@ urlpatterns = [
     path("posts/<int:post_id>/embed/", feed.post_embed, name="post-embed"),
     path("u/<str:username>/", feed.profile_page, name="profile-page"),
     path("tags/<str:name>/", feed.tag_page, name="tag-page"),
+    path("search/", feed.search_page, name="search-page"),
     path("create/", generation.create_page, name="create-page"),
     path("drafts/", generation.drafts_page, name="drafts-page"),
     path("drafts/<int:job_id>/", generation.draft_page, name="draft-page"),

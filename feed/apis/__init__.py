@@ -15,6 +15,7 @@ from .posts import (
     post_representation,
 )
 from .profiles import AvatarApi, MeApi, ProfileOutputSerializer, UserDetailApi
+from .search import SearchApi
 from .sharing import OEmbedApi, PostDownloadApi, TagApi
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "MeApi",
     "OEmbedApi",
     "PostDownloadApi",
+    "SearchApi",
     "TagApi",
     "PostCommentsApi",
     "PostDetailApi",

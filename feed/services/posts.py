@@ -78,6 +78,7 @@ def post_create(
             width=width,
             height=height,
             hot_score=hot_score(created_at=now),
+            search_text=search_text(caption=caption, prompt=prompt, prompt_public=prompt_public),
         )
         if remix_of is not None:
             Post.objects.filter(pk=remix_of.pk).update(**counters_update(created_at=remix_of.created_at, remix=1))
@@ -98,6 +99,11 @@ def post_create(
             send_to_users(followers, {"type": "feed.new_posts", "post": post.pk, "author": author.username})
         enqueue_on_commit(embed_post, post.pk)
     return post
+
+
+def search_text(*, caption: str, prompt: str, prompt_public: bool) -> str:
+    """What search finds a post by: its caption and its prompt when the prompt is public."""
+    return f"{caption}\n{prompt}" if prompt_public and prompt else caption
 
 
 def post_tags_set(*, post: Post) -> list[str]:
@@ -132,7 +138,9 @@ def post_update(*, user, post: Post, caption: str) -> Post:
             code="caption_too_long",
         )
     with transaction.atomic():
-        updated = Post.objects.filter(pk=post.pk, state=Post.State.PUBLISHED).update(caption=caption)
+        updated = Post.objects.filter(pk=post.pk, state=Post.State.PUBLISHED).update(
+            caption=caption, search_text=search_text(caption=caption, prompt=post.prompt, prompt_public=post.prompt_public)
+        )
         if not updated:
             raise NotFound(_("There is no such post."), code="not_found")
         post.caption = caption

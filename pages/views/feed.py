@@ -105,3 +105,20 @@ def tag_page(request, name: str):
         "tag": page["tag"], "post_count": page["post_count"], "posts": page["results"], "next": page["next"],
         "sort": sort, "sorts": [("latest", gettext("Latest")), ("top", gettext("Top"))],
     })
+
+
+def search_page(request):
+    """Search posts, people or tags; the top bar's search box lands here."""
+    q = (request.GET.get("q") or "").strip()
+    kind = request.GET.get("type") if request.GET.get("type") in ("posts", "people", "tags") else "posts"
+    context = {"q": q, "type": kind, "results": [], "next": None, "error": "",
+               "types": [("posts", gettext("Clips")), ("people", gettext("People")), ("tags", gettext("Tags"))]}
+    status = 200
+    if q:
+        status, page = api_data(apis.SearchApi, request, query={"q": q, "type": kind, "page_size": GRID_PAGE,
+                                                                 "cursor": request.GET.get("cursor")})
+        if status == 200:
+            context.update(results=page["results"], next=page["next"])
+        else:
+            context["error"] = page.get("detail", "")
+    return render(request, "feed/search.html", context, status=status)

@@ -18,9 +18,8 @@ def content(make_user, make_post):
 
 
 def _content(make_user, make_post):
-    from accounts.services import follow_create
+    from accounts.services import follow_create, user_update_profile
     from feed.services import comment_create, like_create
-    from accounts.services import user_update_profile
     from generation.services import job_create
 
     ana, ben = make_user("ana", display_name="Ana"), make_user("ben")

@@ -115,8 +115,8 @@ def test_progress_counts_denoising_steps_and_cancel_stops_within_one_step(tiny_m
 
     from asgiref.sync import async_to_sync, sync_to_async
     from channels.testing import WebsocketCommunicator
-    from accounts.services import user_token
 
+    from accounts.services import user_token
     from config.asgi import application
 
     family, model_dir = tiny_model

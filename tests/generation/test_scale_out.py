@@ -28,8 +28,9 @@ def _socket(stack, server, token):
 
 def test_two_web_processes_and_two_workers_share_the_work(start_worker, purge_queues, make_user, tmp_path):
     from django.test import override_settings
-    from accounts.services import user_token
     from rest_framework.test import APIClient
+
+    from accounts.services import user_token
 
     webs = [Server(tmp_path / "web-a.log"), Server(tmp_path / "web-b.log")]
     stack = contextlib.ExitStack()

@@ -183,8 +183,8 @@ def test_stitching_three_drafts_lists_them_all(make_user, client_for, purge_queu
 def test_cancel_during_the_second_shot_keeps_nothing_and_the_next_job_runs(make_user, client_for, start_worker,
                                                                            purge_queues):
     from channels.testing import WebsocketCommunicator
-    from accounts.services import user_token
 
+    from accounts.services import user_token
     from config.asgi import application
 
     user = make_user("ana")

@@ -1,0 +1,74 @@
+"""``GET /api/search``: posts, people or tags (feed.search)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.apis import UserSummarySerializer
+from core.errors import Invalid
+from core.pagination import keyset_page
+
+from .. import search
+from .posts import PostOutputSerializer
+
+TYPES = ("posts", "people", "tags")
+
+
+class TagResultSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    post_count = serializers.IntegerField(help_text="Public posts carrying the tag.")
+
+
+class PersonResultSerializer(UserSummarySerializer):
+    follower_count = serializers.IntegerField()
+
+
+class SearchApi(APIView):
+    """Search: ``type=posts`` (default; by caption, public prompt and tags, most relevant first), ``people`` (by
+    handle and display name) or ``tags`` (by name). Only what you may see, as in the feed; cursor pagination."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, required=True, description=f"At most {search.MAX_QUERY} characters."),
+            OpenApiParameter("type", str, enum=list(TYPES)),
+            OpenApiParameter("cursor", str),
+            OpenApiParameter("page_size", int),
+        ],
+        responses={200: inline_serializer("SearchPage", {
+            "type": serializers.CharField(), "q": serializers.CharField(),
+            "results": serializers.ListField(child=serializers.DictField(),
+                                             help_text="Posts, people or tags, as the type says."),
+            "next": serializers.CharField(allow_null=True),
+        })},
+        examples=[OpenApiExample("posts", value={"type": "posts", "q": "beach", "results": [], "next": None},
+                                 response_only=True)],
+    )
+    def get(self, request):
+        q = (request.query_params.get("q") or "").strip()
+        kind = request.query_params.get("type") or "posts"
+        if kind not in TYPES:
+            raise Invalid(_("type must be one of {types}.").format(types=", ".join(TYPES)), code="bad_type")
+        if not q:
+            raise Invalid(_("Type something to search for."), code="empty_query")
+        if len(q) > search.MAX_QUERY:
+            raise Invalid(_("The search is too long (at most {most} characters).").format(most=search.MAX_QUERY),
+                          code="query_too_long")
+        if kind == "posts":
+            items, next_cursor = keyset_page(search.search_posts(q=q, viewer=request.user), request=request,
+                                             order_field="rank")
+            results = PostOutputSerializer(items, many=True, context={"viewer": request.user}).data
+        elif kind == "people":
+            items, next_cursor = keyset_page(search.search_people(q=q, viewer=request.user), request=request,
+                                             order_field="score")
+            results = PersonResultSerializer(items, many=True).data
+        else:
+            items, next_cursor = keyset_page(search.search_tags(q=q), request=request, order_field="post_count")
+            results = TagResultSerializer(items, many=True).data
+        return Response({"type": kind, "q": q, "results": results, "next": next_cursor})
