@@ -181,3 +181,22 @@ class PostTag(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["post", "tag"], name="post_tag_once")]
         indexes = [models.Index(fields=["tag", "-created_at"], name="post_tag_latest")]
+
+
+class Challenge(models.Model):
+    """A tag staff pin on the explore page with a prompt people are invited to make or remix (from ``post``)."""
+
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="challenges")
+    prompt = models.CharField(max_length=300)
+    post = models.ForeignKey(Post, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                             help_text="A clip to remix for the challenge (optional).")
+    pinned_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.tag.name}: {self.prompt}"

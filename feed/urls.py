@@ -16,6 +16,7 @@ urlpatterns = [
     path("oembed", apis.OEmbedApi.as_view(), name="api-oembed"),
     path("tags/<str:name>", apis.TagApi.as_view(), name="api-tag"),
     path("search", apis.SearchApi.as_view(), name="api-search"),
+    path("explore", apis.ExploreApi.as_view(), name="api-explore"),
     # /api/me itself is served by privacy.apis.MeApi: this view with DELETE (closing the account) added.
     path("me/avatar", apis.AvatarApi.as_view(), name="api-me-avatar"),
     path("users/<str:username>", apis.UserDetailApi.as_view(), name="api-user"),

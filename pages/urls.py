@@ -3,9 +3,12 @@ from django.urls import path
 
 from accounts.services.credentials import MemberPasswordResetForm
 
-from .views import account, accounts, cameos, feed, generation, moderation
+from .views import account, accounts, app, cameos, feed, generation, moderation
 
 urlpatterns = [
+    path("manifest.webmanifest", app.manifest, name="web-manifest"),
+    path("sw.js", app.service_worker, name="service-worker"),
+    path("offline/", app.offline_page, name="offline"),
     path("signup/", accounts.signup_page, name="signup"),
     path(
         "login/",
@@ -32,6 +35,7 @@ urlpatterns = [
     path("u/<str:username>/", feed.profile_page, name="profile-page"),
     path("tags/<str:name>/", feed.tag_page, name="tag-page"),
     path("search/", feed.search_page, name="search-page"),
+    path("explore/", feed.search_page, name="explore-page"),
     path("create/", generation.create_page, name="create-page"),
     path("drafts/", generation.drafts_page, name="drafts-page"),
     path("drafts/<int:job_id>/", generation.draft_page, name="draft-page"),

@@ -15,13 +15,14 @@ from .posts import (
     post_representation,
 )
 from .profiles import AvatarApi, MeApi, ProfileOutputSerializer, UserDetailApi
-from .search import SearchApi
+from .search import ExploreApi, SearchApi
 from .sharing import OEmbedApi, PostDownloadApi, TagApi
 
 __all__ = [
     "TABS",
     "AvatarApi",
     "CommentOutputSerializer",
+    "ExploreApi",
     "FeedApi",
     "FeedItemSerializer",
     "FeedPreferenceApi",

@@ -1,4 +1,4 @@
-"""``GET /api/search``: posts, people or tags (feed.search)."""
+"""``GET /api/search``: posts, people or tags (feed.search); ``GET /api/explore`` (feed.explore)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.apis import UserSummarySerializer
+from accounts.selectors import break_reminder
 from core.errors import Invalid
 from core.pagination import keyset_page
 
-from .. import search
+from .. import explore, search
 from .posts import PostOutputSerializer
 
 TYPES = ("posts", "people", "tags")
@@ -72,3 +73,33 @@ class SearchApi(APIView):
             items, next_cursor = keyset_page(search.search_tags(q=q), request=request, order_field="post_count")
             results = TagResultSerializer(items, many=True).data
         return Response({"type": kind, "q": q, "results": results, "next": next_cursor})
+
+
+class ExploreApi(APIView):
+    """What is moving this week: trending tags (decayed velocity), the most remixed chains, new creators worth
+    following (with why), and the challenges staff pinned. For members under 18, the feed's break reminder too."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: inline_serializer("Explore", {
+        "tags": serializers.ListField(child=serializers.DictField()),
+        "chains": serializers.ListField(child=serializers.DictField()),
+        "creators": serializers.ListField(child=serializers.DictField()),
+        "challenges": serializers.ListField(child=serializers.DictField()),
+        "break_reminder": serializers.DictField(allow_null=True),
+    })})
+    def get(self, request):
+        viewer = request.user
+        context = {"viewer": viewer}
+        chains = explore.trending_chains(viewer=viewer)
+        return Response({
+            "tags": [{"name": t.name, "score": round(t.score, 4), "posts": t.posts} for t in explore.trending_tags()],
+            "chains": [{"root": PostOutputSerializer(root, context=context).data, "remixes_this_week": n}
+                       for root, n in chains],
+            "creators": [{**PersonResultSerializer(s.user).data, "reason": s.reason, "likes_this_week": s.likes_this_week}
+                         for s in explore.creators_to_follow(viewer=viewer)],
+            "challenges": [{"tag": c.tag.name, "prompt": c.prompt, "post": c.post_id,
+                            "ends_at": c.ends_at.isoformat() if c.ends_at else None}
+                           for c in explore.challenges()],
+            "break_reminder": break_reminder(user=viewer) if viewer.is_authenticated else None,
+        })

@@ -108,7 +108,8 @@ def tag_page(request, name: str):
 
 
 def search_page(request):
-    """Search posts, people or tags; the top bar's search box lands here."""
+    """Search posts, people or tags (the top bar's search box lands here); without a query, explore: trending
+    tags, remix chains, creators to follow and challenges."""
     q = (request.GET.get("q") or "").strip()
     kind = request.GET.get("type") if request.GET.get("type") in ("posts", "people", "tags") else "posts"
     context = {"q": q, "type": kind, "results": [], "next": None, "error": "",
@@ -121,4 +122,6 @@ def search_page(request):
             context.update(results=page["results"], next=page["next"])
         else:
             context["error"] = page.get("detail", "")
+    else:  # no query yet: what is moving this week
+        _, context["explore"] = api_data(apis.ExploreApi, request)
     return render(request, "feed/search.html", context, status=status)
