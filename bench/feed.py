@@ -54,6 +54,8 @@ from bench.common import free_port, start_server  # noqa: E402
 
 DIM = 384
 TOPIC_COUNT = 60
+# A word per topic in each post's text (as a hashtag), so search has words that many posts share (bench/search.py).
+WORDS = ["beach", "cat", "dog", "city", "night", "forest", "snow", "dance", "kitchen", "space", "rain", "music"]
 
 
 def _setup_django(var_dir: Path) -> None:
@@ -73,9 +75,9 @@ def seed(*, users: int, posts: int, likes: int, views: int, follows_per_user: in
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
     from django.utils import timezone
-    from rest_framework.authtoken.models import Token
 
-    from accounts.models import Follow, User
+    from accounts.models import ApiToken, Follow, User
+    from accounts.services.credentials import token_digest
     from feed.for_you import formula as ranking
     from feed.models import FeedPreference, Like, Post, View
 
@@ -89,7 +91,11 @@ def seed(*, users: int, posts: int, likes: int, views: int, follows_per_user: in
         )
         member_ids = list(User.objects.filter(username__startswith="member").order_by("id").values_list("id", flat=True))
         tokens = [secrets.token_hex(20) for _ in member_ids]
-        Token.objects.bulk_create([Token(key=key, user_id=uid) for key, uid in zip(tokens, member_ids)], batch_size=2000)
+        ApiToken.objects.bulk_create(
+            [ApiToken(digest=token_digest(key), prefix=key[:8], user_id=uid, last_used_at=now)
+             for key, uid in zip(tokens, member_ids)],
+            batch_size=2000,
+        )
         follow_pairs = set()
         for i, uid in enumerate(member_ids):
             for j in rng.choice(len(member_ids), size=follows_per_user, replace=False):
@@ -132,6 +138,7 @@ def seed(*, users: int, posts: int, likes: int, views: int, follows_per_user: in
                         poster=f"bench/{i}.jpg",
                         prompt=f"bench clip {i} about topic {int(topic_of[i])}",
                         caption=f"Clip {i}",
+                        search_text=f"Clip {i} #{WORDS[int(topic_of[i]) % len(WORDS)]}\nbench clip {i} about topic {int(topic_of[i])}",
                         duration_s=6.0,
                         width=288,
                         height=512,
@@ -217,14 +224,14 @@ def queries_per_page(token: str) -> dict:
     signals change, as a like makes) and one served from the ranking it cached."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
+    from accounts.authentication import user_for_token
     from feed.services import feed_signals_changed
 
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-    user_id = Token.objects.get(key=token).user_id
+    user_id = user_for_token(token)[0].pk
     counts = {}
     for tab in ("for_you (ranking)", "for_you (cached)", "following", "latest"):
         for size in (5, 20, 40):

@@ -16,7 +16,6 @@ import json
 import os
 import random
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -78,13 +77,13 @@ def setup_environment(var_dir: Path, topology) -> dict:
 
 SEED = r"""
 import json, sys
-from rest_framework.authtoken.models import Token
+from accounts.services import user_token
 from accounts.models import User, Follow
 from feed.models import Post
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 users = [User.objects.create_user(username=f"load{i}", password="load-pass-123") for i in range(int(sys.argv[1]))]
-tokens = [Token.objects.get_or_create(user=u)[0].key for u in users]
+tokens = [user_token(user=u, label="bench") for u in users]
 for i, u in enumerate(users):
     for j in range(1, 6):
         Follow.objects.get_or_create(follower=u, followee=users[(i + j) % len(users)])

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Case, Count, F, FloatField, OuterRef, Q, QuerySet, Subquery, Value, When
@@ -21,7 +22,9 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
 
 from accounts.selectors import blocked_user_ids, user_with_counts
+from core.embeddings import DIM
 
+from .for_you.formula import mean_direction, vectors
 from .models import Post, PostTag, Tag
 from .selectors import posts_for_display
 from .tags import normalize
@@ -95,3 +98,49 @@ def search_tags(*, q: str) -> QuerySet[Tag]:
     return Tag.objects.filter(name__startswith=name).annotate(
         post_count=Coalesce(Subquery(counted, output_field=FloatField()), 0.0)
     )
+
+
+# --- related: when no post has every word ------------------------------------------------------------------------
+
+RELATED = 12
+RELATED_SEEDS = 5
+RELATED_CANDIDATES = 400
+
+
+def _any_word(words: list[str], viewer) -> QuerySet[Post]:
+    """Posts with at least one of the words, best first (the seeds of ``related_posts``)."""
+    qs = posts_for_display(viewer=viewer)
+    if connection.vendor == "postgresql":
+        vector = SearchVector("search_text", config=PG_CONFIG)
+        query = SearchQuery(" | ".join(f"{w}:*" for w in words), search_type="raw", config=PG_CONFIG)
+        return qs.annotate(search=vector).filter(search=query).annotate(rank=SearchRank(vector, query)).order_by("-rank")
+    match = " OR ".join('"' + w.replace('"', '""') + '"*' for w in words)
+    matching = RawSQL("SELECT rowid FROM feed_post_fts WHERE feed_post_fts MATCH %s ORDER BY rank LIMIT 200", [match])
+    return qs.filter(pk__in=matching)
+
+
+def related_posts(*, q: str, viewer, limit: int = RELATED) -> list[Post]:
+    """When no post has every word of ``q``: the posts nearest in meaning (their multilingual sentence embeddings)
+    to the posts that have some of the words, so "red ball at the plage" still finds the beach clips, in any
+    language they were captioned in. Only posts the viewer may see; nothing when no word matches at all. A fixed
+    number of queries."""
+    words = query_words(q)
+    if len(words) < 2:
+        return []
+    seeds = list(_any_word(words, viewer).values_list("pk", "embedding", "topic", "topic2")[:RELATED_SEEDS])
+    matrix, present = vectors([s[1] for s in seeds], DIM)
+    centre = mean_direction(matrix[present])
+    if centre is None:
+        return []
+    topics = {t for s in seeds for t in (s[2], s[3]) if t is not None}
+    pool = posts_for_display(viewer=viewer).exclude(embedding=None)
+    if topics:
+        pool = pool.filter(Q(topic__in=topics) | Q(topic2__in=topics))
+    candidates = list(pool.order_by("-hot_score").values_list("pk", "embedding")[:RELATED_CANDIDATES])
+    if not candidates:
+        return []
+    found, ok = vectors([c[1] for c in candidates], DIM)
+    scores = np.where(ok, found @ centre, -1.0)
+    best = [candidates[i][0] for i in np.argsort(-scores)[:limit] if ok[i]]
+    posts = {p.pk: p for p in posts_for_display(viewer=viewer).filter(pk__in=best)}
+    return [posts[pk] for pk in best if pk in posts]

@@ -30,8 +30,9 @@ class PersonResultSerializer(UserSummarySerializer):
 
 
 class SearchApi(APIView):
-    """Search: ``type=posts`` (default; by caption, public prompt and tags, most relevant first), ``people`` (by
-    handle and display name) or ``tags`` (by name). Only what you may see, as in the feed; cursor pagination."""
+    """Search: ``type=posts`` (default; by caption, public prompt and tags, most relevant first; with ``related``
+    when nothing has every word), ``people`` (by handle and display name) or ``tags`` (by name). Only what you may
+    see, as in the feed; cursor pagination."""
 
     permission_classes = [AllowAny]
 
@@ -47,6 +48,8 @@ class SearchApi(APIView):
             "results": serializers.ListField(child=serializers.DictField(),
                                              help_text="Posts, people or tags, as the type says."),
             "next": serializers.CharField(allow_null=True),
+            "related": PostOutputSerializer(many=True, required=False, help_text=(
+                "Posts only: when no post has every word, the posts nearest in meaning to those that have some.")),
         })},
         examples=[OpenApiExample("posts", value={"type": "posts", "q": "beach", "results": [], "next": None},
                                  response_only=True)],
@@ -61,10 +64,14 @@ class SearchApi(APIView):
         if len(q) > search.MAX_QUERY:
             raise Invalid(_("The search is too long (at most {most} characters).").format(most=search.MAX_QUERY),
                           code="query_too_long")
+        answer = {}
         if kind == "posts":
             items, next_cursor = keyset_page(search.search_posts(q=q, viewer=request.user), request=request,
                                              order_field="rank")
             results = PostOutputSerializer(items, many=True, context={"viewer": request.user}).data
+            if not items and not request.query_params.get("cursor"):
+                related = search.related_posts(q=q, viewer=request.user)
+                answer["related"] = PostOutputSerializer(related, many=True, context={"viewer": request.user}).data
         elif kind == "people":
             items, next_cursor = keyset_page(search.search_people(q=q, viewer=request.user), request=request,
                                              order_field="score")
@@ -72,7 +79,7 @@ class SearchApi(APIView):
         else:
             items, next_cursor = keyset_page(search.search_tags(q=q), request=request, order_field="post_count")
             results = TagResultSerializer(items, many=True).data
-        return Response({"type": kind, "q": q, "results": results, "next": next_cursor})
+        return Response({"type": kind, "q": q, "results": results, "next": next_cursor, **answer})
 
 
 class ExploreApi(APIView):

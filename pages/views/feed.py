@@ -119,7 +119,7 @@ def search_page(request):
         status, page = api_data(apis.SearchApi, request, query={"q": q, "type": kind, "page_size": GRID_PAGE,
                                                                  "cursor": request.GET.get("cursor")})
         if status == 200:
-            context.update(results=page["results"], next=page["next"])
+            context.update(results=page["results"], next=page["next"], related=page.get("related") or [])
         else:
             context["error"] = page.get("detail", "")
     else:  # no query yet: what is moving this week

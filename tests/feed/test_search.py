@@ -122,3 +122,22 @@ def test_the_search_page_and_the_top_bar(make_user):
     assert b"#beach" in browser.get("/search/", {"q": "bea", "type": "tags"}).content
     empty = browser.get("/search/", {"q": "x" * 500})
     assert empty.status_code == 400 and b"too long" in empty.content
+
+
+def test_when_no_post_has_every_word_related_clips_come_by_meaning_in_any_language(make_user, client_for):
+    from feed.embeddings import posts_embed
+
+    ana, bob = make_user("ana"), make_user("bob")
+    french = _post(ana, "des enfants jouent sur la plage au soleil")
+    english = _post(ana, "kids playing on a sunny beach")
+    space = _post(ana, "a rocket launch into outer space at night")  # unrelated: after them, or not at all
+    kitchen = _post(ana, "a chef cooking pasta in a kitchen")
+    private = _post(ana, "children on the sand by the sea", visibility="private")
+    posts_embed(post_ids=[french.pk, english.pk, space.pk, kitchen.pk, private.pk])
+
+    answer = client_for(bob).get("/api/search", {"q": "plage volleyball"}).json()
+    assert answer["results"] == []
+    related = [r["id"] for r in answer["related"]]
+    assert related[:2] == [french.pk, english.pk] and private.pk not in related  # the English beach clip by meaning
+    assert client_for(bob).get("/api/search", {"q": "zzzz qqqq"}).json()["related"] == []  # no word matches at all
+    assert "related" not in client_for(bob).get("/api/search", {"q": "plage"}).json()  # an answer needs no fallback
