@@ -378,7 +378,7 @@ async def _client(
     while time.perf_counter() < stop_at:
         token = tokens[i % len(tokens)] if tokens else None
         i += 7
-        url = path
+        url = path.replace("{n}", str(i))  # a path may vary per request (bench/search.py: a different query each)
         for page in range(pages):
             body, seconds = await _timed_get(connection.reader, connection.writer, url, token, failures, done)
             if body is None:

@@ -7,6 +7,8 @@ clients (signed in, a different member per request), in alternating rounds:
 - ``health``: ``GET /api/health`` (a trivial DRF view: no authentication, no database);
 - ``search``: ``GET /api/search?q=<word>`` — posts with a common word (1,700 matches to rank), first page;
 - ``search2``: two words that few posts share (``clip 123``);
+- ``uncached``: ``clip <n>`` with a different number on every request, so no query's first batch is kept yet
+  (feed.search keeps each query's first ranked batch in the process for a few seconds);
 - ``people``: ``GET /api/search?type=people&q=member1``.
 
 Prints each round's throughput and p50/p99 latency, the SQL statements one page runs (5 and 40 results), and the
@@ -96,14 +98,15 @@ def main() -> None:
         load("/api/health", auth=False)  # warm-up
         load("/api/search?q=beach")
         paths = {"search": "/api/search?q=beach", "search2": "/api/search?q=clip+123",
-                 "people": "/api/search?type=people&q=member1"}
+                 "uncached": "/api/search?q=clip+{n}", "people": "/api/search?type=people&q=member1"}
         results: dict[str, list[dict]] = {"health": [], **{name: [] for name in paths}}
         for _ in range(args.rounds):
             results["health"].append(load("/api/health", auth=False))
             for name, path in paths.items():
                 results[name].append(load(path))
         labels = {"health": "trivial view (GET /api/health)", "search": "search, a common word (first page)",
-                  "search2": "search, two rare words", "people": "search people"}
+                  "search2": "search, two rare words", "uncached": "search, a new query every request",
+                  "people": "search people"}
         for name, runs in results.items():
             print(f"{labels[name]:38}: {statistics.mean(r['rps'] for r in runs):7.1f} req/s   "
                   f"p50 {statistics.median(r['p50_ms'] for r in runs):7.1f} ms   p99 {max(r['p99_ms'] for r in runs):7.1f} ms")

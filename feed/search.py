@@ -13,23 +13,33 @@ person types is ever read as query syntax.
 from __future__ import annotations
 
 import re
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
 
 import numpy as np
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Case, Count, F, FloatField, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models import Case, Count, FloatField, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Cast, Coalesce
+from django.utils.translation import gettext
 
-from accounts.selectors import blocked_user_ids, user_with_counts
+from accounts.models import Follow, User
+from accounts.selectors import blocked_user_ids
 from core.embeddings import DIM
+from core.errors import Invalid
+from core.pagination import decode_cursor, encode_cursor
 
 from .for_you.formula import mean_direction, vectors
+from .for_you.page import for_you_page_posts
 from .models import Post, PostTag, Tag
-from .selectors import posts_for_display
+from .selectors import posts_for_display, posts_visible_to
 from .tags import normalize
 
 MAX_QUERY = 200  # characters
+RANKED_CACHE_S = 20.0
+RANKED_CACHE_SIZE = 500
+MAX_BATCHES = 4  # batches of ranked matches read for one page when the viewer may see few of them
 PG_CONFIG = "riff_search"  # feed/migrations/0010_search.py: every word kept as it is, accents folded
 MAX_WORDS = 8
 _WORD = re.compile(r"\w+")
@@ -40,50 +50,147 @@ def query_words(q: str) -> list[str]:
     return [w[:50] for w in _WORD.findall((q or "").casefold())][:MAX_WORDS]
 
 
-def _sqlite_match(words: list[str]) -> str:
-    # Each word quoted (FTS5 string syntax: a doubled quote inside) and used as a prefix; words side by side: AND.
-    return " ".join('"' + w.replace('"', '""') + '"*' for w in words)
+def _sqlite_match(words: list[str], joiner: str = " ") -> str:
+    # Each word quoted (FTS5 string syntax: a doubled quote inside) and used as a prefix; side by side: AND.
+    return joiner.join('"' + w.replace('"', '""') + '"*' for w in words)
 
 
-def search_posts(*, q: str, viewer) -> QuerySet[Post]:
-    """Posts matching every word of ``q`` that ``viewer`` may see, annotated with ``rank`` (higher: better)."""
-    words = query_words(q)
-    qs = posts_for_display(viewer=viewer)
-    if not words:
-        return qs.annotate(rank=Value(0.0, output_field=FloatField())).none()
+_FIRST_BATCHES: OrderedDict = OrderedDict()  # (words, any_word, limit) -> (read at, ranked), least recent first
+
+
+def _ranked_matches(words: list[str], *, any_word: bool = False, after: tuple[float, int] | None = None,
+                    limit: int) -> list[tuple[int, float]]:
+    """(post id, relevance) of the best ``limit`` posts with every word (or any, with ``any_word``) that come after
+    ``after`` (relevance, id) in the order best first: one query on the full-text index (every post, whoever may
+    see it; the caller filters). The first batch of a query is kept in the process for RANKED_CACHE_S (many people
+    search the same words; what they may see is still read for each of them, so a post taken down or deleted
+    meanwhile never shows, and a new one shows within that time)."""
+    if after is None:
+        key = (tuple(words), any_word, limit)
+        kept = _FIRST_BATCHES.get(key)
+        now = time.monotonic()
+        if kept is not None and now - kept[0] < RANKED_CACHE_S:
+            _FIRST_BATCHES.move_to_end(key)
+            return kept[1]
+        ranked = _ranked_matches_read(words, any_word=any_word, after=None, limit=limit)
+        _FIRST_BATCHES[key] = (now, ranked)
+        _FIRST_BATCHES.move_to_end(key)
+        while len(_FIRST_BATCHES) > RANKED_CACHE_SIZE:
+            _FIRST_BATCHES.popitem(last=False)
+        return ranked
+    return _ranked_matches_read(words, any_word=any_word, after=after, limit=limit)
+
+
+def _ranked_matches_read(words: list[str], *, any_word: bool, after: tuple[float, int] | None,
+                         limit: int) -> list[tuple[int, float]]:
     if connection.vendor == "postgresql":
         vector = SearchVector("search_text", config=PG_CONFIG)
-        query = SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config=PG_CONFIG)
-        # ts_rank is a float4: as float8 the cursor's value compares equal to the row's again on the next page.
-        return qs.annotate(search=vector).filter(search=query).annotate(rank=Cast(SearchRank(vector, query), FloatField()))
-    match = _sqlite_match(words)
-    matching = RawSQL("SELECT rowid FROM feed_post_fts WHERE feed_post_fts MATCH %s", [match])
-    rank = RawSQL(
-        "SELECT -bm25(feed_post_fts) FROM feed_post_fts WHERE feed_post_fts MATCH %s AND rowid = feed_post.id",
-        [match], output_field=FloatField(),
-    )
-    return qs.filter(pk__in=matching).annotate(rank=rank)
+        query = SearchQuery((" | " if any_word else " & ").join(f"{w}:*" for w in words), search_type="raw",
+                            config=PG_CONFIG)
+        ranked = (Post.objects.annotate(search=vector).filter(search=query)
+                  .annotate(rank=Cast(SearchRank(vector, query), FloatField())))
+        if after is not None:
+            ranked = ranked.filter(Q(rank__lt=after[0]) | Q(rank=after[0], pk__lt=after[1]))
+        return list(ranked.order_by("-rank", "-id").values_list("pk", "rank")[:limit])
+    sql = "SELECT rowid, -rank FROM feed_post_fts WHERE feed_post_fts MATCH %s"
+    params: list = [_sqlite_match(words, " OR " if any_word else " ")]
+    if after is not None:  # FTS5's rank is bm25, lower is better; relevance is its negative
+        sql = "SELECT rowid, r FROM (SELECT rowid, -rank AS r FROM feed_post_fts WHERE feed_post_fts MATCH %s) WHERE r < %s OR (r = %s AND rowid < %s)"
+        params += [after[0], after[0], after[1]]
+        sql += " ORDER BY r DESC, rowid DESC LIMIT %s"
+    else:
+        sql += " ORDER BY rank, rowid DESC LIMIT %s"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit])
+        return [(int(pk), float(score)) for pk, score in cursor.fetchall()]
 
 
-def search_people(*, q: str, viewer) -> QuerySet:
-    """Active members whose handle or display name contains the query's words (a handle that starts with the
-    first word first), never someone the viewer blocked or who blocked them; annotated with ``score``."""
-    words = query_words(q.lstrip("@"))
-    qs = user_with_counts()
+@dataclass
+class PostPage:
+    posts: list[Post]
+    next: str | None
+
+
+def search_posts(*, q: str, viewer, cursor: str | None = None, size: int = 20) -> PostPage:
+    """A page of the posts matching every word of ``q`` that ``viewer`` may see, most relevant first. The ranked
+    matches are read from the full-text index a batch at a time (a page and a few more: most posts are public),
+    and the batch's posts with the feed's own page read (feed.for_you.page.for_you_page_posts: the visibility
+    rule, blocks included, and what the representation needs, in one statement): two queries for a page, two
+    more for each further batch when the viewer may not see most of one."""
+    after = decode_cursor(cursor)
+    if after is not None and not (
+        isinstance(after, list) and len(after) == 2 and isinstance(after[0], (int, float))
+        and isinstance(after[1], int) and not isinstance(after[1], bool)
+    ):
+        raise Invalid(gettext("The page cursor is not valid. Start again from the first page."), code="bad_cursor")
+    words = query_words(q)
     if not words:
-        return qs.annotate(score=Value(0.0, output_field=FloatField())).none()
+        return PostPage([], None)
+    batch = size + 10
+    found: list[tuple[object, float]] = []
+    position = tuple(after) if after is not None else None
+    exhausted = False
+    for _ in range(MAX_BATCHES):
+        ranked = _ranked_matches(words, after=position, limit=batch)
+        exhausted = len(ranked) < batch
+        if ranked:
+            shown = for_you_page_posts(viewer=_Viewer(viewer), post_ids=[pk for pk, _ in ranked])
+            found += [(shown[pk], score) for pk, score in ranked if pk in shown]
+            position = (ranked[-1][1], ranked[-1][0])
+        if len(found) > size or exhausted:
+            break
+    page = found[:size]
+    more = len(found) > size or (not exhausted and len(page) == size)
+    next_cursor = encode_cursor([page[-1][1], page[-1][0].pk]) if more and page else None
+    return PostPage([post for post, _ in page], next_cursor)
+
+
+class _Viewer:
+    """The viewer as the page read needs it: an id (None for someone not signed in: public posts only)."""
+
+    def __init__(self, user):
+        self.pk = user.pk if user is not None and user.is_authenticated else None
+
+
+@dataclass
+class PeoplePage:
+    people: list
+    next: str | None
+
+
+def search_people(*, q: str, viewer, cursor: str | None = None, size: int = 20) -> PeoplePage:
+    """Active members whose handle or display name contains every word of the query, handles that start with the
+    first word first, then by handle; never someone the viewer blocked or who blocked them. Two queries: the page's
+    members (ordered on their own columns, so nothing is counted for members not shown), then their follower
+    counts."""
+    after = decode_cursor(cursor)
+    if after is not None and not (
+        isinstance(after, list) and len(after) == 2 and after[0] in (0, 1) and isinstance(after[1], str)
+    ):
+        raise Invalid(gettext("The page cursor is not valid. Start again from the first page."), code="bad_cursor")
+    words = query_words(q.lstrip("@"))
+    if not words:
+        return PeoplePage([], None)
+    qs = User.objects.filter(is_active=True)
     for word in words:
         qs = qs.filter(Q(username__icontains=word) | Q(display_name__icontains=word))
     if viewer is not None and viewer.is_authenticated:
         blocked = blocked_user_ids(user_id=viewer.pk)
         if blocked:
             qs = qs.exclude(pk__in=blocked)
-    # follower_count, plus a large bonus for a handle that starts with the first word.
-    starts = Q(username__istartswith=words[0])
-    return qs.annotate(
-        score=Case(When(starts, then=F("follower_count") + Value(1_000_000)), default=F("follower_count"),
-                   output_field=FloatField())
-    )
+    qs = qs.annotate(starts=Case(When(username__istartswith=words[0], then=Value(1)), default=Value(0),
+                                 output_field=IntegerField()))
+    if after is not None:
+        qs = qs.filter(Q(starts__lt=after[0]) | Q(starts=after[0], username__gt=after[1]))
+    found = list(qs.order_by("-starts", "username").only("pk", "username", "display_name", "avatar")[: size + 1])
+    page, more = found[:size], len(found) > size
+    counts = dict(
+        Follow.objects.filter(followee_id__in=[p.pk for p in page]).order_by().values("followee_id")
+        .annotate(n=Count("pk")).values_list("followee_id", "n")
+    ) if page else {}
+    for person in page:
+        person.follower_count = counts.get(person.pk, 0)
+    return PeoplePage(page, encode_cursor([page[-1].starts, page[-1].username]) if more else None)
 
 
 def search_tags(*, q: str) -> QuerySet[Tag]:
@@ -107,18 +214,6 @@ RELATED_SEEDS = 5
 RELATED_CANDIDATES = 400
 
 
-def _any_word(words: list[str], viewer) -> QuerySet[Post]:
-    """Posts with at least one of the words, best first (the seeds of ``related_posts``)."""
-    qs = posts_for_display(viewer=viewer)
-    if connection.vendor == "postgresql":
-        vector = SearchVector("search_text", config=PG_CONFIG)
-        query = SearchQuery(" | ".join(f"{w}:*" for w in words), search_type="raw", config=PG_CONFIG)
-        return qs.annotate(search=vector).filter(search=query).annotate(rank=SearchRank(vector, query)).order_by("-rank")
-    match = " OR ".join('"' + w.replace('"', '""') + '"*' for w in words)
-    matching = RawSQL("SELECT rowid FROM feed_post_fts WHERE feed_post_fts MATCH %s ORDER BY rank LIMIT 200", [match])
-    return qs.filter(pk__in=matching)
-
-
 def related_posts(*, q: str, viewer, limit: int = RELATED) -> list[Post]:
     """When no post has every word of ``q``: the posts nearest in meaning (their multilingual sentence embeddings)
     to the posts that have some of the words, so "red ball at the plage" still finds the beach clips, in any
@@ -127,7 +222,10 @@ def related_posts(*, q: str, viewer, limit: int = RELATED) -> list[Post]:
     words = query_words(q)
     if len(words) < 2:
         return []
-    seeds = list(_any_word(words, viewer).values_list("pk", "embedding", "topic", "topic2")[:RELATED_SEEDS])
+    matches = [pk for pk, _ in _ranked_matches(words, any_word=True, limit=200)]  # one query
+    seen = posts_visible_to(user=viewer).filter(pk__in=matches).values_list("pk", "embedding", "topic", "topic2")
+    by_id = {row[0]: row for row in seen}
+    seeds = [by_id[pk] for pk in matches if pk in by_id][:RELATED_SEEDS]
     matrix, present = vectors([s[1] for s in seeds], DIM)
     centre = mean_direction(matrix[present])
     if centre is None:

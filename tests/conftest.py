@@ -22,6 +22,16 @@ def _fresh_throttle_counts():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_search_batches():
+    """Search keeps each query's first ranked batch in the process for a few seconds (feed.search): each test starts
+    with none, as its database does."""
+    from feed import search
+
+    search._FIRST_BATCHES.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _site_language():
     """Each test starts in the site's language: Django's LocaleMiddleware leaves the language of a request active in
     its thread afterwards, and a test's requests run in the test's own thread."""

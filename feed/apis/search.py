@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from accounts.apis import UserSummarySerializer
 from accounts.selectors import break_reminder
 from core.errors import Invalid
-from core.pagination import keyset_page
+from core.pagination import keyset_page, page_size
 
 from .. import explore, search
 from .posts import PostOutputSerializer
@@ -66,15 +66,17 @@ class SearchApi(APIView):
                           code="query_too_long")
         answer = {}
         if kind == "posts":
-            items, next_cursor = keyset_page(search.search_posts(q=q, viewer=request.user), request=request,
-                                             order_field="rank")
+            found = search.search_posts(q=q, viewer=request.user, cursor=request.query_params.get("cursor"),
+                                        size=page_size(request))
+            items, next_cursor = found.posts, found.next
             results = PostOutputSerializer(items, many=True, context={"viewer": request.user}).data
             if not items and not request.query_params.get("cursor"):
                 related = search.related_posts(q=q, viewer=request.user)
                 answer["related"] = PostOutputSerializer(related, many=True, context={"viewer": request.user}).data
         elif kind == "people":
-            items, next_cursor = keyset_page(search.search_people(q=q, viewer=request.user), request=request,
-                                             order_field="score")
+            found = search.search_people(q=q, viewer=request.user, cursor=request.query_params.get("cursor"),
+                                         size=page_size(request))
+            items, next_cursor = found.people, found.next
             results = PersonResultSerializer(items, many=True).data
         else:
             items, next_cursor = keyset_page(search.search_tags(q=q), request=request, order_field="post_count")

@@ -91,7 +91,11 @@ def test_people_and_tags(make_user, client_for):
     _post(ana, "#beach day #beachlife")
     _post(bob, "#beach again")
     people = client_for(bob).get("/api/search", {"q": "ana", "type": "people"}).json()["results"]
-    assert [p["username"] for p in people] == ["anatole", "ana", "bob"]  # handles that start with it, most followed first
+    assert [p["username"] for p in people] == ["ana", "anatole", "bob"]  # handles that start with it first
+    assert [p["follower_count"] for p in people] == [0, 1, 0]
+    first = client_for(bob).get("/api/search", {"q": "ana", "type": "people", "page_size": 2}).json()
+    rest = client_for(bob).get("/api/search", {"q": "ana", "type": "people", "page_size": 2, "cursor": first["next"]}).json()
+    assert [p["username"] for p in first["results"] + rest["results"]] == ["ana", "anatole", "bob"] and rest["next"] is None
     block_create(blocker=ana, blocked=bob)
     assert "ana" not in [p["username"] for p in client_for(bob).get("/api/search", {"q": "ana", "type": "people"}).json()["results"]]
     tags = APIClient().get("/api/search", {"q": "#beach", "type": "tags"}).json()["results"]
