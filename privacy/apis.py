@@ -73,6 +73,15 @@ class ExportsApi(APIView):
         return Response(ExportOutputSerializer(export).data, status=status.HTTP_202_ACCEPTED)
 
 
+class ExportStartApi(APIView):
+    """``POST /api/me/export``: start an archive of your data (the same as ``POST /api/me/exports``)."""
+
+    @extend_schema(request=None, responses={202: ExportOutputSerializer})
+    def post(self, request):
+        export = services.export_start(user=request.user)
+        return Response(ExportOutputSerializer(export).data, status=status.HTTP_202_ACCEPTED)
+
+
 class ExportApi(APIView):
     @extend_schema(responses={200: ExportOutputSerializer})
     def get(self, request, export_id: int):

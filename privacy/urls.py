@@ -4,6 +4,7 @@ from . import apis
 
 urlpatterns = [
     path("me", apis.MeApi.as_view(), name="api-me"),
+    path("me/export", apis.ExportStartApi.as_view(), name="api-me-export-start"),
     path("me/exports", apis.ExportsApi.as_view(), name="api-me-exports"),
     path("me/exports/<int:export_id>", apis.ExportApi.as_view(), name="api-me-export"),
     path("me/exports/<int:export_id>/download", apis.ExportDownloadApi.as_view(), name="api-me-export-download"),

@@ -112,7 +112,7 @@ def test_staff_run_export_and_deletion_for_a_member_and_it_is_recorded():
 def test_export_rules_one_at_a_time_and_links_that_expire(settings):
     ana, key = member_with_token("ana")
     client = _client(key)
-    first = client.post("/api/me/exports")
+    first = client.post("/api/me/export")
     assert first.status_code == 202
     second = client.post("/api/me/exports")
     assert second.status_code == 409 and second.json()["code"] == "export_running" and second.json()["detail"]
