@@ -2,9 +2,10 @@
 
 Posts are found by the database's own full-text search, behind one selector (``search_posts``): SQLite's FTS5
 table ``feed_post_fts`` (kept by triggers, ranked by bm25, diacritics folded: "ete" finds "été") on the embedded
-stack, PostgreSQL's ``to_tsvector('riff_search', …)`` (words as they are, accents folded) with a GIN index (ranked by ``ts_rank``) in production. Every
-word must match, as a prefix of a word in the text ("plag" finds "plage"). Results are the posts the viewer may
-see, exactly as the feed shows them (visibility, blocks, take-downs), most relevant first.
+stack; in production PostgreSQL's ``to_tsvector('riff_search', …)`` (words as they are, accents folded) in a
+stored column with a GIN index, ranked by ``ts_rank``. Every word must match, as a prefix of a word in the text
+("plag" finds "plage"). Results are the posts the viewer may see, exactly as the feed shows them (visibility,
+blocks, take-downs), most relevant first.
 
 A query is reduced to its words (letters and digits, any script) before it reaches the database, so nothing a
 person types is ever read as query syntax.
@@ -18,10 +19,9 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Case, Count, FloatField, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 
 from accounts.models import Follow, User
@@ -84,16 +84,20 @@ def _ranked_matches(words: list[str], *, any_word: bool = False, after: tuple[fl
 def _ranked_matches_read(words: list[str], *, any_word: bool, after: tuple[float, int] | None,
                          limit: int) -> list[tuple[int, float]]:
     if connection.vendor == "postgresql":
-        vector = SearchVector("search_text", config=PG_CONFIG)
-        query = SearchQuery((" | " if any_word else " & ").join(f"{w}:*" for w in words), search_type="raw",
-                            config=PG_CONFIG)
-        ranked = (Post.objects.annotate(search=vector).filter(search=query)
-                  .annotate(rank=Cast(SearchRank(vector, query), FloatField())))
+        # The stored tsvector column and its GIN index (feed/migrations/0010_search.py); the words are letters,
+        # digits and underscores only, so the tsquery text holds no syntax but its own "&", "|" and ":*".
+        text = (" | " if any_word else " & ").join(f"{w}:*" for w in words)
+        query = f"to_tsquery('{PG_CONFIG}'::regconfig, %s)"
+        sql = f"SELECT id, ts_rank(search_vector, {query})::float8 AS r FROM feed_post WHERE search_vector @@ {query}"
+        params: list = [text, text]
         if after is not None:
-            ranked = ranked.filter(Q(rank__lt=after[0]) | Q(rank=after[0], pk__lt=after[1]))
-        return list(ranked.order_by("-rank", "-id").values_list("pk", "rank")[:limit])
+            sql = f"SELECT id, r FROM ({sql}) AS matched WHERE r < %s OR (r = %s AND id < %s)"
+            params += [after[0], after[0], after[1]]
+        with connection.cursor() as cursor:
+            cursor.execute(sql + " ORDER BY r DESC, id DESC LIMIT %s", [*params, limit])
+            return [(int(pk), float(score)) for pk, score in cursor.fetchall()]
     sql = "SELECT rowid, -rank FROM feed_post_fts WHERE feed_post_fts MATCH %s"
-    params: list = [_sqlite_match(words, " OR " if any_word else " ")]
+    params = [_sqlite_match(words, " OR " if any_word else " ")]
     if after is not None:  # FTS5's rank is bm25, lower is better; relevance is its negative
         sql = "SELECT rowid, r FROM (SELECT rowid, -rank AS r FROM feed_post_fts WHERE feed_post_fts MATCH %s) WHERE r < %s OR (r = %s AND rowid < %s)"
         params += [after[0], after[0], after[1]]
