@@ -57,8 +57,8 @@ services-deps:
 # 1. the embedded stack (SQLite + Valkey + files), 2. the browser tests in their own pytest process (Playwright's
 # sync API and asyncio tests do not mix), 3. the same suite on the production topology: PostgreSQL + Redis + S3.
 test: $(DEV_STAMP) chromium services-deps compile-messages
-	$(PY) -m pytest -m "not browser" -p no:cacheprovider
-	$(PY) -m pytest -m browser -p no:cacheprovider
+	$(PY) -m pytest -m "not browser" -p no:cacheprovider --durations=20
+	$(PY) -m pytest -m browser -p no:cacheprovider --durations=10
 	$(MAKE) --no-print-directory test-production
 
 TOPOLOGY_DIR ?= $(CURDIR)/var/test-topology
@@ -81,13 +81,13 @@ test-production: $(DEV_STAMP) services-deps
 	services="$$($(PY) -m config.topology up $(TOPOLOGY_DIR))"; eval "$$services"; \
 	test -n "$$DATABASE_URL" -a -n "$$REDIS_URL" -a -n "$$AWS_S3_ENDPOINT_URL"; \
 	echo "production topology: $$DATABASE_URL $$REDIS_URL $$AWS_S3_ENDPOINT_URL/$$AWS_STORAGE_BUCKET_NAME"; \
-	RIFF_TOPOLOGY_DIR=$(TOPOLOGY_DIR) $(PY) -m pytest -m "not browser" -p no:cacheprovider $(PRODUCTION_SKIP)
+	RIFF_TOPOLOGY_DIR=$(TOPOLOGY_DIR) $(PY) -m pytest -m "not browser" -p no:cacheprovider --durations=20 $(PRODUCTION_SKIP)
 
 test-fast: $(DEV_STAMP)
 	$(PY) -m pytest -m "not browser and not slow" -p no:cacheprovider
 
 test-browser: $(DEV_STAMP) chromium
-	$(PY) -m pytest -m browser -p no:cacheprovider
+	$(PY) -m pytest -m browser -p no:cacheprovider --durations=10
 
 # One generation worker per visible GPU (CUDA_VISIBLE_DEVICES pinned) and a CPU-queue worker: config/workers.py.
 workers: $(STAMP) compile-messages

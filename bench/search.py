@@ -9,7 +9,9 @@ clients (signed in, a different member per request), in alternating rounds:
 - ``search2``: two words that few posts share (``clip 123``);
 - ``uncached``: ``clip <n>`` with a different number on every request, so no query's first batch is kept yet
   (feed.search keeps each query's first ranked batch in the process for a few seconds);
-- ``people``: ``GET /api/search?type=people&q=member1``.
+- ``people``: ``GET /api/search?type=people&q=member1``;
+- ``for_you``: ``GET /api/feed`` — a For-you page for the same members, the feed's own cost per page, for
+  comparison (search reads its posts with the feed's page statement).
 
 Prints each round's throughput and p50/p99 latency, the SQL statements one page runs (5 and 40 results), and the
 ratio search / health (target >= 0.3: the median over the pairs of rounds). PostgreSQL when DATABASE_URL is set (an
@@ -95,7 +97,8 @@ def main() -> None:
         load("/api/health", auth=False)  # warm-up
         load("/api/search?q=beach")
         paths = {"search": "/api/search?q=beach", "search2": "/api/search?q=clip+123",
-                 "uncached": "/api/search?q=clip+{n}", "people": "/api/search?type=people&q=member1"}
+                 "uncached": "/api/search?q=clip+{n}", "people": "/api/search?type=people&q=member1",
+                 "for_you": "/api/feed"}
         results: dict[str, list[dict]] = {"health": [], **{name: [] for name in paths}}
         for _ in range(args.rounds):
             results["health"].append(load("/api/health", auth=False))
@@ -103,7 +106,7 @@ def main() -> None:
                 results[name].append(load(path))
         labels = {"health": "trivial view (GET /api/health)", "search": "search, a common word (first page)",
                   "search2": "search, two rare words", "uncached": "search, a new query every request",
-                  "people": "search people"}
+                  "people": "search people", "for_you": "For you, first page (for comparison)"}
         for name, runs in results.items():
             print(f"{labels[name]:38}: {statistics.mean(r['rps'] for r in runs):7.1f} req/s   "
                   f"p50 {statistics.median(r['p50_ms'] for r in runs):7.1f} ms   p99 {max(r['p99_ms'] for r in runs):7.1f} ms")

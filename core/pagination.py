@@ -28,6 +28,15 @@ def decode_cursor(cursor: str | None):
         raise Invalid(_("The page cursor is not valid. Start again from the first page."), code="bad_cursor")
 
 
+def decode_cursor_as(cursor: str | None, shape) -> object:
+    """``decode_cursor``, and a 400 unless ``shape(value)`` says the value has the form the caller wrote: a signed
+    cursor from another endpoint (or an older version) is refused with the same message as a forged one."""
+    value = decode_cursor(cursor)
+    if value is not None and not shape(value):
+        raise Invalid(_("The page cursor is not valid. Start again from the first page."), code="bad_cursor")
+    return value
+
+
 def page_size(request, default: int = DEFAULT_PAGE_SIZE) -> int:
     raw = request.query_params.get("page_size")
     if raw in (None, ""):

@@ -20,15 +20,12 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection
-from django.db.models import Case, Count, FloatField, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Count, FloatField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.utils.translation import gettext
 
-from accounts.models import Follow, User
-from accounts.selectors import blocked_user_ids
+from accounts.models import User
 from core.embeddings import DIM
-from core.errors import Invalid
-from core.pagination import decode_cursor, encode_cursor
+from core.pagination import decode_cursor_as, encode_cursor
 
 from .for_you.formula import mean_direction, vectors
 from .for_you.page import for_you_page_posts
@@ -121,12 +118,7 @@ def search_posts(*, q: str, viewer, cursor: str | None = None, size: int = 20) -
     and the batch's posts with the feed's own page read (feed.for_you.page.for_you_page_posts: the visibility
     rule, blocks included, and what the representation needs, in one statement): two queries for a page, two
     more for each further batch when the viewer may not see most of one."""
-    after = decode_cursor(cursor)
-    if after is not None and not (
-        isinstance(after, list) and len(after) == 2 and isinstance(after[0], (int, float))
-        and isinstance(after[1], int) and not isinstance(after[1], bool)
-    ):
-        raise Invalid(gettext("The page cursor is not valid. Start again from the first page."), code="bad_cursor")
+    after = decode_cursor_as(cursor, lambda v: isinstance(v, list) and len(v) == 2 and _number(v[0]) and _integer(v[1]))
     words = query_words(q)
     if not words:
         return PostPage([], None)
@@ -164,37 +156,61 @@ class PeoplePage:
 
 def search_people(*, q: str, viewer, cursor: str | None = None, size: int = 20) -> PeoplePage:
     """Active members whose handle or display name contains every word of the query, handles that start with the
-    first word first, then by handle; never someone the viewer blocked or who blocked them. Two queries: the page's
-    members (ordered on their own columns, so nothing is counted for members not shown), then their follower
-    counts."""
-    after = decode_cursor(cursor)
-    if after is not None and not (
-        isinstance(after, list) and len(after) == 2 and after[0] in (0, 1) and isinstance(after[1], str)
-    ):
-        raise Invalid(gettext("The page cursor is not valid. Start again from the first page."), code="bad_cursor")
+    first word first, then by handle; never someone the viewer blocked or who blocked them. One statement: the
+    page's members, ordered on their own columns, and the follower counts of those members only (on PostgreSQL the
+    word matches can read the trigram indexes of accounts/migrations/0009_people_search.py)."""
+    after = decode_cursor_as(cursor, lambda v: isinstance(v, list) and len(v) == 2 and v[0] in (0, 1)
+                             and isinstance(v[1], str))
     words = query_words(q.lstrip("@"))
     if not words:
         return PeoplePage([], None)
-    qs = User.objects.filter(is_active=True)
+    if connection.vendor == "postgresql":  # the expressions of the trigram indexes
+        handle, name, like = "UPPER(u.username::text)", "UPPER(u.display_name::text)", "LIKE UPPER(%s)"
+    else:  # SQLite's LIKE ignores the case of ASCII letters; other letters match as typed (case-folded)
+        handle, name, like = "u.username", "u.display_name", "LIKE %s"
+    where, params = ["u.is_active"], []
     for word in words:
-        qs = qs.filter(Q(username__icontains=word) | Q(display_name__icontains=word))
-    if viewer is not None and viewer.is_authenticated:
-        blocked = blocked_user_ids(user_id=viewer.pk)
-        if blocked:
-            qs = qs.exclude(pk__in=blocked)
-    qs = qs.annotate(starts=Case(When(username__istartswith=words[0], then=Value(1)), default=Value(0),
-                                 output_field=IntegerField()))
+        pattern = "%" + _like_escaped(word) + "%"
+        where.append(f"({handle} {like} ESCAPE '\\' OR {name} {like} ESCAPE '\\')")
+        params += [pattern, pattern]
+    viewer_pk = viewer.pk if viewer is not None and viewer.is_authenticated else None
+    if viewer_pk is not None:
+        where.append("NOT EXISTS (SELECT 1 FROM accounts_block b WHERE (b.blocker_id = %s AND b.blocked_id = u.id)"
+                     " OR (b.blocked_id = %s AND b.blocker_id = u.id))")
+        params += [viewer_pk, viewer_pk]
+    starts = f"CASE WHEN {handle} {like} ESCAPE '\\' THEN 1 ELSE 0 END"
+    starts_params = [_like_escaped(words[0]) + "%"]
     if after is not None:
-        qs = qs.filter(Q(starts__lt=after[0]) | Q(starts=after[0], username__gt=after[1]))
-    found = list(qs.order_by("-starts", "username").only("pk", "username", "display_name", "avatar")[: size + 1])
+        where.append(f"({starts} < %s OR ({starts} = %s AND u.username > %s))")
+        params += [*starts_params, after[0], *starts_params, after[0], after[1]]
+    sql = (
+        "SELECT m.id, m.username, m.display_name, m.avatar, m.starts, "
+        "(SELECT COUNT(*) FROM accounts_follow f WHERE f.followee_id = m.id) "
+        f"FROM (SELECT u.id, u.username, u.display_name, u.avatar, {starts} AS starts FROM accounts_user u "
+        f"WHERE {' AND '.join(where)} ORDER BY starts DESC, u.username LIMIT %s) m ORDER BY m.starts DESC, m.username"
+    )
+    with connection.cursor() as db:
+        db.execute(sql, [*starts_params, *params, size + 1])
+        rows = db.fetchall()
+    found = []
+    for pk, username, display_name, avatar, starts_value, followers in rows:
+        person = User(pk=pk, username=username, display_name=display_name, avatar=avatar)
+        person.starts, person.follower_count = int(starts_value), int(followers)
+        found.append(person)
     page, more = found[:size], len(found) > size
-    counts = dict(
-        Follow.objects.filter(followee_id__in=[p.pk for p in page]).order_by().values("followee_id")
-        .annotate(n=Count("pk")).values_list("followee_id", "n")
-    ) if page else {}
-    for person in page:
-        person.follower_count = counts.get(person.pk, 0)
     return PeoplePage(page, encode_cursor([page[-1].starts, page[-1].username]) if more else None)
+
+
+def _like_escaped(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _integer(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def search_tags(*, q: str) -> QuerySet[Tag]:

@@ -102,6 +102,34 @@ def test_people_and_tags(make_user, client_for):
     assert tags == [{"name": "beach", "post_count": 2}, {"name": "beachlife", "post_count": 1}]
 
 
+
+
+def test_people_search_reads_wildcards_as_letters(make_user):
+    """"_" is a letter of handles: it matches only itself, never any one character as LIKE would read it."""
+    from feed.search import search_people
+
+    make_user("a_b")
+    make_user("axb")
+    assert [p.username for p in search_people(q="a_b", viewer=None).people] == ["a_b"]
+    assert [p.username for p in search_people(q="_", viewer=None).people] == ["a_b"]
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes exist on PostgreSQL only")
+def test_people_search_reads_the_trigram_indexes_on_postgresql(make_user):
+    """The statement people search runs can be answered from the handle and display-name indexes (the planner
+    takes them once the member table is large; with a few rows it reads the table, so scans are turned off here to
+    ask whether the index serves the statement at all)."""
+    from feed.search import search_people
+
+    make_user("ana", display_name="Ana Lopez")
+    with CaptureQueriesContext(connection) as captured:
+        assert [p.username for p in search_people(q="lop", viewer=None).people] == ["ana"]
+    statement = next(q["sql"] for q in captured.captured_queries if "LIKE" in q["sql"])
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + statement)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "user_handle_trgm" in plan and "user_name_trgm" in plan, plan
+
 def test_bad_queries_are_4xx_with_a_message_or_empty_never_500(make_user):
     _post(make_user("ana"), "something")
     client = APIClient()
