@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from accounts.apis import TokenApi
 from accounts.models import User
 from feed.apis import MeApi as FeedMeApi
 
@@ -76,10 +77,7 @@ class ExportsApi(APIView):
 class ExportStartApi(APIView):
     """``POST /api/me/export``: start an archive of your data (the same as ``POST /api/me/exports``)."""
 
-    @extend_schema(request=None, responses={202: ExportOutputSerializer})
-    def post(self, request):
-        export = services.export_start(user=request.user)
-        return Response(ExportOutputSerializer(export).data, status=status.HTTP_202_ACCEPTED)
+    post = ExportsApi.post
 
 
 class ExportApi(APIView):
@@ -140,9 +138,7 @@ class RestoreApi(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"
 
-    class InputSerializer(serializers.Serializer):
-        username = serializers.CharField(max_length=150)
-        password = serializers.CharField(max_length=128, trim_whitespace=False)
+    InputSerializer = TokenApi.InputSerializer  # handle and password, as for signing in
 
     @extend_schema(request=InputSerializer, responses={200: inline_serializer("Restored", {"detail": serializers.CharField()})})
     def post(self, request):
