@@ -55,6 +55,7 @@ class GenerationJob(models.Model):
     strength = models.FloatField(default=0.6)
     voices = models.JSONField(default=dict, blank=True)  # {speaker: catalogue voice} the author chose
     language = models.CharField(max_length=2, blank=True, default="")  # "en" | "fr" for every line; "" = per line
+    style = models.CharField(max_length=16, blank=True, default="")  # backends.base.STYLES; "" = as the prompt says
     remix_of = models.ForeignKey("feed.Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="remix_jobs")
     # An extension of one of the member's own drafts (an extension of a post uses remix_of).
     extends = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="extensions")

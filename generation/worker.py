@@ -195,6 +195,7 @@ def build_request(job: GenerationJob, workdir: Path) -> GenerationRequest:
         voices=dict(job.voices or {}),
         language=job.language or None,
         shots=shots,
+        style=job.style or None,
     )
 
 

@@ -11,7 +11,7 @@ from core.errors import Invalid, NotFound
 from core.media import public_url, signed_url
 from core.pagination import keyset_page
 from feed.apis import post_representation
-from generation.backends.base import FRAMINGS, TRANSITIONS
+from generation.backends.base import FRAMINGS, STYLES, TRANSITIONS
 from generation.backends.preview.vocab import CAMERAS
 
 from .. import services
@@ -32,6 +32,7 @@ class JobOutputSerializer(serializers.Serializer):
     strength = serializers.FloatField()
     voices = serializers.DictField(child=serializers.CharField())
     language = serializers.CharField()
+    style = serializers.CharField(help_text="The look asked for; empty: as the prompt says.")
     cast = serializers.SerializerMethodField()
     remix_of = serializers.IntegerField(source="remix_of_id", allow_null=True)
     extend_of = serializers.IntegerField(source="extends_id", allow_null=True)
@@ -155,6 +156,11 @@ class JobListCreateApi(APIView):
             choices=["en", "fr"], required=False, allow_blank=True, default="",
             help_text="Speak every line in this language; by default each line's language is detected.",
         )
+        style = serializers.ChoiceField(
+            choices=list(STYLES), required=False, allow_blank=True, default="",
+            help_text="The clip's look: cartoon (flat colours), storybook (pastel), noir (black and white) or neon "
+                      "(neon night). By default as the prompt names it, else the parent's for a remix, else cartoon.",
+        )
 
     @extend_schema(
         responses={200: inline_serializer("JobPage", {"results": JobOutputSerializer(many=True), "next": serializers.CharField(allow_null=True)})}
@@ -180,7 +186,7 @@ class JobListCreateApi(APIView):
         if v["kind"] == "storyboard":
             job, created = services.storyboard_create(
                 user=request.user, shots=v["shots"], aspect=v["aspect"], seed=v["seed"], cameo_ids=v["cameos"],
-                voices=v["voices"], language=v["language"], prompt_public=v["prompt_public"],
+                voices=v["voices"], language=v["language"], style=v["style"], prompt_public=v["prompt_public"],
                 idempotency_key=v["idempotency_key"] or None,
             )
             return self._answer(request, job, created)
@@ -210,6 +216,7 @@ class JobListCreateApi(APIView):
             kind=v["kind"],
             voices=v["voices"],
             language=v["language"],
+            style=v["style"],
             extend_of_id=v["extend_of"],
         )
         return self._answer(request, job, created)

@@ -26,6 +26,9 @@ from typing import Any, Iterator, Protocol
 import numpy as np
 
 ASPECTS = {"9:16": (9, 16), "16:9": (16, 9), "1:1": (1, 1)}
+# Looks a clip can be made in (the preview draws them: preview/scenery.json; the diffusers backend adds them to the
+# prompt). A prompt can name one ("film noir", "pastel"); the request's ``style`` overrides it.
+STYLES = ("cartoon", "storybook", "noir", "neon")
 
 
 class JobCancelled(Exception):
@@ -81,7 +84,7 @@ class ParentClip:
     still: Any = None  # the picture to continue from (uint8 H×W×3), when known: a storyboard's shot before
 
 
-FRAMINGS = ("wide", "medium", "close_up", "over_the_shoulder")
+FRAMINGS = ("wide", "medium", "close_up", "over_the_shoulder", "follow")
 TRANSITIONS = ("cut", "dissolve")
 DISSOLVE_S = 0.5  # a dissolve's length: the incoming shot fades in over the outgoing one's last picture(s)
 
@@ -115,6 +118,7 @@ class GenerationRequest:
     voices: dict[str, str] = field(default_factory=dict)  # speaker -> catalogue voice, chosen by the author
     language: str | None = None  # "en" | "fr": every line in this language; None = detected per line
     shots: list[Shot] = field(default_factory=list)  # a storyboard's shots (``duration_s`` is their sum)
+    style: str | None = None  # one of STYLES; None: as the prompt says (or the parent's, for a remix)
 
     @property
     def size(self) -> tuple[int, int]:

@@ -106,6 +106,7 @@ def storyboard_create(
     cameo_ids: list[int] | None = None,
     voices: dict[str, str] | None = None,
     language: str = "",
+    style: str = "",
     prompt_public: bool = True,
     idempotency_key: str | None = None,
 ) -> tuple[GenerationJob, bool]:
@@ -142,7 +143,7 @@ def storyboard_create(
     total = sum(shot["duration_s"] for shot in shots)
     return _queue(user=user, kind=GenerationJob.Kind.STORYBOARD, prompt=prompt, duration_s=total, aspect=aspect,
                   seed=seed, shots=shots, voices=voices, language=language, prompt_public=prompt_public,
-                  idempotency_key=idempotency_key, cameos_and_bases=cameos_and_bases, stitched=[])
+                  idempotency_key=idempotency_key, cameos_and_bases=cameos_and_bases, stitched=[], style=style)
 
 
 def stitch_create(
@@ -213,7 +214,7 @@ def stitch_create(
 
 
 def _queue(*, user, kind, prompt, duration_s, aspect, seed, shots, voices, language, prompt_public, idempotency_key,
-           cameos_and_bases, stitched) -> tuple[GenerationJob, bool]:
+           cameos_and_bases, stitched, style: str = "") -> tuple[GenerationJob, bool]:
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).first()
         if (existing := job_for_key(user=user, idempotency_key=idempotency_key)) is not None:
@@ -222,7 +223,7 @@ def _queue(*, user, kind, prompt, duration_s, aspect, seed, shots, voices, langu
         job = GenerationJob.objects.create(
             user=user, kind=kind, prompt=prompt, prompt_public=prompt_public, duration_s=duration_s, aspect=aspect,
             seed=seed if seed is not None else secrets.randbelow(MAX_SEED + 1), voices=voices,
-            language=language or "", shots=shots, idempotency_key=idempotency_key or None,
+            language=language or "", style=style or "", shots=shots, idempotency_key=idempotency_key or None,
             max_attempts=settings.GENERATION_MAX_ATTEMPTS, backend=settings.GENERATION_BACKEND,
         )
         if stitched:

@@ -105,6 +105,7 @@ function render() {
   if (retry && !form.elements.prompt.value.trim()) fillForm(job);
   const ready = job.status === "succeeded" && job.draft === "ready" && job.video_url;
   draftBox.hidden = !ready;
+  showUnderstood(ready ? job.backend_meta : null);
   if (ready && draftVideo.dataset.job !== String(job.id)) {
     draftVideo.dataset.job = String(job.id);
     const frame = $("draft-frame");
@@ -124,6 +125,23 @@ function render() {
     state.append(link);
   }
   schedulePoll();
+}
+
+// What the preview understood of the prompt, and the words it did not (backend_meta): so a prompt can be
+// reworded before the clip is published.
+function showUnderstood(meta) {
+  const box = $("understood");
+  const seen = meta && meta.understood;
+  box.hidden = !seen;
+  if (!seen) return;
+  const words = (name) => name.replaceAll("_", " ");
+  const things = [words(seen.place), ...Object.entries(seen.subjects).map(([kind, n]) => (n > 1 ? `${n} × ${words(kind)}` : words(kind))),
+    ...seen.props.map(words), ...seen.labelled.map((label) => `“${label}”`)];
+  let text = fmt(gettext("In the clip: %(things)s (style: %(style)s)."), { things: things.join(", "), style: words(seen.style) });
+  if (meta.not_understood && meta.not_understood.length) {
+    text += " " + fmt(gettext("Not understood: %(words)s."), { words: meta.not_understood.join(", ") });
+  }
+  box.textContent = text;
 }
 
 // Background re-reads (polling, reconnection) stay quiet while the server cannot be reached: they try again.
@@ -217,6 +235,7 @@ form.addEventListener("submit", async (event) => {
   if (data.extend_of.value) body.extend_of = Number(data.extend_of.value);
   if (data.kind.value && !board) body.kind = data.kind.value;
   if (data.seed.value !== "") body.seed = Number(data.seed.value);
+  if (data.style.value) body.style = data.style.value;
   const button = $("generate");
   button.disabled = true;
   button.textContent = gettext("Starting…");

@@ -11,7 +11,7 @@ const template = $("shot-template");
 const jobShots = $("job-shots");
 const LIMIT = Number(box.dataset.limit);
 const MAX_SHOTS = Number(box.dataset.maxShots);
-const FRAMING = { wide: gettext("wide"), medium: gettext("medium"), close_up: gettext("close-up"), over_the_shoulder: gettext("over the shoulder") };
+const FRAMING = { wide: gettext("wide"), medium: gettext("medium"), close_up: gettext("close-up"), over_the_shoulder: gettext("over the shoulder"), follow: gettext("follow the subject") };
 const STATES = { waiting: gettext("waiting"), making: gettext("making…"), done: gettext("done"), missed: gettext("not made") };
 
 let changed = () => {};

@@ -66,10 +66,16 @@ def test_generate_publish_follow_like_remix_and_lineage(live_web, start_worker, 
     ana.get_by_role("navigation", name="Main").get_by_role("link", name="Create").click()
     expect(ana.get_by_role("heading", name="Create a clip")).to_be_visible()
     shot(ana, "composer")
-    _generate(ana, prompt_label="Prompt", prompt='a red ball bouncing in a kitchen at sunset, the cat says "hello"')
+    ana.get_by_label("Style").select_option("storybook")
+    _generate(ana, prompt_label="Prompt",
+              prompt='a red ball bouncing on a table in a kitchen at sunset next to a vase, the cat says "hello"')
     seen = ana.evaluate("window.__percents")
     assert seen[-1] == "100 %" and any(value not in ("0 %", "100 %") for value in seen), seen
     expect(ana.locator("#job-state")).to_contain_text("Done")
+    # what the preview understood: the place, the prop, the unknown vase as a labelled crate, the chosen style
+    understood = ana.locator("#understood")
+    for part in ("kitchen", "table", "“vase”", "style: storybook", "Not understood: vase"):
+        expect(understood).to_contain_text(part)
     _play_draft_with_sound(ana)
     shot(ana, "composer-draft")
     post_id = _publish(ana, "my first riff")

@@ -164,8 +164,9 @@ def test_remix_slow_motion_snowing_remove_replace_and_motion(parent: dict) -> No
 def test_remix_that_names_nothing_keeps_the_plan(parent: dict) -> None:
     plan, changes = remix_plan(parent, "make it better", seed=1, world=WORLD)
     assert changes == []
-    assert {k: v for k, v in plan.items() if k not in ("prompt", "history")} == {
-        k: v for k, v in parent.items() if k not in ("prompt", "history")}
+    assert plan["not_understood"] == ["better"]  # what the remix's own words did not say to the preview
+    assert {k: v for k, v in plan.items() if k not in ("prompt", "history", "not_understood")} == {
+        k: v for k, v in parent.items() if k not in ("prompt", "history", "not_understood")}
 
 
 def test_cameos_attach_and_are_released_without_consent() -> None:

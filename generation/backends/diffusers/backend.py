@@ -53,6 +53,11 @@ from .soundtrack import sample_rate as audio_rate
 logger = logging.getLogger("generation.backends.diffusers")
 
 
+# The request's look, said to the model in words (the preview draws it: preview/scenery.py).
+STYLE_WORDS = {"cartoon": ", flat-colour cartoon style", "storybook": ", pastel storybook illustration",
+               "noir": ", black-and-white film noir, high contrast", "neon": ", neon night, glowing neon colours"}
+
+
 class DiffusersBackend(StreamingBackend):
     name = "diffusers"
 
@@ -282,7 +287,7 @@ class DiffusersBackend(StreamingBackend):
 
     def _inputs(self, route: Route, request: GenerationRequest, shape: video_fit.RenderShape) -> dict[str, Any]:
         kwargs: dict[str, Any] = {
-            "prompt": request.prompt,
+            "prompt": request.prompt + STYLE_WORDS.get(request.style or "", ""),
             "height": shape.height,
             "width": shape.width,
             "num_frames": shape.num_frames,

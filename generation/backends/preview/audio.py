@@ -15,6 +15,7 @@ from typing import Sequence
 import numpy as np
 
 from .physics import Impact
+from .scenery import SURFACE_MATERIALS
 
 SAMPLE_RATE = 22050
 HEADROOM = 0.95
@@ -24,8 +25,10 @@ LINE_GAP_S = 0.25
 MIN_LINE_S = 0.3
 DUCK_DEPTH = 0.5
 
-_MATERIAL = {"ball": "rubber", "box": "wood", "car": "metal"}
-_SURFACE_PITCH = {"floor": 1.0, "wall": 1.12, "ceiling": 1.2, None: 1.06}
+_MATERIAL = {"ball": "rubber", "box": "wood", "car": "metal", "skateboard": "wood"}
+_SURFACE_PITCH = {"floor": 1.0, "wall": 1.12, "ceiling": 1.2, None: 1.06, "rim": 1.35, "backboard": 0.8, "pole": 1.2,
+                  "post": 1.25, "net": 0.7, "trampoline": 0.75, "table": 1.1, "stairs": 0.95, "bench": 1.0,
+                  "ramp": 0.9, "prop": 1.0}
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,7 @@ def impact_track(impacts: Sequence[Impact], kinds: dict[int, str], n: int, sampl
 
 def _material(impact: Impact, kinds: dict[int, str]) -> str:
     materials = [_MATERIAL.get(kinds.get(i, ""), "soft") for i in impact.subjects]
+    materials.append(SURFACE_MATERIALS.get(impact.surface, "soft"))  # a prop's rim rings, a table knocks
     for preferred in ("metal", "wood", "rubber"):
         if preferred in materials:
             return preferred

@@ -38,6 +38,7 @@ from .physics import Impact, simulate
 from .remix import remix_plan
 from .render import Renderer
 from .scene import parse_prompt
+from .staging import understanding
 from .storyboard import ambience, request_shots, shot_plans
 from .world import World
 
@@ -161,12 +162,13 @@ class _Making:
             yield frame
 
     def _camera(self, shot: Shot, plan: dict, trajectory, spoken: list[SpokenLine]) -> FramedCamera | None:
-        if shot.framing == "wide" or not plan["subjects"]:
+        framing = shot.framing if shot.framing != "wide" else plan.get("framing") or "wide"
+        if framing == "wide" or not plan["subjects"]:
             return None
         first = next((line for line in spoken if line.start >= 0), None)
         speaker = voices.speaker_key({"speaker": first.speaker}) if first is not None and first.speaker else None
         main = main_subject(plan, speaker_subject(plan, speaker, {}) if speaker else None)
-        return FramedCamera(shot.framing, trajectory, self.request.size, self.world.px_per_m(self.request.size),
+        return FramedCamera(framing, trajectory, self.request.size, self.world.px_per_m(self.request.size),
                             fps=self.fps, kinds=[s["kind"] for s in plan["subjects"]], subject=main,
                             other=other_subject(plan, main))
 
@@ -202,6 +204,11 @@ class _Making:
             "voices": cast,
             "changes": planned[0][1] if len(planned) == 1 else [c for _, changes in planned[1:] for c in changes],
             "cameos": {str(k): v.method for k, v in likenesses.items()},
+            # What the prompt named that the clip shows, and what it did not understand (labelled crates for
+            # unknown things; the composer shows both); what a cap dropped.
+            "understood": understanding(self.plans[-1]),
+            "not_understood": sorted({w for plan in self.plans for w in plan.get("not_understood", [])}),
+            "dropped": self.plans[0].get("dropped", {}),
             "timings_s": {k: round(v, 4) for k, v in self.timings.items()},
         }
         if self.request.kind == "storyboard":
@@ -250,6 +257,10 @@ def plan_for(request: GenerationRequest, world: World) -> tuple[dict, list[str]]
     tts.cast_plan(plan, seed=plan["seed"], requested=request.voices, parent_plan=parent_plan, cameos=request.cameos)
     changes += release_cameos(plan, [cameo.id for cameo in request.cameos])
     changes += attach_cameos(plan, request.cameos, world=world, seed=request.seed)
+    if request.style and plan.get("style") != request.style:
+        changes.append(f"style: {plan.get('style')} -> {request.style}")
+        plan["style"] = request.style
+        plan["understood"] = understanding(plan)
     plan["aspect"] = request.aspect
     return plan, changes
 

@@ -10,6 +10,7 @@ from typing import Callable, Sequence
 import numpy as np
 from PIL import Image, ImageDraw
 
+from . import scenery
 from .world import World
 
 SUPERSAMPLE = 2
@@ -96,6 +97,10 @@ def paint_background(plan: dict, world: World, size: tuple[int, int]) -> np.ndar
     if setting not in INDOOR and setting != "space":
         _sky_objects(canvas, horizon)
     _PAINTERS[setting](canvas, horizon)
+    scenery.draw_decor(canvas.draw, plan.get("place", setting), width, height, canvas.c)
+    for entry in plan.get("props", []):
+        scenery.draw_prop(canvas.draw, None, entry, px_per_m=scale, width_m=world.width_m, floor_m=world.floor_m,
+                          tint=canvas.c, label_font_px=int(0.03 * min(width, height)))
     image = image.resize(size, Image.LANCZOS)
     pixels = np.asarray(image, dtype=np.uint8)
     if plan["weather"] == "fog":
@@ -103,7 +108,12 @@ def paint_background(plan: dict, world: World, size: tuple[int, int]) -> np.ndar
         profile = np.linspace(0.75, 1.0, size[1], dtype=np.float32)[:, None, None]
         mix = np.float32(fog.fog) * profile
         pixels = (pixels * (1 - mix) + np.asarray(fog.fog_rgb, np.float32) * mix).astype(np.uint8)
-    return np.ascontiguousarray(pixels)
+    style = plan.get("style", scenery.DEFAULT_STYLE)
+    styled = scenery.stylize(pixels, style, background=True)
+    if style == "neon":
+        styled = scenery.neon_edges(styled, pixels)
+    return np.ascontiguousarray(styled)
+
 
 
 def _sky_stops(plan: dict) -> list[tuple[float, RGB]]:

@@ -1,5 +1,6 @@
-"""Shot framings for storyboards: wide (the whole scene, with the plan's camera move), medium, close-up and
-over-the-shoulder, each a crop of the world that follows its subject.
+"""Shot framings (a storyboard shot's, or one the prompt names): wide (the whole scene, with the plan's camera
+move), medium, close-up, over-the-shoulder and follow (a loose crop that travels with the subject), each a crop of
+the world that follows its subject.
 
 The camera follows the subject's position per frame through a critically damped spring (time constant
 :data:`FOLLOW_S`), starting on the subject at the shot's first frame, so a cut opens framed and the camera
@@ -15,7 +16,7 @@ import numpy as np
 from .physics import Trajectory
 
 # How much of the world a framing shows: the crop is the frame divided by this zoom.
-ZOOM = {"medium": 1.7, "close_up": 2.8, "over_the_shoulder": 1.9}
+ZOOM = {"medium": 1.7, "close_up": 2.8, "over_the_shoulder": 1.9, "follow": 1.35}
 FOLLOW_S = 0.35
 HEAD_KINDS = frozenset({"person", "character"})  # close-ups of these aim at the head, not the middle
 SHOULDER_PULL = 0.38  # over the shoulder: the camera sits this far from the listener towards the speaker

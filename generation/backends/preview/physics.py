@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pymunk
 
+from .scenery import physical_parts
 from .vocab import PHYSICAL_MOTIONS
 from .world import CIRCLE_KINDS, UPRIGHT_KINDS, World, half_extents
 
@@ -26,7 +27,8 @@ MAX_SPEED_M_S = 14.0
 IMPACT_MIN_DV = 0.35  # m/s change of velocity below which a contact is not an audible impact
 IMPACT_FULL_DV = 9.0  # m/s change of velocity that counts as the strongest impact (strength 1)
 PAIR_DEBOUNCE_S = 0.05
-_DENSITY = {"ball": 1.0, "box": 1.4, "car": 2.5, "person": 1.8}
+_SHOT, _FIGURES = 0b10, 0b100  # collision categories while a ball is shot at a hoop or a goal
+_DENSITY = {"ball": 1.0, "box": 1.4, "car": 2.5, "person": 1.8, "horse": 2.0, "skateboard": 1.2}
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,7 @@ class Impact:
     t: float  # clip time (s)
     strength: float  # 0..1
     subjects: tuple[int, ...]  # subject ids involved
-    surface: str | None  # "floor" | "wall" | "ceiling" for a subject hitting the frame, else None
+    surface: str | None  # "floor" | "wall" | "ceiling", or a prop's surface ("rim", "table"...); None between subjects
     x: float  # metres
     y: float
 
@@ -66,7 +68,10 @@ class _Simulation:
         self.impacts: list[tuple[float, float, tuple[int, ...], str | None, float, float]] = []
         self._last_pair: dict[tuple, float] = {}
         self.now = 0.0
+        self.shot = any(subject.get("shot") for subject in plan["subjects"])
         self._add_frame()
+        for entry in plan.get("props", []):
+            self._add_prop(entry)
         for subject in plan["subjects"]:
             if subject["motion"] in PHYSICAL_MOTIONS:
                 self._add_subject(subject)
@@ -86,6 +91,25 @@ class _Simulation:
             segment.friction = 0.8
             self.space.add(segment)
             self.labels[id(segment)] = "wall" if name.startswith("wall") else name
+
+    def _add_prop(self, entry: dict) -> None:
+        """A prop's static parts (scenery.json): a ball meets the rim, the backboard, the table top; each
+        impact is heard as the part's surface."""
+        static = self.space.static_body
+        for kind, geometry, part in physical_parts(entry, self.world.width_m, self.world.floor_m):
+            if kind == "segment":
+                ax, ay, bx, by, radius = geometry
+                shape: pymunk.Shape = pymunk.Segment(static, (ax, ay), (bx, by), radius)
+            elif kind == "circle":
+                x, y, radius = geometry
+                shape = pymunk.Circle(static, radius, offset=(x, y))
+            else:
+                left, top, right, bottom = geometry
+                shape = pymunk.Poly(static, [(left, top), (right, top), (right, bottom), (left, bottom)])
+            shape.elasticity = float(part.get("elasticity", 0.4))
+            shape.friction = float(part.get("friction", 0.6))
+            self.space.add(shape)
+            self.labels[id(shape)] = part["surface"]
 
     def _add_subject(self, subject: dict) -> None:
         kind = subject["kind"]
@@ -114,6 +138,10 @@ class _Simulation:
             shape = pymunk.Poly.create_box(body, (2 * (hw - rounding), 2 * (hh - rounding)), radius=rounding)
         shape.elasticity = float(subject["elasticity"])
         shape.friction = float(subject["friction"])
+        if subject.get("shot"):  # a shot flies past the people and animals in the scene to the rim or the goal
+            shape.filter = pymunk.ShapeFilter(categories=_SHOT, mask=pymunk.ShapeFilter.ALL_MASKS() ^ _FIGURES)
+        elif self.shot:
+            shape.filter = pymunk.ShapeFilter(categories=_FIGURES)
         self.space.add(body, shape)
         self.labels[id(shape)] = subject["id"]
         self.bodies[subject["id"]] = body

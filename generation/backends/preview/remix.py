@@ -15,7 +15,7 @@ import re
 
 import numpy as np
 
-from . import remix_fr, vocab
+from . import remix_fr, scenery, vocab
 from .scene import (
     MAX_SUBJECTS,
     add_subject,
@@ -31,6 +31,7 @@ from .scene import (
     set_material,
     tokenize,
 )
+from .staging import understanding, unknown_nouns
 from .world import World
 
 _CLAUSE_BREAK_RE = re.compile(r"[,.;!?]| and | while | then | et | puis | pendant que ")
@@ -94,6 +95,9 @@ def remix_plan(parent: dict, prompt: str, *, seed: int, world: World, extend: bo
         for subject in plan["subjects"]:
             set_material(subject, bouncy=True)
         changes.append("subjects: bouncier")
+    text = _apply_props(plan, text, changes)
+    plan["not_understood"] = unknown_nouns(tokenize(text))[1]
+    plan["understood"] = understanding(plan)
     if dialogue:
         plan["dialogue"] = dialogue
         changes.append("dialogue: replaced")
@@ -107,13 +111,37 @@ def remix_plan(parent: dict, prompt: str, *, seed: int, world: World, extend: bo
 def _apply_scalar_changes(plan: dict, text: str, changes: list[str]) -> str:
     found, rest = scan_scene_words(text)
     for field, value in found.items():
-        if value is None or value == plan[field]:
+        if value is None or value == plan.get(field):
             continue
-        changes.append(f"{field}: {plan[field]} -> {value}")
+        changes.append(f"{field}: {plan.get(field)} -> {value}")
         plan[field] = value
         if field == "setting" and found["gravity"] is None:
             _gravity_for_setting(plan, changes)
     return rest
+
+
+def _apply_props(plan: dict, text: str, changes: list[str]) -> str:
+    """Props the remix names join the scene (the ones already there keep their places); "without the table"
+    takes one away."""
+    props = list(plan.get("props", []))
+    for name, start, end in scenery.find_props(text):
+        removing = re.search(r"\b(?:remove|without|no more|take away|enleve|sans)\b[a-z ]{0,12}$", text[:start])
+        text = blank(text, start, end)
+        present = [p for p in props if p["name"] == name]
+        if removing and present:
+            props.remove(present[0])
+            changes.append(f"props: -{name}")
+        elif not removing and not present and len(props) < scenery.MAX_PROPS:
+            taken = {p["x"] for p in props}
+            entry = next((e for e in scenery.arrange([name], [], make_rng(plan["seed"])) if e["x"] not in taken), None)
+            if entry is None:
+                free = [x for x in scenery.SIDES.values() if x not in taken]
+                entry = {"name": name, "x": free[0] if free else 0.5, "mirrored": bool(free) and free[0] < 0.5,
+                         "label": None}
+            props.append(entry)
+            changes.append(f"props: +{name}")
+    plan["props"] = props
+    return text
 
 
 def _gravity_for_setting(plan: dict, changes: list[str]) -> None:

@@ -10,6 +10,7 @@ from typing import Sequence
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from . import scenery
 from .audio import SpokenLine
 from .background import look_for, paint_background
 from .cameo import Likeness
@@ -36,8 +37,13 @@ class Renderer:
         self.floor_px = world.floor_m * self.px_per_m
         self.background = paint_background(plan, world, size)
         look = look_for(plan)
+        style = plan.get("style", scenery.DEFAULT_STYLE)
+
+        def tint(rgb: np.ndarray) -> np.ndarray:  # lighting and weather, then the style: every subject in its look
+            return scenery.stylize(look.tint(rgb), style)
+
         likenesses = likenesses or {}
-        self.arts = [SubjectArt(s, self.px_per_m, look.tint, likenesses.get(s["cameo_id"])) for s in plan["subjects"]]
+        self.arts = [SubjectArt(s, self.px_per_m, tint, likenesses.get(s["cameo_id"])) for s in plan["subjects"]]
         self._facing_left = [False] * len(self.arts)
         # A storyboard shot's framing (framing.FramedCamera) or the plan's own camera move.
         self.camera = camera or Camera(plan["camera"], size, num_frames, fps=fps, seed=plan["seed"],
@@ -89,6 +95,20 @@ class Renderer:
             if j in self.mouths:
                 cx, cy, half = self.mouth_position(i, j, trajectory)
                 draw_mouth(canvas, cx, cy, half, float(self.mouths[j][i]))
+
+    def subject_masks(self, i: int, trajectory: Trajectory) -> dict[int, np.ndarray]:
+        """Where each subject is drawn in frame ``i`` (world pixels, before a camera crop): its sprite's own
+        alpha, for checking that every subject a prompt names is in the picture."""
+        masks = {}
+        scale = self.px_per_m
+        for j, art in enumerate(self.arts):
+            x, y, angle = trajectory.states[i, j]
+            sprite = art.sprite(float(angle), mirrored=self._facing_left[j])
+            canvas = np.zeros((self.size[1], self.size[0], 3), np.uint8)
+            white = np.repeat((255 - sprite.inv_alpha) * 255, 3, axis=-1).astype(np.uint16)  # premultiplied
+            blit(canvas, Sprite(white, sprite.inv_alpha, sprite.ox, sprite.oy), x * scale, y * scale)
+            masks[self.plan["subjects"][j]["id"]] = canvas[..., 0] > 127
+        return masks
 
     def mouth_position(self, i: int, j: int, trajectory: Trajectory) -> tuple[float, float, float]:
         """Where subject ``j``'s mouth is in frame ``i`` (world pixels, before any camera crop), and its half

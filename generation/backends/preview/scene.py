@@ -8,7 +8,13 @@ from it. Schema (version 1)::
       "prompt": str,                 # the prompt that produced this plan (the latest one for remixes)
       "history": [str, ...],         # every prompt applied, oldest first
       "seed": int,                   # drives placement, weather particles, ambience
-      "setting": one of vocab.SETTINGS,
+      "setting": one of vocab.SETTINGS,  # the base painter
+      "place": str,                  # the place named (scenery.json: its decor; "room" etc. for a bare setting)
+      "style": one of scenery.STYLES,
+      "framing": None | one of base.FRAMINGS,  # a framing the prompt names ("close-up of", "tracking shot")
+      "props": [prop, ...],          # {"name", "x", "mirrored", "label"} (scenery.arrange); "generic" + label
+      "understood": {...},           # what the prompt named that the preview shows (see understanding())
+      "not_understood": [str, ...],  # words the preview did not know
       "lighting": one of vocab.LIGHTINGS,
       "weather": one of vocab.WEATHERS,
       "camera": one of vocab.CAMERAS,
@@ -41,22 +47,21 @@ default scene (one bouncing ball in a room).
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 import numpy as np
 
-from . import vocab
+from . import scenery, vocab
 from .dialogue import extract_dialogue
+from .staging import finish_plan, unknown_nouns
+from .words import blank, normalize, scan_scene_words, tokenize
 from .world import UPRIGHT_KINDS, World, half_extents
 
 PLAN_VERSION = 1
 MAX_SUBJECTS = 12
 _NP_WINDOW = 4  # how many words before a noun may still modify it
 
-_TOKEN_RE = re.compile(r"[a-z0-9]+")
 
 
 @dataclass
@@ -69,40 +74,6 @@ class NounPhrase:
     definite: bool = False  # "the ball": refers to a subject already mentioned, if there is one
 
 
-# ---------------------------------------------------------------------------------------------------------
-# Text helpers
-
-
-def normalize(text: str) -> str:
-    """Lower-case, accents dropped ("décapité" -> "decapite"), straight apostrophes, single spaces; punctuation kept
-    for clause breaks."""
-    text = unicodedata.normalize("NFKD", text.lower().replace("\u2019", "'").replace("\u2018", "'"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = re.sub(r"[^a-z0-9,.;:!?'\- ]+", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def blank(text: str, start: int, end: int) -> str:
-    return text[:start] + " " * (end - start) + text[end:]
-
-
-def _find_first(patterns: Sequence[tuple[object, str]], text: str) -> tuple[object, int, int] | None:
-    """The value whose pattern matches earliest in ``text`` (ties: the first listed), with its span."""
-    best: tuple[int, int, object, int] | None = None
-    for order, (value, pattern) in enumerate(patterns):
-        match = re.search(rf"\b(?:{pattern})\b", text)
-        if match and (best is None or (match.start(), order) < (best[0], best[3])):
-            best = (match.start(), match.end(), value, order)
-    if best is None:
-        return None
-    return best[2], best[0], best[1]
-
-
-def tokenize(text: str) -> list[str]:
-    return _TOKEN_RE.findall(text)
-
-
-# ---------------------------------------------------------------------------------------------------------
 # Subjects
 
 
@@ -113,6 +84,8 @@ def noun_phrases(tokens: list[str]) -> list[NounPhrase]:
         kind = vocab.NOUNS.get(token)
         if kind is None:
             continue
+        if index + 1 < len(tokens) and tokens[index + 1] in vocab.NOUNS and token not in vocab.FRENCH_NOUNS:
+            continue  # "a basketball player", "a dog walker": the last noun is the thing
         count: int | None = None
         color = vocab.NOUN_COLORS.get(token)
         size = 1.0
@@ -227,16 +200,17 @@ def place_subject(
     others: Sequence[dict] = (),
     keep_position: bool = False,
     setting: str | None = None,
+    props: Sequence[dict] = (),
 ) -> None:
-    """Give ``subject`` a start position, velocity and (for kinematic motions) a path. Fish swim below the
-    horizon when the setting is the ocean."""
+    """Give ``subject`` a start position, velocity and (for kinematic motions) a path, clear of the subjects and
+    props already there. Fish swim below the horizon when the setting is the ocean."""
     hw, hh = half_extents(subject["kind"], subject["size"])
     width, height, floor = world.width_m, world.height_m, world.floor_m
     motion = subject["motion"]
     if keep_position:
         x, y = subject["x"] * width, subject["y"] * height
     else:
-        x, y = _free_spot(subject, world, rng, others)
+        x, y = _free_spot(subject, world, rng, others, props)
     x = min(max(x, hw + 0.02), width - hw - 0.02)
     y = min(max(y, hh + 0.02), floor - hh)
     subject["path"] = None
@@ -289,8 +263,9 @@ def place_subject(
     subject["spin"] = round(subject["spin"], 4)
 
 
-def _free_spot(subject: dict, world: World, rng: np.random.Generator, others: Sequence[dict]) -> tuple[float, float]:
-    """A start position that does not overlap the subjects already placed (best effort)."""
+def _free_spot(subject: dict, world: World, rng: np.random.Generator, others: Sequence[dict],
+               props: Sequence[dict] = ()) -> tuple[float, float]:
+    """A start position that does not overlap the subjects already placed nor the props (best effort)."""
     hw, hh = half_extents(subject["kind"], subject["size"])
     width, height, floor = world.width_m, world.height_m, world.floor_m
     motion = subject["motion"]
@@ -300,6 +275,7 @@ def _free_spot(subject: dict, world: World, rng: np.random.Generator, others: Se
         if o is not subject
     ]
     radius = max(hw, hh)
+    boxes = [scenery.bounds(entry, width, floor) for entry in props]
     best = (width / 2, floor / 2)
     best_clearance = -math.inf
     for _ in range(40):
@@ -311,6 +287,9 @@ def _free_spot(subject: dict, world: World, rng: np.random.Generator, others: Se
         else:
             y = float(rng.uniform(max(hh + 0.1, 0.12 * floor), max(hh + 0.2, 0.6 * floor)))
         clearance = min((math.hypot(x - ox, y - oy) - r - radius for ox, oy, r in occupied), default=math.inf)
+        for left, top, right, bottom in boxes:
+            gap = math.hypot(max(left - x, 0.0, x - right), max(top - y, 0.0, y - bottom)) - radius
+            clearance = min(clearance, gap)
         if clearance > 0.08:
             return x, y
         if clearance > best_clearance:
@@ -332,48 +311,16 @@ def make_rng(*parts: int) -> np.random.Generator:
     return np.random.default_rng([int(p) % (2**63) for p in parts])
 
 
-_FAMILIES: tuple[tuple[str, Sequence[tuple[object, str]]], ...] = (
-    ("setting", vocab.SETTING_PATTERNS),
-    ("lighting", vocab.LIGHTING_PATTERNS),
-    ("weather", vocab.WEATHER_PATTERNS),
-    ("camera", vocab.CAMERA_PATTERNS),
-    ("speed", vocab.SPEED_PATTERNS),
-    ("gravity", vocab.GRAVITY_PATTERNS),
-)
-
-
-def scan_scene_words(text: str) -> tuple[dict[str, object], str]:
-    """Setting, lighting, weather, camera, speed and gravity named in normalised ``text`` (None when not
-    named), and the text with all those phrases blanked out (what is left describes the subjects)."""
-    found: dict[str, object] = {}
-    for field, patterns in _FAMILIES:
-        search_in = _blank_snowfields(text) if field == "weather" else text
-        hit = _find_first(patterns, search_in)
-        found[field] = None if hit is None else hit[0]
-    rest = text
-    for _, patterns in _FAMILIES:
-        rest = _blank_matches(rest, patterns)
-    return found, rest
-
-
-def _blank_matches(text: str, patterns: Sequence[tuple[object, str]]) -> str:
-    for _, pattern in patterns:
-        for match in re.finditer(rf"\b(?:{pattern})\b", text):
-            text = blank(text, match.start(), match.end())
-    return text
-
-
-def _blank_snowfields(text: str) -> str:
-    """Snow-field phrases name a place, not falling snow: hide them from the weather search."""
-    return _blank_matches(text, vocab.SETTING_PATTERNS[:1])
-
-
 def parse_prompt(prompt: str, *, seed: int, world: World) -> dict:
     """Turn a text prompt into a scene plan (see the module docstring for the schema)."""
     dialogue, text = extract_dialogue(prompt)
-    found, text = scan_scene_words(normalize(text))
+    normalized = normalize(text)
+    found, text = scan_scene_words(normalized)
     defaults = [field for field, value in found.items() if value is None]
     setting = found["setting"] or ("snowfield" if found["weather"] == "snow" else "room")
+    named_props = scenery.find_props(text)
+    for _, start, end in named_props:
+        text = blank(text, start, end)
     gravity = found["gravity"]
     if gravity is None:
         gravity = 0.0 if setting == "space" else vocab.EARTH_GRAVITY
@@ -383,6 +330,10 @@ def parse_prompt(prompt: str, *, seed: int, world: World) -> dict:
         "history": [prompt],
         "seed": int(seed),
         "setting": setting,
+        "place": found["place"] or setting,
+        "style": found["style"] or scenery.DEFAULT_STYLE,
+        "framing": found["framing"],                   # None: the camera move alone
+        "props": [],
         "lighting": found["lighting"] or "day",
         "weather": found["weather"] or "none",
         "camera": found["camera"] or "static",
@@ -399,21 +350,33 @@ def parse_prompt(prompt: str, *, seed: int, world: World) -> dict:
     bouncy = any(t in vocab.BOUNCY_WORDS for t in tokens)
     phrases = noun_phrases(tokens)
     global_motion = first_motion(tokens)
+    generic, unknown = unknown_nouns(tokens)
+    plan["props"] = scenery.arrange([name for name, _, _ in named_props][:scenery.MAX_PROPS], generic,
+                                    make_rng(seed, 404))
+    plan["not_understood"] = unknown
+    plan["dropped"] = {key: n for key, n in (("props", len(named_props) - scenery.MAX_PROPS),
+                                             ("labelled", len(generic) - scenery.MAX_GENERIC)) if n > 0}
     if not phrases:
         defaults.append("subjects")
         kind = "ball"
         add_subject(plan, world, rng, kind=kind, motion=global_motion or vocab.DEFAULT_MOTION[kind], bouncy=bouncy)
+        finish_plan(plan, world, normalized, add_ball=lambda color: add_subject(
+            plan, world, rng, kind="ball", motion="bounce", color=color))
         return plan
     for i, phrase in enumerate(phrases):
-        if phrase.definite and any(s["kind"] == phrase.kind and phrase.color in (None, s["color"])
-                                   for s in plan["subjects"]):
-            continue  # "the ball" again: the one already in the scene
+        named_before = phrase.kind != "person" or any(tokens[p.index] == tokens[phrase.index] for p in phrases[:i])
+        if phrase.definite and named_before and any(s["kind"] == phrase.kind and phrase.color in (None, s["color"])
+                                                    for s in plan["subjects"]):
+            continue  # "the ball" again: the one already in the scene ("the coach" after "a player" is someone else)
         motion = _motion_for(phrases, i, tokens, global_motion)
         for _ in range(phrase.count):
             if len(plan["subjects"]) >= MAX_SUBJECTS:
-                break
+                plan["dropped"]["subjects"] = plan["dropped"].get("subjects", 0) + 1
+                continue
             add_subject(plan, world, rng, kind=phrase.kind, motion=motion, color=phrase.color,
                          size_factor=phrase.size_factor, bouncy=bouncy)
+    finish_plan(plan, world, normalized, add_ball=lambda color: add_subject(
+            plan, world, rng, kind="ball", motion="bounce", color=color))
     return plan
 
 
@@ -422,6 +385,7 @@ def add_subject(plan: dict, world: World, rng: np.random.Generator, *, kind: str
     next_id = max((s["id"] for s in plan["subjects"]), default=-1) + 1
     subject = new_subject(subject_id=next_id, kind=kind, motion=motion, rng=rng, color=color,
                           size_factor=size_factor, bouncy=bouncy)
-    place_subject(subject, world, rng, gravity=plan["gravity"], others=plan["subjects"], setting=plan["setting"])
+    place_subject(subject, world, rng, gravity=plan["gravity"], others=plan["subjects"], setting=plan["setting"],
+                  props=plan.get("props", ()))
     plan["subjects"].append(subject)
     return subject

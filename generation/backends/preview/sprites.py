@@ -353,6 +353,33 @@ def _draw_character(box_px, rgb, likeness=None) -> list[Image.Image]:
     return [_finish(image)]
 
 
+def _draw_horse(box_px, rgb, likeness=None) -> list[Image.Image]:
+    image, draw, (x0, y0, x1, y1) = _canvas(box_px)
+    w, h = x1 - x0, y1 - y0
+    dark = _shade(rgb, 0.6)
+    draw.line([(x0 + 0.1 * w, y0 + 0.38 * h), (x0 - 0.04 * w, y0 + 0.7 * h)], fill=dark, width=int(0.06 * w))
+    for lx in (0.12, 0.24, 0.58, 0.7):
+        draw.rounded_rectangle((x0 + lx * w, y0 + 0.5 * h, x0 + (lx + 0.08) * w, y1), radius=0.03 * w, fill=dark)
+    draw.ellipse((x0 + 0.04 * w, y0 + 0.28 * h, x0 + 0.84 * w, y0 + 0.68 * h), fill=rgb)
+    draw.polygon([(x0 + 0.66 * w, y0 + 0.42 * h), (x0 + 0.78 * w, y0 + 0.02 * h), (x0 + 0.9 * w, y0 + 0.06 * h),
+                  (x0 + 0.84 * w, y0 + 0.46 * h)], fill=rgb)
+    draw.polygon([(x0 + 0.78 * w, y0 + 0.02 * h), (x0 + 1.02 * w, y0 + 0.16 * h), (x0 + 0.98 * w, y0 + 0.26 * h),
+                  (x0 + 0.82 * w, y0 + 0.2 * h)], fill=rgb)
+    draw.line([(x0 + 0.68 * w, y0 + 0.4 * h), (x0 + 0.78 * w, y0 + 0.0 * h)], fill=dark, width=int(0.04 * w))
+    _eye(draw, x0 + 0.88 * w, y0 + 0.1 * h, 0.025 * w)
+    return [_finish(image)]
+
+
+def _draw_skateboard(box_px, rgb, likeness=None) -> list[Image.Image]:
+    image, draw, (x0, y0, x1, y1) = _canvas(box_px)
+    w, h = x1 - x0, y1 - y0
+    draw.rounded_rectangle((x0, y0, x1, y0 + 0.45 * h), radius=0.2 * h, fill=rgb)
+    for wx in (0.2, 0.8):
+        cx, cy, r = x0 + wx * w, y0 + 0.72 * h, 0.28 * h
+        draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=(236, 226, 200))
+    return [_finish(image)]
+
+
 _DRAWERS = {
     "ball": _draw_ball,
     "box": _draw_box,
@@ -363,4 +390,6 @@ _DRAWERS = {
     "fish": _draw_fish,
     "person": _draw_person,
     "character": _draw_character,
+    "horse": _draw_horse,
+    "skateboard": _draw_skateboard,
 }

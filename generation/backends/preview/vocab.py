@@ -3,34 +3,17 @@ written without accents: prompts are normalised before they are read)."""
 
 from __future__ import annotations
 
-SETTINGS = ("room", "kitchen", "beach", "ocean", "city", "forest", "park", "desert", "snowfield", "space")
+from .scenery import SETTINGS  # noqa: E402,F401  (places, their words and their settings: scenery.json)
+
 LIGHTINGS = ("day", "night", "sunset", "dawn")
 WEATHERS = ("none", "rain", "snow", "fog")
 CAMERAS = ("static", "pan_left", "pan_right", "zoom_in", "zoom_out", "shake")
 MOTIONS = ("bounce", "fall", "roll", "orbit", "fly", "spin")
 PHYSICAL_MOTIONS = frozenset({"bounce", "fall", "roll"})
-KINDS = ("ball", "box", "cat", "dog", "car", "bird", "fish", "person", "character")
+KINDS = ("ball", "box", "cat", "dog", "car", "bird", "fish", "person", "character", "horse", "skateboard")
 
 # (value, regex) pairs. When several match, the earliest in the text wins; at the same position, the
 # first listed wins (so "zoom out" beats "zoom", "sea shore" beats "sea").
-SETTING_PATTERNS: list[tuple[str, str]] = [
-    ("snowfield", r"snow ?fields?|snowy (?:field|fields|mountains?|hills?|plains?|slopes?)|tundra|arctic|antarctic|glaciers?|ski slopes?"
-                  r"|champs? de neige|montagnes? enneigees?|pistes? de ski|banquise"),
-    ("beach", r"beach(?:es)?|seaside|sea ?shore|shore|coast(?:line)?|sand ?castles?|plages?|bord de (?:la )?mer|chateaux? de sable"),
-    ("ocean", r"oceans?|seas?|open water|underwater|waves|harbou?r|pier|dock|(?:la |en )mer|sous l'?eau|vagues|port|ponton"),
-    ("city", r"city|cities|streets?|downtown|urban|rooftops?|town|road|traffic|sidewalk|skyline"
-             r"|villes?|rues?|centre[- ]ville|toits?|trottoirs?|circulation"),
-    ("forest", r"forests?|woods|woodland|jungle|trees|forets?|(?:les |des |dans les )bois|arbres"),
-    ("park", r"park|garden|meadow|field|lawn|grass|backyard|playground|parcs?|jardins?|prairies?|pelouses?|(?:l'?|de l')?herbe"
-             r"|aire de jeux"),
-    ("desert", r"deserts?|dunes?|sahara|cactus|cacti"),
-    ("space", r"outer space|space|galaxy|cosmos|asteroids?|planets?|(?:the )?moon(?! ?light| ?lit)|mars|zero[- ]?g(?:ravity)?"
-              r"|l'?espace|galaxie|planetes?|(?:sur )?la lune"),
-    ("kitchen", r"kitchens?|countertop|counter|cafe|cuisines?|plan de travail"),
-    ("room", r"living room|bedroom|room|indoors|inside|house|office|studio|apartment|home"
-             r"|salon|chambre|(?:une |la |dans une |dans la )piece|a l'?interieur|maison|bureau|appartement"),
-]
-
 LIGHTING_PATTERNS: list[tuple[str, str]] = [
     ("night", r"night(?:time)?|tonight|midnight|moon ?lit|moonlight|in the dark|after dark|starry|starlit"
               r"|(?:la |de |cette )nuit|minuit|clair de lune|dans le noir|etoilee?"),
@@ -110,6 +93,8 @@ DEFAULT_COLORS: dict[str, tuple[str, ...]] = {
     "fish": ("orange", "gold", "blue"),
     "person": ("blue", "red", "green", "purple"),
     "character": ("white",),
+    "horse": ("brown", "white", "black", "beige"),
+    "skateboard": ("red", "blue", "green", "black", "yellow"),
 }
 
 NOUNS: dict[str, str] = {}
@@ -134,8 +119,15 @@ _nouns("car", ("car", "truck", "taxi", "bus", "van"), ("cars", "trucks", "taxis"
 _nouns("bird", ("bird", "seagull", "gull", "pigeon", "parrot", "sparrow", "duck"),
        ("birds", "seagulls", "gulls", "pigeons", "parrots", "sparrows", "ducks"))
 _nouns("fish", ("fish", "goldfish"), ("fishes",))
-_nouns("person", ("person", "man", "woman", "kid", "child", "boy", "girl", "guy", "dancer", "astronaut", "me", "myself"),
-       ("people", "men", "women", "kids", "children", "boys", "girls", "guys", "dancers", "astronauts"))
+_nouns("person", ("person", "man", "woman", "kid", "child", "boy", "girl", "guy", "dancer", "astronaut", "me", "myself",
+                  "player", "coach", "athlete", "gymnast", "skater", "skateboarder", "runner", "chef", "teacher",
+                  "referee", "singer", "musician", "footballer", "goalkeeper", "swimmer", "acrobat", "juggler",
+                  "grandma", "grandpa", "friend", "student", "baby"),
+       ("people", "men", "women", "kids", "children", "boys", "girls", "guys", "dancers", "astronauts", "players",
+        "coaches", "athletes", "gymnasts", "skaters", "skateboarders", "runners", "chefs", "teachers", "referees",
+        "singers", "musicians", "footballers", "swimmers", "acrobats", "jugglers", "friends", "students", "babies"))
+_nouns("horse", ("horse", "pony", "stallion", "mare", "foal"), ("horses", "ponies", "stallions", "mares", "foals"))
+_nouns("skateboard", ("skateboard", "skate", "longboard"), ("skateboards", "skates", "longboards"))
 
 # French nouns (accents dropped, as prompts are normalised): their colour and size words usually follow them
 # ("un ballon rouge", "deux chats noirs"), and the parser reads those too.
@@ -155,8 +147,14 @@ _noms("car", ("voiture", "camion", "camionnette", "autobus", "bagnole"), ("voitu
 _noms("bird", ("oiseau", "mouette", "perroquet", "moineau", "canard", "colombe"),
       ("oiseaux", "mouettes", "perroquets", "moineaux", "canards", "colombes"))
 _noms("fish", ("poisson",), ("poissons",))
-_noms("person", ("personne", "homme", "femme", "enfant", "garcon", "fille", "danseur", "danseuse", "moi", "gamin", "gamine"),
-      ("personnes", "gens", "hommes", "femmes", "enfants", "garcons", "filles", "danseurs", "danseuses", "gamins"))
+_noms("person", ("personne", "homme", "femme", "enfant", "garcon", "fille", "danseur", "danseuse", "moi", "gamin", "gamine",
+                 "joueur", "joueuse", "entraineur", "entraineuse", "gymnaste", "chanteur", "chanteuse", "coureur",
+                 "coureuse", "arbitre", "gardien", "acrobate", "athlete", "cuisinier", "cuisiniere"),
+      ("personnes", "gens", "hommes", "femmes", "enfants", "garcons", "filles", "danseurs", "danseuses", "gamins",
+       "joueurs", "joueuses", "entraineurs", "gymnastes", "chanteurs", "chanteuses", "coureurs", "arbitres",
+       "acrobates", "athletes"))
+_noms("horse", ("cheval", "poney", "jument", "poulain"), ("chevaux", "poneys", "juments", "poulains"))
+_noms("skateboard", ("planche",), ("planches",))
 
 NOUN_COLORS = {"basketball": "orange", "basketballs": "orange", "goldfish": "gold", "taxi": "yellow", "taxis": "yellow"}
 
@@ -201,26 +199,26 @@ def _verbs(motion: str, words: str) -> None:
 
 _verbs("bounce", "bounce bounces bouncing bounced hop hops hopping jump jumps jumping dribble dribbles dribbling")
 _verbs("fall", "fall falls falling fell drop drops dropping dropped tumble tumbles tumbling topple toppling")
-_verbs("roll", "roll rolls rolling rolled drive drives driving race races racing slide slides sliding")
+_verbs("roll", "roll rolls rolling rolled drive drives driving race races racing slide slides sliding ride rides riding rode gallop gallops galloping")
 _verbs("orbit", "orbit orbits orbiting circle circles circling revolve revolves revolving")
 _verbs("fly", "fly flies flying flew soar soars soaring glide glides gliding swim swims swimming float floats floating")
 _verbs("spin", "spin spins spinning rotate rotates rotating twirl twirls twirling whirl whirls whirling")
 # French (present, infinitive, participle; accents dropped)
 _verbs("bounce", "rebondit rebondissent rebondir rebondissant saute sautent sauter sautant sautille sautillent dribble dribblent")
 _verbs("fall", "tombe tombent tomber tombant chute chutent degringole degringolent")
-_verbs("roll", "roule roulent rouler roulant glisse glissent glisser fonce foncent")
+_verbs("roll", "roule roulent rouler roulant glisse glissent glisser fonce foncent galope galopent galoper")
 _verbs("orbit", "orbite gravite gravitent")
 _verbs("fly", "vole volent voler volant planent planer nage nagent nager flotte flottent flotter")
 _verbs("spin", "tourne tournent tourner tournoie tournoient pivote pivotent")
 
 DEFAULT_MOTION = {
     "ball": "bounce", "box": "fall", "cat": "bounce", "dog": "bounce", "car": "roll", "bird": "fly",
-    "fish": "fly", "person": "bounce", "character": "bounce",
+    "fish": "fly", "person": "bounce", "character": "bounce", "horse": "roll", "skateboard": "roll",
 }
 
 BASE_SIZE = {
     "ball": 0.32, "box": 0.32, "cat": 0.36, "dog": 0.38, "car": 0.42, "bird": 0.26, "fish": 0.28,
-    "person": 0.5, "character": 0.55,
+    "person": 0.5, "character": 0.55, "horse": 0.55, "skateboard": 0.3,
 }
 
 BOUNCY_WORDS = frozenset({"bouncy", "rubber", "rubbery", "springy", "elastic", "rebondissant", "rebondissante",

@@ -16,7 +16,7 @@ FLOOR_FRACTION = 0.85  # the line subjects stand on, as a fraction of the frame 
 
 CIRCLE_KINDS = frozenset({"ball", "bird", "fish"})
 # Kinds that keep upright under physics (infinite moment of inertia); balls and boxes tumble.
-UPRIGHT_KINDS = frozenset({"cat", "dog", "car", "person", "character", "bird", "fish"})
+UPRIGHT_KINDS = frozenset({"cat", "dog", "car", "person", "character", "bird", "fish", "horse"})
 
 _BOX_PROPORTIONS = {
     "box": (1.0, 1.0),
@@ -25,6 +25,8 @@ _BOX_PROPORTIONS = {
     "car": (2.2, 0.95),
     "person": (0.75, 1.9),
     "character": (1.0, 1.0),
+    "horse": (1.5, 1.25),
+    "skateboard": (2.7, 0.33),
 }
 
 
