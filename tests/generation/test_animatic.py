@@ -227,3 +227,14 @@ def test_the_request_style_wins_over_the_prompt():
     plan_clip = _clip("a cat in the kitchen, film noir", style="storybook", duration=0.5)
     assert plan_clip.scene_plan["style"] == "storybook"
     assert copy.deepcopy(plan_clip.meta["understood"])["style"] == "storybook"
+
+
+@pytest.mark.parametrize("aspect", ["9:16", "16:9", "1:1"])
+def test_a_kick_into_the_goal_ends_in_the_net_and_a_miss_hits_the_crossbar(aspect):
+    world = World.for_aspect(aspect)
+    for prompt, first in (("a girl kicks a ball into the goal", "net"), ("a girl kicks the ball and misses the goal", "post")):
+        plan = parse_prompt(prompt, seed=5, world=world)
+        ball = next(s["id"] for s in plan["subjects"] if s["kind"] == "ball")
+        trajectory = simulate(plan, world, num_frames=FPS * 2, fps=FPS)
+        props_hit = [i.surface for i in trajectory.impacts if ball in i.subjects and i.surface in ("net", "post")]
+        assert props_hit and props_hit[0] == first, (prompt, trajectory.impacts)

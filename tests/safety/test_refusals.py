@@ -149,7 +149,7 @@ def test_the_teen_categories_are_also_checked_by_meaning(make_user):
     from tests.safety.conftest import years_ago
 
     teen = make_user("teen", birth_date=years_ago(15))
-    adult = make_user("adult", birth_date=years_ago(30))
+    make_user("adult", birth_date=years_ago(30))
     prompt = "scratching my wrists with a blade"  # no phrase of the category
     assert prompt_check(text=prompt, user=teen).allowed  # the web process lets it through...
     verdict = prompt_check(text=prompt, user=teen, semantic=True)  # ...the worker does not

@@ -75,7 +75,7 @@ def aim_shot(plan: dict, world: World, *, shoot: bool, miss: bool) -> None:
     if not targets or not balls:
         return
     prop, ball = targets[0], balls[0]
-    if prop["name"] == "hoop" and ball["size"] > SHOT_BALL_SIZE:
+    if ball["size"] > SHOT_BALL_SIZE:
         ball["size"] = SHOT_BALL_SIZE
     if not shoot:
         return
@@ -89,14 +89,15 @@ def aim_shot(plan: dict, world: World, *, shoot: bool, miss: bool) -> None:
             target = (fx - side * 0.55 * radius, fy - 0.85 * (radius + 0.03))
         else:  # a steep fall through the middle of the rim
             target = (fx + side * 0.42 * abs(bx - fx), fy - 0.05)
-    else:
+    else:  # a kick from the ground: low into the net, or onto the crossbar for a miss
         px, py = scenery.prop_point(prop, "post", width, floor)
         side = 1.0 if prop["x"] > 0.5 else -1.0
-        target = (px + side * 0.5, py + (0.25 if not miss else -0.5))
+        target = (px - side * 0.2, py - 0.1) if miss else (px + side * 0.45, floor - 0.5)
     start_x = target[0] - side * min(0.62 * width, abs(target[0] - (0.5 - side * 0.38) * width))
     start_x = min(max(start_x, radius + 0.05), width - radius - 0.05)
-    start = (start_x, floor - radius - 1.1)
-    vx, vy = launch_velocity(start, target, plan["gravity"], apex_m=1.0 if miss or prop["name"] == "goal" else 2.4)
+    start = (start_x, floor - radius - (1.1 if prop["name"] == "hoop" else 0.0))
+    apex = (1.0 if miss else 2.4) if prop["name"] == "hoop" else (1.0 if miss else 0.55)  # a goal: a low drive
+    vx, vy = launch_velocity(start, target, plan["gravity"], apex_m=apex)
     ball.update(x=round(start[0] / width, 5), y=round(start[1] / world.height_m, 5), vx=round(vx, 4),
                 vy=round(vy, 4), motion="bounce", spin=round(-side * 3.0, 4), path=None)
     ball["shot"] = {"at": prop["name"], "miss": miss, "target": [round(target[0], 4), round(target[1], 4)]}
