@@ -15,10 +15,12 @@ import pytest
 from generation.backends.base import GenerationRequest, ParentClip
 from generation.backends.preview import PreviewBackend
 from generation.backends.preview.background import paint_background
+from generation.backends.preview.figures import LIMBS
 from generation.backends.preview.physics import simulate
 from generation.backends.preview.render import Renderer
 from generation.backends.preview.scene import parse_prompt
 from generation.backends.preview.scenery import color_stats, prop_masks
+from generation.backends.preview.staging import launch_velocity
 from generation.backends.preview.world import World
 
 from .test_preview_backend import onset_times
@@ -238,3 +240,79 @@ def test_a_kick_into_the_goal_ends_in_the_net_and_a_miss_hits_the_crossbar(aspec
         trajectory = simulate(plan, world, num_frames=FPS * 2, fps=FPS)
         props_hit = [i.surface for i in trajectory.impacts if ball in i.subjects and i.surface in ("net", "post")]
         assert props_hit and props_hit[0] == first, (prompt, trajectory.impacts)
+
+
+# --- figures ----------------------------------------------------------------------------------------------------
+
+
+def _person(plan: dict, *, action: str | None = None) -> int:
+    return next(j for j, s in enumerate(plan["subjects"]) if s["kind"] == "person"
+                and (action is None or s.get("action") == action))
+
+
+def test_a_thrown_ball_leaves_the_throwers_hand_with_the_throws_velocity():
+    plan = parse_prompt("a boy throws a ball at the hoop in the gym", seed=5, world=WORLD)
+    ball = next(j for j, s in enumerate(plan["subjects"]) if s["kind"] == "ball")
+    shot = plan["subjects"][ball]["shot"]
+    thrower = next(j for j, s in enumerate(plan["subjects"]) if s["id"] == shot["by"])
+    assert plan["subjects"][thrower]["action"] == "throw"
+    trajectory = simulate(plan, WORLD, num_frames=FPS * 3, fps=FPS)
+    hand = trajectory.limbs[thrower][:, LIMBS.index("forearm_r"), 2:4]  # the end of the right forearm
+    ball_at = trajectory.states[:, ball, :2]
+    held = [i for i in range(1, FPS * 2) if i / FPS < shot["release"]]
+    gap = np.linalg.norm(ball_at[held] - hand[held], axis=1)
+    assert gap.max() < 0.02, gap  # metres: the ball moves with the hand until the release
+    after = held[-1] + 1
+    start = ball_at[held[-1]]
+    expected = np.array(launch_velocity(tuple(start), tuple(shot["target"]), plan["gravity"], apex_m=shot["apex"]))
+    flown = (ball_at[after + 1] - ball_at[after]) * FPS  # the ball's own velocity just after it left the hand
+    assert np.linalg.norm(flown[:1] - expected[:1]) < 0.1 * np.linalg.norm(expected), (flown, expected)
+    assert np.linalg.norm(ball_at[after + 6] - hand[after + 6]) > 0.5  # and it is gone from the hand
+    hits = [i.surface for i in trajectory.impacts if plan["subjects"][ball]["id"] in i.subjects]
+    assert {"rim", "backboard", "pole", "floor"} & set(hits), trajectory.impacts
+
+
+def test_a_flip_turns_once_and_lands_on_its_feet_and_the_landing_is_heard():
+    prompt = "a gymnast does a flip in the gym"
+    plan = parse_prompt(prompt, seed=5, world=WORLD)
+    j = _person(plan, action="flip")
+    trajectory = simulate(plan, WORLD, num_frames=FPS * 3, fps=FPS)
+    angle = trajectory.states[:, j, 2]
+    assert np.abs(angle).max() == pytest.approx(2 * np.pi, abs=0.05)  # one whole turn
+    landing = [i for i in trajectory.impacts if plan["subjects"][j]["id"] in i.subjects and i.surface == "floor"
+               and i.t > 0.5]
+    assert landing, trajectory.impacts
+    after = int(landing[0].t * FPS) + 2
+    assert abs(np.sin(angle[after])) < 0.05 and np.cos(angle[after]) > 0.99  # upright: on its feet
+    assert trajectory.boxes[after + 6:, j, 3].max() <= WORLD.floor_m + 0.02  # standing on the floor, not in it
+    clip = _clip(prompt, duration=2.0)
+    times, _ = onset_times(clip.audio, clip.sample_rate)
+    assert np.min(np.abs(times - landing[0].t)) <= 1 / FPS, (landing[0].t, times)
+
+
+def test_a_figure_that_falls_lies_on_the_ground_and_is_heard_landing():
+    prompt = "a man trips and falls in the street"
+    plan = parse_prompt(prompt, seed=5, world=WORLD)
+    j = _person(plan, action="fall")
+    trajectory = simulate(plan, WORLD, num_frames=FPS * 2, fps=FPS)
+    assert abs(np.sin(trajectory.states[-1, j, 2])) > 0.97  # lying down
+    assert trajectory.boxes[-1, j, 3] == pytest.approx(WORLD.floor_m, abs=0.03)  # on the ground, not in it
+    thud = [i for i in trajectory.impacts if plan["subjects"][j]["id"] in i.subjects and i.t > 0.1]
+    assert thud and thud[0].surface == "floor"
+    clip = _clip(prompt, duration=1.5)
+    times, _ = onset_times(clip.audio, clip.sample_rate)
+    assert np.min(np.abs(times - thud[0].t)) <= 1 / FPS, (thud[0].t, times)
+
+
+def test_walkers_travel_and_swing_their_legs_wavers_wave():
+    plan = parse_prompt("a woman walks across the park and a boy waves", seed=5, world=WORLD)
+    walker, waver = _person(plan, action="walk"), _person(plan, action="wave")
+    trajectory = simulate(plan, WORLD, num_frames=FPS * 2, fps=FPS)
+    steps = np.abs(np.diff(trajectory.states[:, walker, 0])) * FPS
+    assert np.median(steps) == pytest.approx(1.3, rel=0.15)  # metres per second along the floor
+    thigh = trajectory.limbs[walker][:, LIMBS.index("thigh_l")]
+    swing = np.sign(thigh[:, 2] - thigh[:, 0])  # the knee ahead of or behind the hip
+    assert np.count_nonzero(np.diff(swing[swing != 0])) >= 3
+    arm = trajectory.limbs[waver][FPS:, LIMBS.index("upper_arm_r")]
+    assert (arm[:, 3] < arm[:, 1]).all()  # the waving arm is raised (its elbow above the shoulder)
+    assert np.ptp(trajectory.states[:, waver, 0]) < 0.05  # and the one waving stays where they are

@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pymunk
 
+from .figures import Figure, hand, has_limbs, land, start_action
 from .scenery import physical_parts
+from .staging import launch_velocity
 from .vocab import PHYSICAL_MOTIONS
 from .world import CIRCLE_KINDS, UPRIGHT_KINDS, World, half_extents
 
@@ -52,6 +54,7 @@ class Trajectory:
     boxes: np.ndarray
     impacts: list[Impact] = field(default_factory=list)
     steps: int = 0
+    limbs: dict[int, np.ndarray] = field(default_factory=dict)  # subject index -> (T, 8, 4) limb segments (figures)
 
 
 class _Simulation:
@@ -64,11 +67,16 @@ class _Simulation:
         self.space.damping = 0.995
         self.labels: dict[int, str | int] = {}
         self.bodies: dict[int, pymunk.Body] = {}
+        self.figures: dict[int, Figure] = {}
         self.shapes: dict[int, pymunk.Shape] = {}
         self.impacts: list[tuple[float, float, tuple[int, ...], str | None, float, float]] = []
         self._last_pair: dict[tuple, float] = {}
         self.now = 0.0
         self.shot = any(subject.get("shot") for subject in plan["subjects"])
+        self.gravity = float(plan["gravity"])
+        # balls held by a thrower (or resting at a kicker's foot) until the throw's release: id -> shot
+        self.held = {s["id"]: dict(s["shot"]) for s in plan["subjects"] if s.get("shot", {}).get("by") is not None}
+        self.releases: dict[int, tuple[float, tuple[float, float], tuple[float, float]]] = {}
         self._add_frame()
         for entry in plan.get("props", []):
             self._add_prop(entry)
@@ -146,6 +154,9 @@ class _Simulation:
         self.labels[id(shape)] = subject["id"]
         self.bodies[subject["id"]] = body
         self.shapes[subject["id"]] = shape
+        if has_limbs(subject):
+            self.figures[subject["id"]] = Figure(self.space, body, subject)
+            start_action(body, shape, subject)
 
     def _post_solve(self, arbiter: pymunk.Arbiter, space: pymunk.Space, data: object) -> None:
         if not arbiter.is_first_contact:
@@ -171,7 +182,48 @@ class _Simulation:
         self.impacts.append((self.now, strength, subjects, surface, float(where.x), float(where.y)))
 
     def step(self) -> None:
+        for ball_id, shot in self.held.items():
+            self._hold_or_release(ball_id, shot)
+        for subject_id, figure in self.figures.items():
+            shape = self.shapes[subject_id]
+            on_ground = shape.bb.top >= self.world.floor_m - 0.03 or self._touching(shape)
+            figure.control(self.now, on_ground, (0.0, self.world.width_m))
+            thud = land(figure, shape, on_ground, self.now)
+            if thud is not None:
+                where = shape.body.position
+                self.impacts.append((self.now, thud, (subject_id,), "floor", float(where.x), float(self.world.floor_m)))
         self.space.step(1.0 / SIM_HZ)
+
+    def _hold_or_release(self, ball_id: int, shot: dict) -> None:
+        """Before the release the ball moves with the thrower's hand (or rests at the kicker's foot); at the
+        release it leaves from where it is with the velocity that carries it to the shot's target."""
+        body, figure = self.bodies.get(ball_id), self.figures.get(shot["by"])
+        if body is None or figure is None or ball_id in self.releases:
+            return
+        if self.now < shot["release"]:
+            if figure.action == "throw":
+                position, velocity = hand(figure)
+                body.position, body.velocity = position, velocity
+            else:
+                body.velocity = (0.0, body.velocity.y)
+            return
+        start = (float(body.position.x), float(body.position.y))
+        velocity = launch_velocity(start, tuple(shot["target"]), self.gravity, apex_m=shot["apex"])
+        body.velocity = velocity
+        self.releases[ball_id] = (self.now, start, velocity)
+
+    def _touching(self, shape: pymunk.Shape) -> bool:
+        """Standing on something (a prop, a table): a contact below the body's middle."""
+        below = False
+
+        def visit(arbiter: pymunk.Arbiter) -> None:
+            nonlocal below
+            points = arbiter.contact_point_set.points
+            if points and points[0].point_a.y > shape.body.position.y:
+                below = True
+
+        shape.body.each_arbiter(visit)
+        return below
 
     def limit_speeds(self) -> None:
         for body in self.bodies.values():
@@ -199,9 +251,13 @@ def simulate(plan: dict, world: World, *, num_frames: int, fps: int) -> Trajecto
             sim.step()
         sim.limit_speeds()
 
+    figure_index = {j: s["id"] for j, s in enumerate(subjects) if s["id"] in sim.figures}
+    limbs = {j: np.zeros((num_frames, 8, 4)) for j in figure_index}
     for i in range(num_frames):
         sim_time = offset + i / fps * speed
         advance_to(sim_time)
+        for j, subject_id in figure_index.items():
+            limbs[j][i] = sim.figures[subject_id].segments()
         for j, subject in enumerate(subjects):
             if subject["id"] in sim.bodies:
                 body = sim.bodies[subject["id"]]
@@ -220,7 +276,7 @@ def simulate(plan: dict, world: World, *, num_frames: int, fps: int) -> Trajecto
         if 0.0 <= t_clip < end:
             impacts.append(Impact(round(t_clip, 5), round(strength, 4), ids, surface, x, y))
     times = np.arange(num_frames) / fps
-    return Trajectory(times, [s["id"] for s in subjects], states, boxes, impacts, steps)
+    return Trajectory(times, [s["id"] for s in subjects], states, boxes, impacts, steps, limbs)
 
 
 def kinematic_state(subject: dict, world: World, t: float) -> tuple[float, float, float]:

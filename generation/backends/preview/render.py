@@ -14,9 +14,10 @@ from . import scenery
 from .audio import SpokenLine
 from .background import look_for, paint_background
 from .cameo import Likeness
+from .figures import LIMBS, has_limbs
 from .mouths import draw_mouth, mouth_geometry
 from .physics import Trajectory
-from .sprites import Sprite, SubjectArt, blit, darken, sprite_from_rgba
+from .sprites import Sprite, SubjectArt, blit, darken, draw_capsule, sprite_from_rgba
 from .world import World
 
 FACING_KINDS = frozenset({"cat", "dog", "car", "bird", "fish"})
@@ -43,7 +44,8 @@ class Renderer:
             return scenery.stylize(look.tint(rgb), style)
 
         likenesses = likenesses or {}
-        self.arts = [SubjectArt(s, self.px_per_m, tint, likenesses.get(s["cameo_id"])) for s in plan["subjects"]]
+        self.arts = [SubjectArt(s, self.px_per_m, tint, likenesses.get(s["cameo_id"]), limbless=has_limbs(s))
+                     for s in plan["subjects"]]
         self._facing_left = [False] * len(self.arts)
         # A storyboard shot's framing (framing.FramedCamera) or the plan's own camera move.
         self.camera = camera or Camera(plan["camera"], size, num_frames, fps=fps, seed=plan["seed"],
@@ -89,12 +91,30 @@ class Renderer:
                 self._facing_left[j] = _facing_left(states[:, j, 0], i, self._facing_left[j])
             variant = (i // 3) % 2 if art.kind in ANIMATED_KINDS else 0
             sprite = art.sprite(float(angle), mirrored=self._facing_left[j], variant=variant)
+            limbs = trajectory.limbs.get(j)
+            if limbs is not None:  # the far arm and leg behind the body, the near ones in front
+                self._draw_limbs(canvas, art, limbs[i], far=True)
             blit(canvas, sprite, x * scale, y * scale)
+            if limbs is not None:
+                self._draw_limbs(canvas, art, limbs[i], far=False)
             if art.overlay is not None:
                 blit(canvas, art.overlay, x * scale, y * scale)
             if j in self.mouths:
                 cx, cy, half = self.mouth_position(i, j, trajectory)
                 draw_mouth(canvas, cx, cy, half, float(self.mouths[j][i]))
+
+    def _draw_limbs(self, canvas: np.ndarray, art: SubjectArt, segments: np.ndarray, *, far: bool) -> None:
+        """An articulated figure's arms and legs: its left side behind the body, its right side in front."""
+        scale = self.px_per_m
+        side = "l" if far else "r"
+        width = art.box_px[0]
+        for k, name in enumerate(LIMBS):
+            if not name.endswith("_" + side):
+                continue
+            leg = name.startswith(("thigh", "shin"))
+            rgb = art.limb_rgb[1] if leg else art.limb_rgb[0]
+            ax, ay, bx, by = segments[k] * scale
+            draw_capsule(canvas, (ax, ay), (bx, by), (0.1 if leg else 0.06) * width, rgb)
 
     def subject_masks(self, i: int, trajectory: Trajectory) -> dict[int, np.ndarray]:
         """Where each subject is drawn in frame ``i`` (world pixels, before a camera crop): its sprite's own

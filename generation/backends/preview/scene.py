@@ -38,6 +38,8 @@ from it. Schema (version 1)::
       "path": None | {...},          # kinematic motions: orbit {cx, cy, radius, omega, phase};
                                      # fly / spin {bob_amp, bob_freq, phase}
       "cameo_id": int | None, "name": str | None,
+      # people only: "action": one of figures.ACTIONS, "facing": 1 | -1 (figures.py moves their limbs);
+      # a shot ball: "shot": {"at", "miss", "target", "apex", "by" (thrower id), "release" (s)} (staging.py)
     }
 
 Parsing is deterministic: the same prompt and seed give the same plan, and unknown prompts fall back to a
@@ -140,6 +142,21 @@ def _motion_for(phrases: list[NounPhrase], i: int, tokens: list[str], global_mot
         if token in vocab.MOTION_WORDS:
             return vocab.MOTION_WORDS[token]
     return global_motion or vocab.DEFAULT_MOTION[phrases[i].kind]
+
+
+def action_for(phrases: list[NounPhrase], i: int, tokens: list[str]) -> str | None:
+    """What a person does (figures.ACTIONS): the action word after the noun (before the next noun), else the one
+    just before it."""
+    start = phrases[i].index
+    end = phrases[i + 1].index if i + 1 < len(phrases) else len(tokens)
+    for token in tokens[start + 1:end]:
+        if token in scenery.ACTION_WORDS:
+            return scenery.ACTION_WORDS[token]
+    previous = phrases[i - 1].index if i > 0 else -1
+    for token in reversed(tokens[previous + 1:start]):
+        if token in scenery.ACTION_WORDS:
+            return scenery.ACTION_WORDS[token]
+    return None
 
 
 def first_motion(tokens: Iterable[str]) -> str | None:
@@ -369,12 +386,17 @@ def parse_prompt(prompt: str, *, seed: int, world: World) -> dict:
                                                     for s in plan["subjects"]):
             continue  # "the ball" again: the one already in the scene ("the coach" after "a player" is someone else)
         motion = _motion_for(phrases, i, tokens, global_motion)
+        action = action_for(phrases, i, tokens) if phrase.kind == "person" else None
         for _ in range(phrase.count):
             if len(plan["subjects"]) >= MAX_SUBJECTS:
                 plan["dropped"]["subjects"] = plan["dropped"].get("subjects", 0) + 1
                 continue
-            add_subject(plan, world, rng, kind=phrase.kind, motion=motion, color=phrase.color,
-                         size_factor=phrase.size_factor, bouncy=bouncy)
+            subject = add_subject(plan, world, rng, kind=phrase.kind, motion="roll" if action else motion,
+                                  color=phrase.color, size_factor=phrase.size_factor, bouncy=bouncy)
+            if action:  # a figure that acts starts on its feet, facing where it goes (or the middle of the frame)
+                moving = action in ("walk", "run")
+                facing = (subject["vx"] >= 0) if moving else (subject["x"] < 0.5)
+                subject.update(action=action, facing=1.0 if facing else -1.0, vx=subject["vx"] if moving else 0.0)
     finish_plan(plan, world, normalized, add_ball=lambda color: add_subject(
             plan, world, rng, kind="ball", motion="bounce", color=color))
     return plan

@@ -59,6 +59,7 @@ PROP_PATTERNS: list[tuple[str, str]] = [(p["name"], "|".join(p["patterns"])) for
 STYLES: tuple[str, ...] = tuple(s["name"] for s in DATA["styles"])
 STYLE_PATTERNS: list[tuple[str, str]] = [(s["name"], "|".join(s["patterns"])) for s in DATA["styles"]]
 DEFAULT_STYLE: str = DATA["default_style"]
+ACTION_WORDS: dict[str, str] = {word: name for name, words in DATA["actions"].items() for word in words.split()}
 FRAMING_PATTERNS: list[tuple[str, str]] = [(f["name"], "|".join(f["patterns"])) for f in DATA["framings"]]
 GENERIC = DATA["generic_prop"]
 NOT_THINGS = frozenset(DATA["not_things"])

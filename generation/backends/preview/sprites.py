@@ -84,14 +84,17 @@ class SubjectArt:
     shading overlay that does not rotate (balls), a floor shadow, and a cache of rotated / mirrored sprites."""
 
     def __init__(self, subject: dict, px_per_m: float, tint: Callable[[np.ndarray], np.ndarray],
-                 likeness: Likeness | None = None):
+                 likeness: Likeness | None = None, *, limbless: bool = False):
         self.subject = subject
         self.kind = subject["kind"]
         hw, hh = half_extents(self.kind, subject["size"])
         self.box_px = (2 * hw * px_per_m, 2 * hh * px_per_m)
         self.tint = tint
         drawer = _DRAWERS.get(self.kind, _draw_ball)
-        self.variants = [img for img in drawer(self.box_px, tuple(subject["rgb"]), likeness)]
+        extra = {"limbs": False} if limbless else {}
+        self.variants = [img for img in drawer(self.box_px, tuple(subject["rgb"]), likeness, **extra)]
+        self.limb_rgb = (tint(np.asarray([_shade(tuple(subject["rgb"]), 0.8)], np.uint8))[0],
+                         tint(np.asarray([PANTS], np.uint8))[0])  # sleeves, trousers
         self.overlay = self._overlay() if self.kind == "ball" else None
         self.shadow = _shadow(self.box_px[0])
         self._cache: dict[tuple[int, bool, int], Sprite] = {}
@@ -134,6 +137,22 @@ class SubjectArt:
         rgba[..., 3] = (alpha * 255).astype(np.uint8)
         rgba[..., :3] = self.tint(rgba[..., :3])
         return sprite_from_rgba(rgba, (size / 2, size / 2))
+
+
+def draw_capsule(dst: np.ndarray, a: tuple[float, float], b: tuple[float, float], radius: float,
+                 rgb: np.ndarray) -> None:
+    """A rounded limb from ``a`` to ``b`` (pixels), antialiased, onto ``dst`` (H, W, 3 uint8)."""
+    x0, x1 = int(max(0, min(a[0], b[0]) - radius - 1)), int(min(dst.shape[1], max(a[0], b[0]) + radius + 2))
+    y0, y1 = int(max(0, min(a[1], b[1]) - radius - 1)), int(min(dst.shape[0], max(a[1], b[1]) + radius + 2))
+    if x0 >= x1 or y0 >= y1:
+        return
+    yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+    ax, ay, dx, dy = a[0], a[1], b[0] - a[0], b[1] - a[1]
+    t = np.clip(((xx - ax) * dx + (yy - ay) * dy) / max(dx * dx + dy * dy, 1e-6), 0.0, 1.0)
+    distance = np.hypot(xx - (ax + t * dx), yy - (ay + t * dy))
+    alpha = np.clip(radius - distance + 0.5, 0.0, 1.0)[..., None]
+    region = dst[y0:y1, x0:x1]
+    region[...] = (region * (1.0 - alpha) + np.asarray(rgb, np.float32) * alpha).astype(np.uint8)
 
 
 def _shadow(width_px: float) -> np.ndarray:
@@ -309,16 +328,21 @@ def _paste_round(image: Image.Image, picture: Image.Image, box: tuple[float, flo
     image.paste(face, (x0, y0), mask)
 
 
-def _draw_person(box_px, rgb, likeness=None) -> list[Image.Image]:
+PANTS = (50, 58, 84)
+
+
+def _draw_person(box_px, rgb, likeness=None, limbs: bool = True) -> list[Image.Image]:
+    """A person; without ``limbs`` only the head and the body (an articulated figure's arms and legs are drawn
+    each frame from the simulation: see :func:`draw_capsule`)."""
     image, draw, (x0, y0, x1, y1) = _canvas(box_px)
     w, h = x1 - x0, y1 - y0
     cx = (x0 + x1) / 2
     limb = max(2, int(0.12 * w))
-    pants = (50, 58, 84)
-    draw.line([(cx - 0.12 * w, y0 + 0.68 * h), (cx - 0.2 * w, y1)], fill=pants, width=int(0.2 * w))
-    draw.line([(cx + 0.12 * w, y0 + 0.68 * h), (cx + 0.2 * w, y1)], fill=pants, width=int(0.2 * w))
-    draw.line([(cx - 0.3 * w, y0 + 0.4 * h), (cx - 0.62 * w, y0 + 0.58 * h)], fill=_shade(rgb, 0.8), width=limb)
-    draw.line([(cx + 0.3 * w, y0 + 0.4 * h), (cx + 0.62 * w, y0 + 0.3 * h)], fill=_shade(rgb, 0.8), width=limb)
+    if limbs:
+        draw.line([(cx - 0.12 * w, y0 + 0.68 * h), (cx - 0.2 * w, y1)], fill=PANTS, width=int(0.2 * w))
+        draw.line([(cx + 0.12 * w, y0 + 0.68 * h), (cx + 0.2 * w, y1)], fill=PANTS, width=int(0.2 * w))
+        draw.line([(cx - 0.3 * w, y0 + 0.4 * h), (cx - 0.62 * w, y0 + 0.58 * h)], fill=_shade(rgb, 0.8), width=limb)
+        draw.line([(cx + 0.3 * w, y0 + 0.4 * h), (cx + 0.62 * w, y0 + 0.3 * h)], fill=_shade(rgb, 0.8), width=limb)
     draw.rounded_rectangle((cx - 0.36 * w, y0 + 0.36 * h, cx + 0.36 * w, y0 + 0.72 * h), radius=0.15 * w, fill=rgb)
     r = 0.5 * w
     head = (cx - r, y0 + 0.02 * h, cx + r, y0 + 0.02 * h + 2 * r)

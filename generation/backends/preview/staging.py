@@ -9,6 +9,7 @@ import re
 from typing import Callable
 
 from . import scenery, vocab
+from .figures import KICK_AT_S, THROW_RELEASE_S
 from .world import World, half_extents
 
 _DETERMINERS = frozenset({"a", "an", "the", "some", "two", "three", "four", "five", "many", "several", "his", "her",
@@ -19,7 +20,7 @@ SHOOT_RE = re.compile(r"\b(?:shoot(?:s|ing)?|shot|throws?|throwing|threw|toss(?:
                       r"|kicks?|kicked|kicking|tire|tirent|lance|lancent|marque|marquent|shoote)\b")
 _KNOWN = (set(vocab.NOUNS) | set(vocab.COUNT_WORDS) | set(vocab.COLORS) | set(vocab.COLOR_ALIASES)
           | set(vocab.SIZE_WORDS) | set(vocab.MOTION_WORDS) | set(vocab.BOUNCY_WORDS) | scenery.NOT_THINGS
-          | set(scenery.DATA["ignore_words"]))
+          | set(scenery.DATA["ignore_words"]) | set(scenery.ACTION_WORDS))
 _VERB_ENDINGS = ("ing", "ed")
 SHOT_BALL_SIZE = 0.17  # metres: a ball sized to pass through the rim (its opening is 0.5 m)
 
@@ -86,7 +87,7 @@ def aim_shot(plan: dict, world: World, *, shoot: bool, miss: bool) -> None:
         bx, _ = scenery.prop_point(prop, "rim", width, floor, which=1)
         side = 1.0 if bx > fx else -1.0  # the hoop opens towards -side
         if miss:  # the ball's centre meets the front rim from above and outside: it bounces back out
-            target = (fx - side * 0.55 * radius, fy - 0.85 * (radius + 0.03))
+            target = (fx - side * 0.8 * (radius + 0.03), fy - 0.6 * (radius + 0.03))
         else:  # a steep fall through the middle of the rim
             target = (fx + side * 0.42 * abs(bx - fx), fy - 0.05)
     else:  # a kick from the ground: low into the net, or onto the crossbar for a miss
@@ -97,10 +98,31 @@ def aim_shot(plan: dict, world: World, *, shoot: bool, miss: bool) -> None:
     start_x = min(max(start_x, radius + 0.05), width - radius - 0.05)
     start = (start_x, floor - radius - (1.1 if prop["name"] == "hoop" else 0.0))
     apex = (1.0 if miss else 2.4) if prop["name"] == "hoop" else (1.0 if miss else 0.55)  # a goal: a low drive
+    shot = {"at": prop["name"], "miss": miss, "target": [round(target[0], 4), round(target[1], 4)], "apex": apex}
+    shooter = _shooter(plan, kick=prop["name"] == "goal")
+    if shooter is not None:  # the ball starts in the thrower's hand (or at the kicker's foot) and leaves it
+        hw, hh = half_extents("person", shooter["size"])
+        body_x = min(max(start_x - side * 0.25, hw + 0.05), width - hw - 0.05)
+        shooter.update(x=round(body_x / width, 5), y=round((floor - hh) / world.height_m, 5), vx=0.0, vy=0.0,
+                       facing=side, motion="roll", elasticity=0.0)
+        kick = shooter["action"] == "kick"
+        start = (body_x + side * (hw + radius + 0.05), floor - radius) if kick else (body_x + side * 0.3, floor - hh)
+        shot.update(by=shooter["id"], release=KICK_AT_S if kick else THROW_RELEASE_S)
     vx, vy = launch_velocity(start, target, plan["gravity"], apex_m=apex)
     ball.update(x=round(start[0] / width, 5), y=round(start[1] / world.height_m, 5), vx=round(vx, 4),
                 vy=round(vy, 4), motion="bounce", spin=round(-side * 3.0, 4), path=None)
-    ball["shot"] = {"at": prop["name"], "miss": miss, "target": [round(target[0], 4), round(target[1], 4)]}
+    ball["shot"] = shot
+
+
+def _shooter(plan: dict, *, kick: bool) -> dict | None:
+    """Who shoots: the person the prompt says throws or kicks, else the first person doing nothing else."""
+    people = [s for s in plan["subjects"] if s["kind"] == "person" and s["motion"] in vocab.PHYSICAL_MOTIONS]
+    shooter = next((s for s in people if s.get("action") in ("throw", "kick")), None)
+    if shooter is None:
+        shooter = next((s for s in people if not s.get("action")), None)
+    if shooter is not None:
+        shooter["action"] = "kick" if kick else "throw"
+    return shooter
 
 
 def launch_velocity(start: tuple[float, float], target: tuple[float, float], gravity: float, *,
