@@ -33,6 +33,11 @@ def test_create_returns_202_with_the_job_representation(make_user, client_for):
     assert c.get(f"/api/generations/{job['id']}").json()["id"] == job["id"]
 
 
+def test_a_style_is_kept_on_the_job(make_user, client_for):
+    job = client_for(make_user()).post("/api/generations", {"prompt": "a cat", "style": "noir"}, format="json").json()
+    assert job["style"] == "noir" and GenerationJob.objects.get(pk=job["id"]).style == "noir"
+
+
 def test_defaults_duration_8_and_portrait(make_user, client_for):
     job = client_for(make_user()).post("/api/generations", {"prompt": "a cat"}, format="json").json()
     assert job["duration_s"] == 8.0 and job["aspect"] == "9:16" and 0 <= job["seed"] < 2**31
@@ -51,6 +56,7 @@ def test_defaults_duration_8_and_portrait(make_user, client_for):
         ({"prompt": "a cat", "duration_s": "long"}, "invalid", "number"),
         ({"prompt": "a cat", "cameos": [1, 2, 3]}, "too_many_cameos", "at most 2"),
         ({"prompt": "a cat", "remix_of": 999999}, "remix_of_not_found", "does not exist"),
+        ({"prompt": "a cat", "style": "sepia"}, "invalid", "sepia"),
     ],
 )
 def test_bad_input_is_4xx_json_and_queues_nothing(make_user, client_for, payload, code, fragment):

@@ -264,15 +264,24 @@ def _apply_motion_changes(plan: dict, text: str, world: World, rng: np.random.Ge
     """``make the ball spin`` changes that subject; a verb with no subject (``make them fly``) changes all."""
     for clause in _CLAUSE_BREAK_RE.split(f" {text} "):
         tokens = tokenize(clause)
+        phrases = noun_phrases(tokens)
+        action = next((scenery.ACTION_WORDS[t] for t in tokens if t in scenery.ACTION_WORDS), None)
+        if action and any(p.kind == "person" for p in phrases):  # "now the girl dances": people change what they do
+            people = [s for s in plan["subjects"] if s["kind"] == "person" and s.get("action") != action]
+            for subject in people:
+                subject.update(action=action, motion="roll", facing=subject.get("facing") or 1.0)
+                set_material(subject)
+            if people:
+                changes.append(f"action: {len(people)} person(s) -> {action}")
+            continue
         motion = first_motion(tokens)
         if motion is None:
             continue
-        phrases = noun_phrases(tokens)
         if phrases:
             kinds = {p.kind for p in phrases}
             chosen = [s for s in plan["subjects"] if s["kind"] in kinds]
-        else:
-            chosen = list(plan["subjects"])
+        else:  # "it keeps bouncing": what moves; people who act keep their action
+            chosen = [s for s in plan["subjects"] if not s.get("action")]
         moved = [s for s in chosen if s["motion"] != motion]
         for subject in moved:
             subject["motion"] = motion

@@ -90,7 +90,7 @@ def noun_phrases(tokens: list[str]) -> list[NounPhrase]:
             continue  # "a basketball player", "a dog walker": the last noun is the thing
         count: int | None = None
         color = vocab.NOUN_COLORS.get(token)
-        size = 1.0
+        base = size = vocab.CHILD_SIZE if token in vocab.CHILD_WORDS else 1.0  # children are smaller figures
         modifiers = tokens[max(previous_noun + 1, index - _NP_WINDOW):index]
         definite = any(m in _DEFINITE for m in modifiers)
         if token in vocab.FRENCH_NOUNS:  # "un ballon rouge", "deux gros chats noirs": adjectives after the noun too
@@ -107,7 +107,7 @@ def noun_phrases(tokens: list[str]) -> list[NounPhrase]:
             elif word in vocab.COLOR_ALIASES:
                 color = vocab.COLOR_ALIASES[word]
             elif word in vocab.SIZE_WORDS:
-                size = vocab.SIZE_WORDS[word]
+                size = base * vocab.SIZE_WORDS[word]
         definite = definite and count is None
         if count is None:
             count = 3 if token in vocab.PLURAL_NOUNS else 1
@@ -145,15 +145,11 @@ def _motion_for(phrases: list[NounPhrase], i: int, tokens: list[str], global_mot
 
 
 def action_for(phrases: list[NounPhrase], i: int, tokens: list[str]) -> str | None:
-    """What a person does (figures.ACTIONS): the action word after the noun (before the next noun), else the one
-    just before it."""
+    """What a person does (figures.ACTIONS): the action word after the noun, before the next noun ("a ball
+    bouncing, the girl says" is the ball's bounce, not the girl's)."""
     start = phrases[i].index
     end = phrases[i + 1].index if i + 1 < len(phrases) else len(tokens)
     for token in tokens[start + 1:end]:
-        if token in scenery.ACTION_WORDS:
-            return scenery.ACTION_WORDS[token]
-    previous = phrases[i - 1].index if i > 0 else -1
-    for token in reversed(tokens[previous + 1:start]):
         if token in scenery.ACTION_WORDS:
             return scenery.ACTION_WORDS[token]
     return None

@@ -221,6 +221,10 @@ BASE_SIZE = {
     "person": 0.5, "character": 0.55, "horse": 0.55, "skateboard": 0.3,
 }
 
+CHILD_WORDS = frozenset({"kid", "kids", "child", "children", "boy", "boys", "girl", "girls", "baby", "babies",
+                         "enfant", "enfants", "garcon", "garcons", "fille", "filles", "gamin", "gamine", "gamins"})
+CHILD_SIZE = 0.72
+
 BOUNCY_WORDS = frozenset({"bouncy", "rubber", "rubbery", "springy", "elastic", "rebondissant", "rebondissante",
                           "caoutchouc", "elastique"})
 
