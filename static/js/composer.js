@@ -136,7 +136,7 @@ function showUnderstood(meta) {
   if (!seen) return;
   const words = (name) => name.replaceAll("_", " ");
   const things = [words(seen.place), ...Object.entries(seen.subjects).map(([kind, n]) => (n > 1 ? `${n} × ${words(kind)}` : words(kind))),
-    ...seen.props.map(words), ...seen.labelled.map((label) => `“${label}”`)];
+    ...Object.keys(seen.actions || {}).map(words), ...seen.props.map(words), ...seen.labelled.map((label) => `“${label}”`)];
   let text = fmt(gettext("In the clip: %(things)s (style: %(style)s)."), { things: things.join(", "), style: words(seen.style) });
   if (meta.not_understood && meta.not_understood.length) {
     text += " " + fmt(gettext("Not understood: %(words)s."), { words: meta.not_understood.join(", ") });

@@ -307,6 +307,7 @@ def test_a_figure_that_falls_lies_on_the_ground_and_is_heard_landing():
 def test_walkers_travel_and_swing_their_legs_wavers_wave():
     plan = parse_prompt("a woman walks across the park and a boy waves", seed=5, world=WORLD)
     walker, waver = _person(plan, action="walk"), _person(plan, action="wave")
+    assert plan["understood"]["actions"] == {"walk": 1, "wave": 1}
     trajectory = simulate(plan, WORLD, num_frames=FPS * 2, fps=FPS)
     steps = np.abs(np.diff(trajectory.states[:, walker, 0])) * FPS
     assert np.median(steps) == pytest.approx(1.3, rel=0.15)  # metres per second along the floor

@@ -142,15 +142,19 @@ def launch_velocity(start: tuple[float, float], target: tuple[float, float], gra
 
 
 def understanding(plan: dict) -> dict:
-    """What the plan shows of what the prompt named: place, style, subjects by kind, props (crates by their
-    label)."""
+    """What the plan shows of what the prompt named: place, style, subjects by kind, what people do, props
+    (crates by their label)."""
     kinds: dict[str, int] = {}
+    actions: dict[str, int] = {}
     for subject in plan["subjects"]:
         kinds[subject["kind"]] = kinds.get(subject["kind"], 0) + 1
+        if subject.get("action"):
+            actions[subject["action"]] = actions.get(subject["action"], 0) + 1
     return {
         "place": plan.get("place", plan["setting"]),
         "style": plan.get("style", scenery.DEFAULT_STYLE),
         "subjects": kinds,
+        "actions": actions,  # what the people do, by action (figures.ACTIONS)
         "props": [p["name"] for p in plan.get("props", []) if p["name"] != "generic"],
         "labelled": [p["label"] for p in plan.get("props", []) if p["name"] == "generic"],
     }
