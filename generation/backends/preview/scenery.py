@@ -275,15 +275,15 @@ def stylize(rgb: np.ndarray, style: str, *, background: bool = False) -> np.ndar
 
 
 def neon_edges(background: np.ndarray, original: np.ndarray) -> np.ndarray:
-    """Neon night's glowing outlines: the original picture's edges drawn in cyan and magenta over the darkened
-    background."""
-    grey = original.astype(np.float32) @ _LUMA
+    """Neon night's glowing outlines: the original picture's edges drawn over the darkened background in their
+    own colours, saturated and brightened (a green tree glows green, a red curtain red)."""
+    x = original.astype(np.float32)
+    grey = x @ _LUMA
     gx = np.abs(np.diff(grey, axis=1, prepend=grey[:, :1]))
     gy = np.abs(np.diff(grey, axis=0, prepend=grey[:1]))
     edge = np.clip((gx + gy - 18.0) / 40.0, 0.0, 1.0)[..., None]
-    hue = np.where((np.arange(grey.shape[1]) // max(1, grey.shape[1] // 6)) % 2 == 0, 0, 1)[None, :, None]
-    color = np.where(hue == 0, np.array([60, 240, 255], np.float32), np.array([255, 70, 200], np.float32))
-    out = background.astype(np.float32) * (1 - edge) + color * edge
+    glow = np.clip(grey[..., None] + (x - grey[..., None]) * 2.6 + 70.0, 0.0, 255.0)
+    out = background.astype(np.float32) * (1 - edge) + glow * edge
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
