@@ -106,6 +106,7 @@ class Figure:
         self.airborne = False
         self.landed_at: float | None = None
         self.flip: dict | None = None  # a flip's take-off and landing times, and whether it landed on its feet
+        forearm_moment = pymunk.moment_for_segment(LIMB_MASS, (0, 0), (0, length("forearm_l", self.hh)), 0.02)
         for name in LIMBS:
             parent = self.limbs[_PARENT[name]] if name in _PARENT else body
             anchor = (0.0, length(_PARENT[name], self.hh)) if name in _PARENT else _root_anchor(name, self.hw, self.hh)
@@ -118,7 +119,7 @@ class Figure:
             shape = pymunk.Segment(limb, (0, 0), (0, size), 0.02)
             shape.filter = pymunk.ShapeFilter(categories=0, mask=0)  # limbs pass through everything
             shape.sensor = True
-            stiffness = STIFFNESS * moment / pymunk.moment_for_segment(LIMB_MASS, (0, 0), (0, length("forearm_l", self.hh)), 0.02)
+            stiffness = STIFFNESS * moment / forearm_moment
             spring = pymunk.DampedRotarySpring(parent, limb, 0.0, stiffness, 2 * math.sqrt(stiffness * moment))
             space.add(limb, shape, pymunk.PivotJoint(parent, limb, anchor, (0, 0)), spring)
             self.limbs[name], self.springs[name] = limb, spring

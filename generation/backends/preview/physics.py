@@ -76,7 +76,7 @@ class _Simulation:
         self.gravity = float(plan["gravity"])
         # balls held by a thrower (or resting at a kicker's foot) until the throw's release: id -> shot
         self.held = {s["id"]: dict(s["shot"]) for s in plan["subjects"] if s.get("shot", {}).get("by") is not None}
-        self.releases: dict[int, tuple[float, tuple[float, float], tuple[float, float]]] = {}
+        self.released: set[int] = set()
         self._add_frame()
         for entry in plan.get("props", []):
             self._add_prop(entry)
@@ -198,7 +198,7 @@ class _Simulation:
         """Before the release the ball moves with the thrower's hand (or rests at the kicker's foot); at the
         release it leaves from where it is with the velocity that carries it to the shot's target."""
         body, figure = self.bodies.get(ball_id), self.figures.get(shot["by"])
-        if body is None or figure is None or ball_id in self.releases:
+        if body is None or figure is None or ball_id in self.released:
             return
         if self.now < shot["release"]:
             if figure.action == "throw":
@@ -208,9 +208,8 @@ class _Simulation:
                 body.velocity = (0.0, body.velocity.y)
             return
         start = (float(body.position.x), float(body.position.y))
-        velocity = launch_velocity(start, tuple(shot["target"]), self.gravity, apex_m=shot["apex"])
-        body.velocity = velocity
-        self.releases[ball_id] = (self.now, start, velocity)
+        body.velocity = launch_velocity(start, tuple(shot["target"]), self.gravity, apex_m=shot["apex"])
+        self.released.add(ball_id)
 
     def _touching(self, shape: pymunk.Shape) -> bool:
         """Standing on something (a prop, a table): a contact below the body's middle."""
