@@ -29,7 +29,7 @@ PARSER_TABLE = [
     ("a blue cube", {"setting": "room"}, [("box", "blue", "fall")]),
     ("a cat in the kitchen at night", {"setting": "kitchen", "lighting": "night"}, [("cat", None, "bounce")]),
     ("a dog running through the city in the rain, camera pans left",
-     {"setting": "city", "weather": "rain", "camera": "pan_left"}, [("dog", None, "bounce")]),
+     {"setting": "city", "weather": "rain", "camera": "pan_left"}, [("dog", None, "roll")]),  # it runs on its legs
     ("three yellow birds flying over the forest at sunset", {"setting": "forest", "lighting": "sunset"},
      [("bird", "yellow", "fly")] * 3),
     ("a green car driving across the desert at dawn, zoom out",

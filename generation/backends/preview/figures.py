@@ -1,18 +1,24 @@
-"""Articulated people: arms and legs as pymunk bodies on the figure's body, driven towards the pose of the action
-the prompt names.
+"""Jointed figures: people and animals whose limbs are pymunk bodies on the figure's body, driven towards the
+pose of the action the prompt names (rigs.py: which limbs each kind has, and the animals' and birds' poses).
 
-A person's body (the upright box the simulation already moves: it collides, jumps, falls) carries eight limb
-bodies — upper arm, forearm, thigh and shin on each side — held at the shoulders, elbows, hips and knees by pivot
-joints and pulled towards the action's pose by damped rotary springs, so limbs swing, trail and settle with the
-body's own motion (a landing shakes the arms). Limbs do not collide. Actions:
+A figure's body (the upright box the simulation already moves: it collides, jumps, falls) carries eight limb
+bodies — a person's upper arms, forearms, thighs and shins; a cat's, a dog's or a horse's four two-bone legs; a
+bird's two-part wings and legs — held by pivot joints and pulled towards the action's pose by damped rotary
+springs, so limbs swing, trail and settle with the body's own motion (a landing shakes them). Limbs do not
+collide. A flying bird's body follows its path and its wings beat on it. Actions:
 
-- ``walk`` / ``run``: the body travels along the floor (1.3 / 3.2 m/s), turning at the walls; legs and arms swing.
-- ``jump``: the body leaps whenever it stands; knees tuck in the air.
+- ``walk`` / ``run``: the body travels along the floor (its rig's speed), turning at the walls; people swing
+  legs and arms, four-legged animals walk in diagonal pairs or gallop; walkers pass one another.
+- ``jump``: the body leaps whenever it stands; knees tuck in the air. "jumps onto the table": a crouch, then one
+  leap with the velocity that lands it on the prop's top, where it stays.
+- ``sit``: the hips are drawn down onto a seat ("sits on the bench": a person walks there first; an animal leaps
+  up) or the floor; an animal leans back on its folded hind legs.
 - ``flip``: one leap with a full turn; it lands on its feet (the landing is heard) or, when the turn is short,
   falls.
 - ``fall``: the body topples and lands on the ground.
-- ``wave``, ``dance``, ``sit``, ``kick``, ``throw``, ``catch``: poses (a kick strikes a ball at the foot; a throw
-  releases the ball it holds with the velocity the shot needs: see staging.aim_shot).
+- ``wave``, ``dance``, ``kick``, ``throw``, ``catch``: poses (a kick strikes a ball at the foot; a throw releases
+  the ball it holds with the velocity the shot or the catch needs, see staging.py; a catcher's hand holds the ball
+  from the moment it arrives).
 
 Angles are from straight down, positive towards where the figure faces; a knee bends back, an elbow forward.
 """
@@ -24,31 +30,26 @@ import math
 import numpy as np
 import pymunk
 
+from .rigs import PERSON_NAMES, RIGS, bird_pose, quadruped_pose
 from .world import half_extents
 
 ACTIONS = ("stand", "walk", "run", "jump", "flip", "fall", "wave", "dance", "sit", "kick", "throw", "catch")
-# Joints: (limb, parent limb or None for the body, anchor on the parent as a function of (hw, hh), length factor)
-LIMBS = ("upper_arm_l", "forearm_l", "upper_arm_r", "forearm_r", "thigh_l", "shin_l", "thigh_r", "shin_r")
-_PARENT = {"forearm_l": "upper_arm_l", "forearm_r": "upper_arm_r", "shin_l": "thigh_l", "shin_r": "thigh_r"}
-_LENGTH = {"upper_arm": 0.22, "forearm": 0.2, "thigh": 0.32, "shin": 0.32}  # times the half height
-SPEED = {"walk": 1.3, "run": 3.2}
+LIMBS = PERSON_NAMES
+STIFFNESS = 6.0  # N·m/rad for a person's forearm; springs scale with each limb's moment (critically damped)
 LIMB_MASS = 0.04
-STIFFNESS = 6.0  # N·m/rad for the lightest limb; springs scale with each limb's moment (critically damped)
+_NOTHING = pymunk.ShapeFilter(categories=0, mask=0)
 
 
-def _root_anchor(limb: str, hw: float, hh: float) -> tuple[float, float]:
-    side = -1.0 if limb.endswith("_l") else 1.0
-    if limb.startswith("upper_arm"):
-        return 0.6 * hw * side, -0.16 * hh
-    return 0.24 * hw * side, 0.36 * hh
+def length(limb: str, hh: float, kind: str = "person") -> float:
+    return _SPECS[kind][limb].length * hh
 
 
-def length(limb: str, hh: float) -> float:
-    return _LENGTH[limb.rsplit("_", 1)[0]] * hh
+_SPECS = {kind: {limb.name: limb for limb in rig.limbs} for kind, rig in RIGS.items()}
 
 
-def pose(action: str, t: float, *, airborne: bool) -> dict[str, float]:
-    """Target angles (radians) of shoulders, elbows, hips and knees at time ``t`` of ``action``."""
+def pose(action: str, t: float, *, airborne: bool, seated: str | None = None) -> dict[str, float]:
+    """Target angles (radians) of shoulders, elbows, hips and knees at time ``t`` of ``action``; ``seated`` on
+    a "seat" (thighs forward, shins down to the floor) or on the "floor" (legs out in front)."""
     s = math.sin
     out = {"upper_arm_l": 0.12, "upper_arm_r": -0.12, "forearm_l": 0.2, "forearm_r": 0.2,
            "thigh_l": 0.04, "thigh_r": -0.04, "shin_l": 0.0, "shin_r": 0.0}
@@ -66,7 +67,8 @@ def pose(action: str, t: float, *, airborne: bool) -> dict[str, float]:
         out.update(upper_arm_l=1.6 + 1.0 * s(p), upper_arm_r=1.6 - 1.0 * s(p), forearm_l=0.8, forearm_r=0.8,
                    thigh_l=0.25 * s(p), thigh_r=-0.25 * s(p), shin_l=0.3 * max(0.0, s(p)), shin_r=0.3 * max(0.0, -s(p)))
     elif action == "sit":
-        out.update(thigh_l=1.5, thigh_r=1.5, shin_l=1.5, shin_r=1.5, forearm_l=0.6, forearm_r=0.6)
+        bend = {"seat": (0.95, 0.95), "floor": (1.5, 0.15)}.get(seated or "", (1.5, 1.5))
+        out.update(thigh_l=bend[0], thigh_r=bend[0], shin_l=bend[1], shin_r=bend[1], forearm_l=0.6, forearm_r=0.6)
     elif action == "kick":
         p = (t * 0.8) % 1.0
         swing = -0.5 + 1.9 * math.exp(-((p - 0.5) / 0.08) ** 2) if p > 0.3 else -0.4 * p / 0.3
@@ -89,69 +91,199 @@ THROW_RELEASE_S = 0.45  # when a thrown ball leaves the hand
 
 
 def has_limbs(subject: dict) -> bool:
-    """People the simulation moves are articulated figures (those on a path, floating or orbiting, are drawn
-    whole)."""
-    return subject["kind"] == "person" and subject["motion"] in ("bounce", "fall", "roll")
+    """People and animals the simulation moves are jointed figures, and a flying bird beats its wings along its
+    path (people on a path, floating or orbiting, are drawn whole)."""
+    kind, motion = subject["kind"], subject["motion"]
+    return kind in RIGS and (motion in ("bounce", "fall", "roll") or (kind == "bird" and motion == "fly"))
+
+
+PROPS_CATEGORY = 0b1000  # the collision category of props' parts: a figure walking to a seat passes them
+LEAP_AT_S = 0.5  # when a figure leaps onto a prop (after a crouch)
+_SIT_AT_S = 0.3
 
 
 class Figure:
-    """One person's limb bodies and their springs, attached to ``body`` (the person's box)."""
+    """One figure's limb bodies and their springs, attached to ``body`` (the figure's box, or a flying bird's
+    kinematic body). A figure ``onto`` a prop walks to it (a person to a seat) or leaps onto it (an animal, or a
+    jump), and sits there when its action is to sit."""
 
-    def __init__(self, space: pymunk.Space, body: pymunk.Body, subject: dict):
-        self.subject, self.body, self.action = subject, body, subject.get("action") or "stand"
-        self.hw, self.hh = half_extents("person", subject["size"])
+    def __init__(self, space: pymunk.Space, body: pymunk.Body, shape: pymunk.Shape | None, subject: dict):
+        self.subject, self.body, self.shape, self.space = subject, body, shape, space
+        self.kind, self.action = subject["kind"], subject.get("action") or "stand"
+        self.rig = RIGS[self.kind]
+        self.hw, self.hh = half_extents(self.kind, subject["size"])
         self.facing = subject.get("facing") or (1.0 if subject.get("vx", 0.0) >= 0 else -1.0)
+        self.flying = subject["motion"] == "fly"
+        self.onto: dict | None = subject.get("onto")  # {"prop", "x", "y" (its top), "leap"} (staging.plan_onto)
         self.limbs: dict[str, pymunk.Body] = {}
         self.springs: dict[str, pymunk.DampedRotarySpring] = {}
-        self.airborne = False
+        self.roots: dict[str, pymunk.PivotJoint] = {}
+        self.airborne = self.flying
         self.landed_at: float | None = None
         self.flip: dict | None = None  # a flip's take-off and landing times, and whether it landed on its feet
-        forearm_moment = pymunk.moment_for_segment(LIMB_MASS, (0, 0), (0, length("forearm_l", self.hh)), 0.02)
-        for name in LIMBS:
-            parent = self.limbs[_PARENT[name]] if name in _PARENT else body
-            anchor = (0.0, length(_PARENT[name], self.hh)) if name in _PARENT else _root_anchor(name, self.hw, self.hh)
-            size = length(name, self.hh)
-            moment = pymunk.moment_for_segment(LIMB_MASS, (0, 0), (0, size), 0.02)
-            limb = pymunk.Body(LIMB_MASS, moment)
-            start = parent.local_to_world(anchor)
-            limb.position = start
+        self.leapt_at: float | None = None
+        self.perched_at: float | None = None  # when a leap landed on its prop
+        self.seated: str | None = None  # "seat" (on a prop) or "floor", once sitting
+        if shape is not None and self.onto and not self.onto["leap"]:
+            shape.filter = pymunk.ShapeFilter(mask=pymunk.ShapeFilter.ALL_MASKS() ^ PROPS_CATEGORY)
+        mass = LIMB_MASS * min(1.0, self.hh / 0.9)
+        reference = pymunk.moment_for_segment(mass, (0, 0), (0, 0.2 * self.hh), 0.02)
+        for spec in self.rig.limbs:
+            parent = self.limbs[spec.parent] if spec.parent else body
+            anchor = self._anchor(spec.name)
+            size = spec.length * self.hh
+            moment = pymunk.moment_for_segment(mass, (0, 0), (0, size), 0.02)
+            limb = pymunk.Body(mass, moment)
+            limb.position = parent.local_to_world(anchor)
             limb.angle = body.angle
-            shape = pymunk.Segment(limb, (0, 0), (0, size), 0.02)
-            shape.filter = pymunk.ShapeFilter(categories=0, mask=0)  # limbs pass through everything
-            shape.sensor = True
-            stiffness = STIFFNESS * moment / forearm_moment
+            limb_shape = pymunk.Segment(limb, (0, 0), (0, size), 0.02)
+            limb_shape.filter = _NOTHING  # limbs pass through everything
+            limb_shape.sensor = True
+            stiffness = STIFFNESS * moment / reference
             spring = pymunk.DampedRotarySpring(parent, limb, 0.0, stiffness, 2 * math.sqrt(stiffness * moment))
-            space.add(limb, shape, pymunk.PivotJoint(parent, limb, anchor, (0, 0)), spring)
-            self.limbs[name], self.springs[name] = limb, spring
+            joint = pymunk.PivotJoint(parent, limb, anchor, (0, 0))
+            space.add(limb, limb_shape, joint, spring)
+            self.limbs[spec.name], self.springs[spec.name] = limb, spring
+            if spec.parent is None:
+                self.roots[spec.name] = joint
 
-    def control(self, now: float, on_ground: bool, walls: tuple[float, float]) -> None:
+    def _anchor(self, name: str) -> tuple[float, float]:
+        spec = _SPECS[self.kind][name]
+        if spec.parent:
+            return 0.0, _SPECS[self.kind][spec.parent].length * self.hh
+        ax, ay = spec.anchor
+        return ax * self.hw * (self.facing if self.rig.faces else 1.0), ay * self.hh
+
+    def turn(self, facing: float) -> None:
+        """Face the other way: a side-view body's legs and wings move to its new front and back."""
+        if facing == self.facing:
+            return
+        self.facing = facing
+        if self.rig.faces:
+            for name, joint in self.roots.items():
+                joint.anchor_a = self._anchor(name)
+
+    def launch(self, velocity: tuple[float, float]) -> None:
+        """The whole figure, limbs too, leaves with ``velocity`` (limbs left behind would slow the body down)."""
+        for body in (self.body, *self.limbs.values()):
+            body.velocity = velocity
+
+    def shift(self, dx: float) -> None:
+        """Move the whole figure sideways at once (a flying bird wrapping round the frame)."""
+        for body in (self.body, *self.limbs.values()):
+            body.position = (body.position.x + dx, body.position.y)
+
+    def control(self, now: float, on_ground: bool, walls: tuple[float, float], floor: float) -> None:
         """Before a step: the body's own motion for the action, and each spring's rest angle from the pose."""
         body, action = self.body, self.action
-        self.airborne = not on_ground
-        if action in SPEED and on_ground:
+        self.airborne = self.flying or not on_ground
+        speed = self.rig.speed
+        doing = action
+        if self.flying or self.seated:
+            pass
+        elif self.onto:
+            doing = self._go_onto(now, on_ground)
+        elif action in speed and on_ground:
             left, right = walls
             if body.position.x < left + self.hw + 0.3:
-                self.facing = 1.0
+                self.turn(1.0)
             elif body.position.x > right - self.hw - 0.3:
-                self.facing = -1.0
-            body.velocity = (self.facing * SPEED[action], body.velocity.y)
+                self.turn(-1.0)
+            body.velocity = (self.facing * speed[action], body.velocity.y)
         elif action in ("jump", "dance") and on_ground and (self.landed_at is None or now - self.landed_at > 0.35):
             body.velocity = (body.velocity.x, -4.2 if action == "jump" else -2.2)
             self.landed_at = now
-        targets = pose(action, now, airborne=self.airborne)
+        elif action == "sit" and on_ground and now > _SIT_AT_S:
+            hip = body.local_to_world(self._hip())
+            self._sit_down((hip.x, floor - 0.1 * self.hw), "floor")
+        if action == "sit" and not self.seated:
+            doing = doing if doing != "sit" else "stand"
+        if self.kind == "person":
+            targets = pose(doing, now, airborne=self.airborne, seated=self.seated)
+        elif self.kind == "bird":
+            targets = bird_pose(doing, now, airborne=self.airborne, seated=bool(self.seated))
+        else:
+            targets = quadruped_pose(doing, now, airborne=self.airborne, kind=self.kind, seated=bool(self.seated))
         for name, spring in self.springs.items():
-            backwards = name.startswith("shin")  # a knee bends back; shoulders, elbows and hips forward
-            spring.rest_angle = (1.0 if backwards else -1.0) * self.facing * targets[name]
+            backwards = _SPECS[self.kind][name].backwards  # a knee bends back; shoulders, elbows and hips forward
+            # pymunk's spring holds child.angle - parent.angle at -rest_angle; a limb at angle a points along
+            # (-sin a, cos a), so a positive target (towards the facing) is a rest angle of facing * target
+            spring.rest_angle = (-1.0 if backwards else 1.0) * self.facing * targets[name]
+
+    def _go_onto(self, now: float, on_ground: bool) -> str:
+        """Walk to the prop (and sit on it), or crouch, leap onto its top and stay there; the action shown."""
+        body, onto = self.body, self.onto
+        if not onto["leap"]:
+            dx = onto["x"] - body.position.x
+            if abs(dx) > 0.04:
+                self.turn(1.0 if dx > 0 else -1.0)
+                if on_ground:
+                    body.velocity = (self.facing * min(self.rig.speed["walk"], 0.2 + 4.0 * abs(dx)), body.velocity.y)
+                return "walk"
+            body.velocity = (0.0, body.velocity.y)
+            self.turn(onto["facing"])
+            if self.action == "sit":
+                self._sit_down((onto["x"], onto["y"] - 0.1 * self.hw), "seat")
+            return "stand"
+        if self.leapt_at is None:
+            self.turn(1.0 if onto["x"] > body.position.x else -1.0)
+            if on_ground and now >= LEAP_AT_S and self.space.gravity.y > 0.5:
+                gravity = self.space.gravity.y
+                target = (onto["x"], onto["y"] - self.hh - 0.02)
+                self.launch(launch_velocity_to(body.position, target, gravity))
+                self.leapt_at = now
+            return "jump"
+        if self.perched_at is None:
+            if on_ground and now - self.leapt_at > 0.2:
+                self.perched_at = now
+                body.velocity = (0.0, body.velocity.y)  # it lands and stays on its feet
+            return "jump"
+        body.velocity = (0.0, body.velocity.y)
+        if self.action == "sit" and now - self.perched_at > 0.3:
+            hip = body.local_to_world(self._hip())
+            self._sit_down((hip.x, onto["y"] - 0.1 * self.hw), "seat")
+        return "stand"
+
+    def _hip(self) -> tuple[float, float]:
+        hx, hy = self.rig.hip
+        return hx * self.hw * (self.facing if self.rig.faces else 1.0), hy * self.hh
+
+    def _sit_down(self, point: tuple[float, float], on: str) -> None:
+        """Lower the hips onto ``point`` (a seat's top or the floor): a joint draws them there; the body leans back
+        (an animal) and passes through what it sits on."""
+        body, static = self.body, self.space.static_body
+        if self.shape is not None:
+            self.shape.filter = _NOTHING
+        joint = pymunk.PivotJoint(static, body, point, self._hip())
+        joint.max_bias = 1.2  # m/s: it sits down, it does not snap
+        joint.max_force = body.mass * 200.0
+        self.space.add(joint)
+        if self.rig.sit_tilt:
+            body.moment = pymunk.moment_for_box(body.mass, (2 * self.hw, 2 * self.hh))
+            tilt = -self.facing * self.rig.sit_tilt
+            lean = pymunk.RotaryLimitJoint(static, body, tilt, tilt)
+            lean.max_bias = 1.5
+            self.space.add(lean)
+        body.velocity = (0.0, 0.0)
+        self.seated = on
 
     def segments(self) -> np.ndarray:
         """(8, 4): each limb's start and end (metres)."""
-        out = np.empty((len(LIMBS), 4))
-        for k, name in enumerate(LIMBS):
-            limb = self.limbs[name]
+        out = np.empty((len(self.rig.limbs), 4))
+        for k, spec in enumerate(self.rig.limbs):
+            limb = self.limbs[spec.name]
             a = limb.position
-            b = limb.local_to_world((0, length(name, self.hh)))
+            b = limb.local_to_world((0, spec.length * self.hh))
             out[k] = (a.x, a.y, b.x, b.y)
         return out
+
+
+def launch_velocity_to(start: pymunk.Vec2d, target: tuple[float, float], gravity: float) -> tuple[float, float]:
+    """A leap's velocity: its apex 0.35 m above the higher of start and target."""
+    apex = min(start.y, target[1]) - 0.35
+    rise = math.sqrt(2 * max(start.y - apex, 0.01) / gravity)
+    fall = math.sqrt(2 * max(target[1] - apex, 0.01) / gravity)
+    return (target[0] - start.x) / (rise + fall), -gravity * rise
 
 
 FLIP_TAKEOFF_M_S = 6.5
@@ -201,11 +333,16 @@ def land(figure: Figure, shape: pymunk.Shape, on_ground: bool, now: float) -> fl
     return None
 
 
-def hand(figure: Figure) -> tuple[pymunk.Vec2d, pymunk.Vec2d]:
-    """Where the right hand is and how fast it moves (the end of the right forearm)."""
-    forearm = figure.limbs["forearm_r"]
-    local = (0.0, length("forearm_r", figure.hh))
+def hand(figure: Figure, side: str = "r") -> tuple[pymunk.Vec2d, pymunk.Vec2d]:
+    """Where a hand is and how fast it moves (the end of the forearm)."""
+    forearm = figure.limbs[f"forearm_{side}"]
+    local = (0.0, length(f"forearm_{side}", figure.hh))
     return forearm.local_to_world(local), forearm.velocity_at_local_point(local)
+
+
+def front_side(figure: Figure) -> str:
+    """A person's arm on the side it faces ("r" or "l": a person's right side is always towards +x)."""
+    return "r" if figure.facing > 0 else "l"
 
 
 def foot(figure: Figure) -> pymunk.Vec2d:

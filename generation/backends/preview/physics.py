@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pymunk
 
-from .figures import Figure, hand, has_limbs, land, start_action
+from .figures import PROPS_CATEGORY, Figure, front_side, hand, has_limbs, land, start_action
 from .scenery import physical_parts
 from .staging import launch_velocity
 from .vocab import PHYSICAL_MOTIONS
@@ -29,7 +29,9 @@ MAX_SPEED_M_S = 14.0
 IMPACT_MIN_DV = 0.35  # m/s change of velocity below which a contact is not an audible impact
 IMPACT_FULL_DV = 9.0  # m/s change of velocity that counts as the strongest impact (strength 1)
 PAIR_DEBOUNCE_S = 0.05
+CATCH_REACH_M = 0.08  # a ball this close to a catcher's hand (beyond its radius) is caught
 _SHOT, _FIGURES = 0b10, 0b100  # collision categories while a ball is shot at a hoop or a goal
+_FRAME, _WALKERS = 0b10000, 0b100000  # the floor, walls and ceiling; figures that walk or run
 _DENSITY = {"ball": 1.0, "box": 1.4, "car": 2.5, "person": 1.8, "horse": 2.0, "skateboard": 1.2}
 
 
@@ -55,6 +57,7 @@ class Trajectory:
     impacts: list[Impact] = field(default_factory=list)
     steps: int = 0
     limbs: dict[int, np.ndarray] = field(default_factory=dict)  # subject index -> (T, 8, 4) limb segments (figures)
+    facing: dict[int, np.ndarray] = field(default_factory=dict)  # subject index -> (T,) 1 or -1 (figures)
 
 
 class _Simulation:
@@ -77,12 +80,17 @@ class _Simulation:
         # balls held by a thrower (or resting at a kicker's foot) until the throw's release: id -> shot
         self.held = {s["id"]: dict(s["shot"]) for s in plan["subjects"] if s.get("shot", {}).get("by") is not None}
         self.released: set[int] = set()
+        self.caught: set[int] = set()
         self._add_frame()
         for entry in plan.get("props", []):
             self._add_prop(entry)
+        self.flyers: dict[int, dict] = {}
+        self.bodies_on_paths: dict[int, pymunk.Body] = {}
         for subject in plan["subjects"]:
             if subject["motion"] in PHYSICAL_MOTIONS:
                 self._add_subject(subject)
+            elif has_limbs(subject):
+                self._add_flyer(subject)
         self.space.on_collision(post_solve=self._post_solve)
 
     def _add_frame(self) -> None:
@@ -97,6 +105,7 @@ class _Simulation:
             segment = pymunk.Segment(self.space.static_body, a, b, t)
             segment.elasticity = 1.0
             segment.friction = 0.8
+            segment.filter = pymunk.ShapeFilter(categories=_FRAME)
             self.space.add(segment)
             self.labels[id(segment)] = "wall" if name.startswith("wall") else name
 
@@ -116,6 +125,7 @@ class _Simulation:
                 shape = pymunk.Poly(static, [(left, top), (right, top), (right, bottom), (left, bottom)])
             shape.elasticity = float(part.get("elasticity", 0.4))
             shape.friction = float(part.get("friction", 0.6))
+            shape.filter = pymunk.ShapeFilter(categories=PROPS_CATEGORY)
             self.space.add(shape)
             self.labels[id(shape)] = part["surface"]
 
@@ -150,13 +160,26 @@ class _Simulation:
             shape.filter = pymunk.ShapeFilter(categories=_SHOT, mask=pymunk.ShapeFilter.ALL_MASKS() ^ _FIGURES)
         elif self.shot:
             shape.filter = pymunk.ShapeFilter(categories=_FIGURES)
+        if has_limbs(subject) and subject.get("action") in ("walk", "run"):
+            shape.filter = pymunk.ShapeFilter(categories=_WALKERS, mask=_FRAME)  # walkers pass one another
         self.space.add(body, shape)
         self.labels[id(shape)] = subject["id"]
         self.bodies[subject["id"]] = body
         self.shapes[subject["id"]] = shape
         if has_limbs(subject):
-            self.figures[subject["id"]] = Figure(self.space, body, subject)
+            self.figures[subject["id"]] = Figure(self.space, body, shape, subject)
             start_action(body, shape, subject)
+
+    def _add_flyer(self, subject: dict) -> None:
+        """A flying bird: a kinematic body that follows its path (:func:`kinematic_state`), its wings limbs
+        beating on it."""
+        body = pymunk.Body(body_type=pymunk.Body.KINEMATIC)
+        x, y, _ = kinematic_state(subject, self.world, 0.0)
+        body.position = (x, y)
+        self.space.add(body)
+        self.flyers[subject["id"]] = subject
+        self.bodies_on_paths[subject["id"]] = body
+        self.figures[subject["id"]] = Figure(self.space, body, None, subject)
 
     def _post_solve(self, arbiter: pymunk.Arbiter, space: pymunk.Space, data: object) -> None:
         if not arbiter.is_first_contact:
@@ -184,15 +207,30 @@ class _Simulation:
     def step(self) -> None:
         for ball_id, shot in self.held.items():
             self._hold_or_release(ball_id, shot)
+            self._catch(ball_id, shot)
+        for subject_id, subject in self.flyers.items():
+            self._fly(subject_id, subject)
         for subject_id, figure in self.figures.items():
-            shape = self.shapes[subject_id]
+            shape = self.shapes.get(subject_id)
+            if shape is None:
+                figure.control(self.now, False, (0.0, self.world.width_m), self.world.floor_m)
+                continue
             on_ground = shape.bb.top >= self.world.floor_m - 0.03 or self._touching(shape)
-            figure.control(self.now, on_ground, (0.0, self.world.width_m))
+            figure.control(self.now, on_ground, (0.0, self.world.width_m), self.world.floor_m)
             thud = land(figure, shape, on_ground, self.now)
             if thud is not None:
                 where = shape.body.position
                 self.impacts.append((self.now, thud, (subject_id,), "floor", float(where.x), float(self.world.floor_m)))
         self.space.step(1.0 / SIM_HZ)
+
+    def _fly(self, subject_id: int, subject: dict) -> None:
+        """Steer a flying bird's body along its path for the next step (wrapping round the frame at once)."""
+        body, figure = self.bodies_on_paths[subject_id], self.figures[subject_id]
+        x, y, _ = kinematic_state(subject, self.world, self.now + 1.0 / SIM_HZ)
+        if abs(x - body.position.x) > 1.0:
+            figure.shift(x - body.position.x)
+        body.velocity = ((x - body.position.x) * SIM_HZ, (y - body.position.y) * SIM_HZ)
+        figure.turn(1.0 if subject["vx"] >= 0 else -1.0)
 
     def _hold_or_release(self, ball_id: int, shot: dict) -> None:
         """Before the release the ball moves with the thrower's hand (or rests at the kicker's foot); at the
@@ -208,8 +246,26 @@ class _Simulation:
                 body.velocity = (0.0, body.velocity.y)
             return
         start = (float(body.position.x), float(body.position.y))
-        body.velocity = launch_velocity(start, tuple(shot["target"]), self.gravity, apex_m=shot["apex"])
+        catcher = self.figures.get(shot.get("to"))
+        target = tuple(hand(catcher, front_side(catcher))[0]) if catcher is not None else tuple(shot["target"])
+        body.velocity = launch_velocity(start, target, self.gravity, apex_m=shot["apex"])
         self.released.add(ball_id)
+
+    def _catch(self, ball_id: int, shot: dict) -> None:
+        """A thrown ball that reaches the catcher's hand stays in it (the catch is heard)."""
+        body, catcher = self.bodies.get(ball_id), self.figures.get(shot.get("to"))
+        if body is None or catcher is None or ball_id not in self.released:
+            return
+        position, velocity = hand(catcher, front_side(catcher))  # the hand on the side the ball comes from
+        if ball_id not in self.caught:
+            radius = self.shapes[ball_id].radius if isinstance(self.shapes[ball_id], pymunk.Circle) else 0.1
+            if (body.position - position).length > radius + CATCH_REACH_M:
+                return
+            self.caught.add(ball_id)
+            dv = (body.velocity - velocity).length
+            self.impacts.append((self.now, min(1.0, dv / IMPACT_FULL_DV), (ball_id, shot["to"]), "hands",
+                                 float(position.x), float(position.y)))
+        body.position, body.velocity = position, velocity
 
     def _touching(self, shape: pymunk.Shape) -> bool:
         """Standing on something (a prop, a table): a contact below the body's middle."""
@@ -252,11 +308,13 @@ def simulate(plan: dict, world: World, *, num_frames: int, fps: int) -> Trajecto
 
     figure_index = {j: s["id"] for j, s in enumerate(subjects) if s["id"] in sim.figures}
     limbs = {j: np.zeros((num_frames, 8, 4)) for j in figure_index}
+    facing = {j: np.ones(num_frames) for j in figure_index}
     for i in range(num_frames):
         sim_time = offset + i / fps * speed
         advance_to(sim_time)
         for j, subject_id in figure_index.items():
             limbs[j][i] = sim.figures[subject_id].segments()
+            facing[j][i] = sim.figures[subject_id].facing
         for j, subject in enumerate(subjects):
             if subject["id"] in sim.bodies:
                 body = sim.bodies[subject["id"]]
@@ -275,7 +333,7 @@ def simulate(plan: dict, world: World, *, num_frames: int, fps: int) -> Trajecto
         if 0.0 <= t_clip < end:
             impacts.append(Impact(round(t_clip, 5), round(strength, 4), ids, surface, x, y))
     times = np.arange(num_frames) / fps
-    return Trajectory(times, [s["id"] for s in subjects], states, boxes, impacts, steps, limbs)
+    return Trajectory(times, [s["id"] for s in subjects], states, boxes, impacts, steps, limbs, facing)
 
 
 def kinematic_state(subject: dict, world: World, t: float) -> tuple[float, float, float]:

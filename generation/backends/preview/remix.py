@@ -17,6 +17,7 @@ import numpy as np
 
 from . import remix_fr, scenery, vocab
 from .scene import (
+    ACTING_KINDS,
     MAX_SUBJECTS,
     add_subject,
     blank,
@@ -266,13 +267,15 @@ def _apply_motion_changes(plan: dict, text: str, world: World, rng: np.random.Ge
         tokens = tokenize(clause)
         phrases = noun_phrases(tokens)
         action = next((scenery.ACTION_WORDS[t] for t in tokens if t in scenery.ACTION_WORDS), None)
-        if action and any(p.kind == "person" for p in phrases):  # "now the girl dances": people change what they do
-            people = [s for s in plan["subjects"] if s["kind"] == "person" and s.get("action") != action]
-            for subject in people:
+        acting = {p.kind for p in phrases} & ACTING_KINDS
+        if action and acting:  # "now the girl dances", "the dog runs": people and animals change what they do
+            figures = [s for s in plan["subjects"] if s["kind"] in acting and s.get("action") != action]
+            for subject in figures:
                 subject.update(action=action, motion="roll", facing=subject.get("facing") or 1.0)
+                subject.pop("onto", None)
                 set_material(subject)
-            if people:
-                changes.append(f"action: {len(people)} person(s) -> {action}")
+            if figures:
+                changes.append(f"action: {len(figures)} figure(s) -> {action}")
             continue
         motion = first_motion(tokens)
         if motion is None:

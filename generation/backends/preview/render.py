@@ -14,9 +14,10 @@ from . import scenery
 from .audio import SpokenLine
 from .background import look_for, paint_background
 from .cameo import Likeness
-from .figures import LIMBS, has_limbs
+from .figures import has_limbs
 from .mouths import draw_mouth, mouth_geometry
 from .physics import Trajectory
+from .rigs import RIGS
 from .sprites import Sprite, SubjectArt, blit, darken, draw_capsule, sprite_from_rgba
 from .world import World
 
@@ -87,7 +88,9 @@ class Renderer:
             darken(canvas, art.shadow, states[i, j, 0] * scale, self.floor_px + 0.02 * scale, amount)
         for j, art in enumerate(self.arts):
             x, y, angle = states[i, j]
-            if art.kind in FACING_KINDS:
+            if j in trajectory.facing:  # a jointed figure faces where its legs and wings are
+                self._facing_left[j] = bool(trajectory.facing[j][i] < 0)
+            elif art.kind in FACING_KINDS:
                 self._facing_left[j] = _facing_left(states[:, j, 0], i, self._facing_left[j])
             variant = (i // 3) % 2 if art.kind in ANIMATED_KINDS else 0
             sprite = art.sprite(float(angle), mirrored=self._facing_left[j], variant=variant)
@@ -104,17 +107,14 @@ class Renderer:
                 draw_mouth(canvas, cx, cy, half, float(self.mouths[j][i]))
 
     def _draw_limbs(self, canvas: np.ndarray, art: SubjectArt, segments: np.ndarray, *, far: bool) -> None:
-        """An articulated figure's arms and legs: its left side behind the body, its right side in front."""
+        """A jointed figure's limbs (rigs.py): those on its far side behind the body, the near ones in front."""
         scale = self.px_per_m
-        side = "l" if far else "r"
         width = art.box_px[0]
-        for k, name in enumerate(LIMBS):
-            if not name.endswith("_" + side):
+        for k, limb in enumerate(RIGS[art.kind].limbs):
+            if limb.near == far:
                 continue
-            leg = name.startswith(("thigh", "shin"))
-            rgb = art.limb_rgb[1] if leg else art.limb_rgb[0]
             ax, ay, bx, by = segments[k] * scale
-            draw_capsule(canvas, (ax, ay), (bx, by), (0.1 if leg else 0.06) * width, rgb)
+            draw_capsule(canvas, (ax, ay), (bx, by), limb.width * width, art.limb_rgb[limb.colour])
 
     def subject_masks(self, i: int, trajectory: Trajectory) -> dict[int, np.ndarray]:
         """Where each subject is drawn in frame ``i`` (world pixels, before a camera crop): its sprite's own
@@ -134,10 +134,13 @@ class Renderer:
         """Where subject ``j``'s mouth is in frame ``i`` (world pixels, before any camera crop), and its half
         width."""
         art = self.arts[j]
-        x, y, _ = trajectory.states[i, j]
+        x, y, angle = trajectory.states[i, j]
         dx, dy, half = mouth_geometry(art.kind, art.box_px)
         if self._facing_left[j]:
             dx = -dx
+        if angle and art.kind in RIGS:  # a figure's head turns with its body (a cat sitting back, a flip)
+            c, s = math.cos(angle), math.sin(angle)
+            dx, dy = dx * c - dy * s, dx * s + dy * c
         return x * self.px_per_m + dx, y * self.px_per_m + dy, half
 
 

@@ -38,7 +38,8 @@ from it. Schema (version 1)::
       "path": None | {...},          # kinematic motions: orbit {cx, cy, radius, omega, phase};
                                      # fly / spin {bob_amp, bob_freq, phase}
       "cameo_id": int | None, "name": str | None,
-      # people only: "action": one of figures.ACTIONS, "facing": 1 | -1 (figures.py moves their limbs);
+      # people and animals (rigs.RIGS): "action": one of figures.ACTIONS, "facing": 1 | -1 (figures.py moves
+      # their limbs); "onto": {"prop", "x", "y", "leap"} a prop they walk or leap onto (staging.plan_onto);
       # a shot ball: "shot": {"at", "miss", "target", "apex", "by" (thrower id), "release" (s)} (staging.py)
     }
 
@@ -56,6 +57,7 @@ import numpy as np
 
 from . import scenery, vocab
 from .dialogue import extract_dialogue
+from .rigs import RIGS
 from .staging import finish_plan, unknown_nouns
 from .words import blank, normalize, scan_scene_words, tokenize
 from .world import UPRIGHT_KINDS, World, half_extents
@@ -142,6 +144,9 @@ def _motion_for(phrases: list[NounPhrase], i: int, tokens: list[str], global_mot
         if token in vocab.MOTION_WORDS:
             return vocab.MOTION_WORDS[token]
     return global_motion or vocab.DEFAULT_MOTION[phrases[i].kind]
+
+
+ACTING_KINDS = frozenset(RIGS)  # people and animals do what the prompt says (figures.py)
 
 
 def action_for(phrases: list[NounPhrase], i: int, tokens: list[str]) -> str | None:
@@ -382,7 +387,7 @@ def parse_prompt(prompt: str, *, seed: int, world: World) -> dict:
                                                     for s in plan["subjects"]):
             continue  # "the ball" again: the one already in the scene ("the coach" after "a player" is someone else)
         motion = _motion_for(phrases, i, tokens, global_motion)
-        action = action_for(phrases, i, tokens) if phrase.kind == "person" else None
+        action = action_for(phrases, i, tokens) if phrase.kind in ACTING_KINDS else None
         for _ in range(phrase.count):
             if len(plan["subjects"]) >= MAX_SUBJECTS:
                 plan["dropped"]["subjects"] = plan["dropped"].get("subjects", 0) + 1

@@ -147,6 +147,20 @@ def bounds(entry: dict, width_m: float, floor_m: float) -> tuple[float, float, f
     return min(xs), min(ys), max(xs), max(ys)
 
 
+def top_of(entry: dict, width_m: float, floor_m: float) -> tuple[float, float, float, float] | None:
+    """The highest flat part of a prop (a table's top, a seat, the last stair): (x of its middle, y of its top,
+    half its width, the side its back rises on: -1, 0 or 1), or None for props with nothing to stand on."""
+    parts = physical_parts(entry, width_m, floor_m)
+    boxes = [g for kind, g, part in parts if kind == "box" and part["surface"] != GENERIC["surface"]]
+    if not boxes:
+        return None
+    left, top, right, _ = min(boxes, key=lambda g: g[1])
+    middle = (left + right) / 2
+    back = [g for kind, g, _ in parts if kind == "segment" and min(g[1], g[3]) < top - 0.1 and left <= g[0] <= right]
+    side = 0.0 if not back else (1.0 if back[0][0] > middle else -1.0)
+    return middle, top, (right - left) / 2, side
+
+
 def prop_point(entry: dict, surface: str, width_m: float, floor_m: float, *, which: int = 0) -> tuple[float, float]:
     """Where a prop's ``which``-th part with ``surface`` is (world metres): the rim a shot aims at."""
     found = [p for p in physical_parts(entry, width_m, floor_m) if p[2].get("surface") == surface]

@@ -93,8 +93,7 @@ class SubjectArt:
         drawer = _DRAWERS.get(self.kind, _draw_ball)
         extra = {"limbs": False} if limbless else {}
         self.variants = [img for img in drawer(self.box_px, tuple(subject["rgb"]), likeness, **extra)]
-        self.limb_rgb = (tint(np.asarray([_shade(tuple(subject["rgb"]), 0.8)], np.uint8))[0],
-                         tint(np.asarray([PANTS], np.uint8))[0])  # sleeves, trousers
+        self.limb_rgb = tint(np.asarray(limb_colours(self.kind, tuple(subject["rgb"])), np.uint8))
         self.overlay = self._overlay() if self.kind == "ball" else None
         self.shadow = _shadow(self.box_px[0])
         self._cache: dict[tuple[int, bool, int], Sprite] = {}
@@ -137,6 +136,16 @@ class SubjectArt:
         rgba[..., 3] = (alpha * 255).astype(np.uint8)
         rgba[..., :3] = self.tint(rgba[..., :3])
         return sprite_from_rgba(rgba, (size / 2, size / 2))
+
+
+def limb_colours(kind: str, rgb: tuple[int, ...]) -> list[tuple[int, int, int]]:
+    """The colours of a jointed figure's limbs (rigs.Limb.colour indexes them): a person's sleeves and
+    trousers, an animal's legs, a bird's wings and legs."""
+    if kind == "person":
+        return [_shade(rgb, 0.8), PANTS]
+    if kind == "bird":
+        return [_shade(rgb, 0.75), BIRD_LEGS]
+    return [_shade(rgb, {"cat": 0.7, "dog": 0.65}.get(kind, 0.6))]
 
 
 def draw_capsule(dst: np.ndarray, a: tuple[float, float], b: tuple[float, float], radius: float,
@@ -223,14 +232,15 @@ def _eye(draw: ImageDraw.ImageDraw, x: float, y: float, r: float) -> None:
     draw.ellipse((x - r * 0.55 + r * 0.2, y - r * 0.55, x + r * 0.55 + r * 0.2, y + r * 0.55), fill=(20, 20, 24))
 
 
-def _draw_cat(box_px, rgb, likeness=None) -> list[Image.Image]:
+def _draw_cat(box_px, rgb, likeness=None, limbs: bool = True) -> list[Image.Image]:
+    """A cat; without ``limbs`` its legs are left to the simulation (rigs.py), and the body ends above them."""
     image, draw, (x0, y0, x1, y1) = _canvas(box_px)
     w, h = x1 - x0, y1 - y0
     dark = _shade(rgb, 0.7)
     draw.line([(x0 + 0.15 * w, y0 + 0.7 * h), (x0 - 0.05 * w, y0 + 0.35 * h), (x0 + 0.02 * w, y0 + 0.1 * h)],
               fill=dark, width=int(0.09 * w), joint="curve")
-    draw.ellipse((x0 + 0.05 * w, y0 + 0.38 * h, x0 + 0.82 * w, y1), fill=rgb)
-    for lx in (0.18, 0.32, 0.55, 0.69):
+    draw.ellipse((x0 + 0.05 * w, y0 + 0.38 * h, x0 + 0.82 * w, y1 if limbs else y0 + 0.8 * h), fill=rgb)
+    for lx in (0.18, 0.32, 0.55, 0.69) if limbs else ():
         draw.rounded_rectangle((x0 + lx * w, y0 + 0.8 * h, x0 + (lx + 0.1) * w, y1), radius=0.04 * w, fill=dark)
     hx, hy, hr = x0 + 0.72 * w, y0 + 0.36 * h, 0.26 * w
     for ex in (-0.75, 0.35):
@@ -247,13 +257,13 @@ def _draw_cat(box_px, rgb, likeness=None) -> list[Image.Image]:
     return [_finish(image)]
 
 
-def _draw_dog(box_px, rgb, likeness=None) -> list[Image.Image]:
+def _draw_dog(box_px, rgb, likeness=None, limbs: bool = True) -> list[Image.Image]:
     image, draw, (x0, y0, x1, y1) = _canvas(box_px)
     w, h = x1 - x0, y1 - y0
     dark = _shade(rgb, 0.65)
     draw.line([(x0 + 0.12 * w, y0 + 0.55 * h), (x0 - 0.04 * w, y0 + 0.3 * h)], fill=dark, width=int(0.07 * w))
     draw.ellipse((x0 + 0.04 * w, y0 + 0.36 * h, x0 + 0.8 * w, y0 + 0.88 * h), fill=rgb)
-    for lx in (0.14, 0.28, 0.52, 0.66):
+    for lx in (0.14, 0.28, 0.52, 0.66) if limbs else ():
         draw.rounded_rectangle((x0 + lx * w, y0 + 0.72 * h, x0 + (lx + 0.1) * w, y1), radius=0.04 * w, fill=dark)
     hx, hy, hr = x0 + 0.74 * w, y0 + 0.33 * h, 0.24 * w
     draw.ellipse((hx - hr, hy - hr, hx + hr, hy + hr), fill=rgb)
@@ -284,9 +294,10 @@ def _draw_car(box_px, rgb, likeness=None) -> list[Image.Image]:
     return [_finish(image)]
 
 
-def _draw_bird(box_px, rgb, likeness=None) -> list[Image.Image]:
+def _draw_bird(box_px, rgb, likeness=None, limbs: bool = True) -> list[Image.Image]:
+    """A bird (two wing beats); without ``limbs`` its wings and legs are left to the simulation."""
     frames = []
-    for wing_up in (True, False):
+    for wing_up in (True, False) if limbs else (True,):
         image, draw, (x0, y0, x1, y1) = _canvas(box_px)
         w, h = x1 - x0, y1 - y0
         draw.polygon([(x0 + 0.2 * w, y0 + 0.5 * h), (x0 - 0.05 * w, y0 + 0.35 * h), (x0 - 0.05 * w, y0 + 0.68 * h)],
@@ -298,8 +309,9 @@ def _draw_bird(box_px, rgb, likeness=None) -> list[Image.Image]:
                      fill=(245, 160, 40))
         _eye(draw, hx + 0.3 * hr, hy - 0.2 * hr, 0.25 * hr)
         tip_y = y0 - 0.1 * h if wing_up else y0 + 1.05 * h
-        draw.polygon([(x0 + 0.3 * w, y0 + 0.52 * h), (x0 + 0.62 * w, y0 + 0.52 * h), (x0 + 0.38 * w, tip_y)],
-                     fill=_shade(rgb, 0.75))
+        if limbs:
+            draw.polygon([(x0 + 0.3 * w, y0 + 0.52 * h), (x0 + 0.62 * w, y0 + 0.52 * h), (x0 + 0.38 * w, tip_y)],
+                         fill=_shade(rgb, 0.75))
         frames.append(_finish(image))
     return frames
 
@@ -329,6 +341,7 @@ def _paste_round(image: Image.Image, picture: Image.Image, box: tuple[float, flo
 
 
 PANTS = (50, 58, 84)
+BIRD_LEGS = (235, 150, 40)
 
 
 def _draw_person(box_px, rgb, likeness=None, limbs: bool = True) -> list[Image.Image]:
@@ -377,12 +390,12 @@ def _draw_character(box_px, rgb, likeness=None) -> list[Image.Image]:
     return [_finish(image)]
 
 
-def _draw_horse(box_px, rgb, likeness=None) -> list[Image.Image]:
+def _draw_horse(box_px, rgb, likeness=None, limbs: bool = True) -> list[Image.Image]:
     image, draw, (x0, y0, x1, y1) = _canvas(box_px)
     w, h = x1 - x0, y1 - y0
     dark = _shade(rgb, 0.6)
     draw.line([(x0 + 0.1 * w, y0 + 0.38 * h), (x0 - 0.04 * w, y0 + 0.7 * h)], fill=dark, width=int(0.06 * w))
-    for lx in (0.12, 0.24, 0.58, 0.7):
+    for lx in (0.12, 0.24, 0.58, 0.7) if limbs else ():
         draw.rounded_rectangle((x0 + lx * w, y0 + 0.5 * h, x0 + (lx + 0.08) * w, y1), radius=0.03 * w, fill=dark)
     draw.ellipse((x0 + 0.04 * w, y0 + 0.28 * h, x0 + 0.84 * w, y0 + 0.68 * h), fill=rgb)
     draw.polygon([(x0 + 0.66 * w, y0 + 0.42 * h), (x0 + 0.78 * w, y0 + 0.02 * h), (x0 + 0.9 * w, y0 + 0.06 * h),

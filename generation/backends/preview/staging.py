@@ -10,6 +10,7 @@ from typing import Callable
 
 from . import scenery, vocab
 from .figures import KICK_AT_S, THROW_RELEASE_S
+from .rigs import RIGS
 from .world import World, half_extents
 
 _DETERMINERS = frozenset({"a", "an", "the", "some", "two", "three", "four", "five", "many", "several", "his", "her",
@@ -64,6 +65,8 @@ def finish_plan(plan: dict, world: World, text: str, add_ball: Callable[[str], d
     if shoot and targets and not any(s["kind"] == "ball" for s in plan["subjects"]):
         add_ball("orange" if targets[0] == "hoop" else "white")
     aim_shot(plan, world, shoot=shoot, miss=bool(MISS_RE.search(text)))
+    aim_catch(plan, world, text, add_ball)
+    plan_onto(plan, world, text)
     plan["understood"] = understanding(plan)
 
 
@@ -114,6 +117,85 @@ def aim_shot(plan: dict, world: World, *, shoot: bool, miss: bool) -> None:
     ball["shot"] = shot
 
 
+THROW_TO_RE = re.compile(r"\b(?:throws?|throwing|threw|toss(?:es|ed|ing)?|pass(?:es|ed|ing)?|lobs?|lance|lancent)\b"
+                         r".*?\b(?:to|a|vers) (?:the|a|an|his|her|their|la|le|une|un|sa|son) (?P<noun>[a-z]+)\b")
+CATCH_GAP_M = 3.2  # how far apart a thrower and a catcher stand
+
+
+def aim_catch(plan: dict, world: World, text: str, add_ball: Callable[[str], dict]) -> None:
+    """"a boy throws the ball to the girl, she catches it": the thrower holds the ball until the release and
+    throws it to the catcher's hands (the simulation aims at where they are then and the catcher holds it from
+    the moment it arrives). The catcher is the person who catches, or the one the ball is thrown to."""
+    people = [s for s in plan["subjects"] if s["kind"] == "person" and s["motion"] in vocab.PHYSICAL_MOTIONS]
+    if len(people) < 2 or any(s.get("shot") for s in plan["subjects"]):
+        return
+    catcher = next((s for s in people if s.get("action") == "catch"), None)
+    thrown_to = THROW_TO_RE.search(text)
+    if catcher is None and thrown_to and vocab.NOUNS.get(thrown_to["noun"]) == "person":
+        catcher = next((s for s in people[1:] if not s.get("action")), None)
+    if catcher is None:
+        return
+    others = [s for s in people if s is not catcher]
+    thrower = next((s for s in others if s.get("action") == "throw"), None) or next(
+        (s for s in others if not s.get("action")), None)
+    if thrower is None:
+        return
+    balls = [s for s in plan["subjects"] if s["kind"] == "ball" and s["motion"] in vocab.PHYSICAL_MOTIONS]
+    ball = balls[0] if balls else add_ball("red")
+    ball["size"] = min(ball["size"], SHOT_BALL_SIZE)
+    side = 1.0 if thrower["x"] <= catcher["x"] else -1.0  # which way the ball flies
+    width, floor = world.width_m, world.floor_m
+    for person, x in ((thrower, width / 2 - side * CATCH_GAP_M / 2), (catcher, width / 2 + side * CATCH_GAP_M / 2)):
+        hh = half_extents("person", person["size"])[1]
+        person.update(x=round(x / width, 5), y=round((floor - hh) / world.height_m, 5), vx=0.0, vy=0.0,
+                      motion="roll", elasticity=0.0, facing=side if person is thrower else -side)
+    thrower["action"], catcher["action"] = "throw", "catch"
+    hh = half_extents("person", thrower["size"])[1]
+    ball.update(x=round((width / 2 - side * (CATCH_GAP_M / 2 - 0.3)) / width, 5),
+                y=round((floor - hh) / world.height_m, 5), vx=0.0, vy=0.0, motion="bounce", path=None, spin=0.0)
+    ball["shot"] = {"at": "catch", "by": thrower["id"], "to": catcher["id"], "release": THROW_RELEASE_S,
+                    "apex": 0.7, "miss": False}
+
+
+ONTO_RE = re.compile(r"\b(?P<verb>[a-z]+)(?: (?:up|down|back|right))? (?:onto|on to|on top of|on|upon|to|into|sur)"
+                     r" (?:the|a|an|la|le|une|un|l|his|her|their) (?P<noun>[a-z]+)\b")
+WALK_TO_M = 2.2  # at most this far from the prop it goes onto
+SEAT_HEIGHT_MAX_M = 0.7  # a person walks to a seat no higher than this and sits; anything higher is leapt onto
+
+
+def plan_onto(plan: dict, world: World, text: str) -> None:
+    """"a cat jumps onto the table", "the man sits on the bench": the figure that jumps or sits gets the prop's
+    top as where it goes (``subject["onto"]``): a person walks to a seat and sits; an animal, or a jump, leaps
+    onto the top (and sits there if it sits)."""
+    tops = {}
+    for entry in plan["props"]:
+        top = scenery.top_of(entry, world.width_m, world.floor_m)
+        if top is not None and entry["name"] != "generic":
+            tops[entry["name"]] = top
+    for match in ONTO_RE.finditer(text):
+        action = scenery.ACTION_WORDS.get(match["verb"])
+        name = next((n for n, pattern in scenery.PROP_PATTERNS
+                     if n in tops and re.fullmatch(f"(?:{pattern})", match["noun"])), None)
+        if action not in ("jump", "sit") or name is None:
+            continue
+        before = [vocab.NOUNS[w] for w in text[:match.start()].split() if w in vocab.NOUNS]
+        kind = before[-1] if before else None  # who does it: the last thing named before the verb
+        figure = next((s for s in plan["subjects"] if s["kind"] == kind and s.get("action") == action
+                       and kind in RIGS and not s.get("onto") and s["motion"] in vocab.PHYSICAL_MOTIONS), None)
+        if figure is None:
+            continue
+        x, y, half, back = tops[name]
+        leap = action == "jump" or figure["kind"] != "person" or world.floor_m - y > SEAT_HEIGHT_MAX_M
+        if figure["kind"] == "person" and not leap and back:
+            x -= back * min(0.1, half / 3)  # on the seat, its back behind
+        facing = -back if back else (1.0 if x < world.width_m / 2 else -1.0)
+        start = figure["x"] * world.width_m
+        if abs(start - x) > WALK_TO_M:  # a short walk to the seat or a short run-up to the leap
+            start = x + math.copysign(WALK_TO_M, start - x)
+        figure.update(onto={"prop": name, "x": round(x, 4), "y": round(y, 4), "leap": leap, "facing": facing},
+                      vx=0.0, x=round(start / world.width_m, 5))
+
+
 def _shooter(plan: dict, *, kick: bool) -> dict | None:
     """Who shoots: the person the prompt says throws or kicks, else the first person doing nothing else."""
     people = [s for s in plan["subjects"] if s["kind"] == "person" and s["motion"] in vocab.PHYSICAL_MOTIONS]
@@ -142,7 +224,7 @@ def launch_velocity(start: tuple[float, float], target: tuple[float, float], gra
 
 
 def understanding(plan: dict) -> dict:
-    """What the plan shows of what the prompt named: place, style, subjects by kind, what people do, props
+    """What the plan shows of what the prompt named: place, style, subjects by kind, what figures do, props
     (crates by their label)."""
     kinds: dict[str, int] = {}
     actions: dict[str, int] = {}
@@ -154,7 +236,7 @@ def understanding(plan: dict) -> dict:
         "place": plan.get("place", plan["setting"]),
         "style": plan.get("style", scenery.DEFAULT_STYLE),
         "subjects": kinds,
-        "actions": actions,  # what the people do, by action (figures.ACTIONS)
+        "actions": actions,  # what people and animals do, by action (figures.ACTIONS)
         "props": [p["name"] for p in plan.get("props", []) if p["name"] != "generic"],
         "labelled": [p["label"] for p in plan.get("props", []) if p["name"] == "generic"],
     }
