@@ -192,3 +192,15 @@ def test_a_remix_changes_what_an_animal_does():
     trajectory = simulate(plan, WORLD, num_frames=FPS * 2, fps=FPS)
     steps = np.abs(np.diff(trajectory.states[:, j, 0])) * FPS
     assert np.median(steps) == pytest.approx(RIGS["dog"].speed["run"], rel=0.15)
+
+
+@pytest.mark.parametrize("prompt, expected", [
+    ("le chat saute sur la table dans la cuisine", [("cat", "jump", "table")]),
+    ("l'homme s'assoit sur le banc dans le parc", [("person", "sit", "bench")]),
+    ("un garçon lance le ballon à la fille", [("person", "throw", None), ("ball", None, None),
+                                             ("person", "catch", None)]),
+    ("un cheval galope sur la plage", [("horse", "run", None)]),
+])
+def test_french_prompts_name_the_same_actions(prompt, expected):
+    plan = parse_prompt(prompt, seed=5, world=WORLD)
+    assert [(s["kind"], s.get("action"), (s.get("onto") or {}).get("prop")) for s in plan["subjects"]] == expected

@@ -178,7 +178,7 @@ def plan_onto(plan: dict, world: World, text: str) -> None:
                      if n in tops and re.fullmatch(f"(?:{pattern})", match["noun"])), None)
         if action not in ("jump", "sit") or name is None:
             continue
-        before = [vocab.NOUNS[w] for w in text[:match.start()].split() if w in vocab.NOUNS]
+        before = [vocab.NOUNS[w] for w in re.findall(r"[a-z]+", text[:match.start()]) if w in vocab.NOUNS]
         kind = before[-1] if before else None  # who does it: the last thing named before the verb
         figure = next((s for s in plan["subjects"] if s["kind"] == kind and s.get("action") == action
                        and kind in RIGS and not s.get("onto") and s["motion"] in vocab.PHYSICAL_MOTIONS), None)
