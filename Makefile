@@ -73,7 +73,8 @@ PRODUCTION_SKIP := --ignore=tests/generation/test_preview_backend.py --ignore=te
 	--ignore=tests/generation/test_voices.py --ignore=tests/generation/test_mouths.py \
 	--ignore=tests/api/test_fuzz_schema.py --ignore=tests/generation/test_diffusers_speed.py \
 	--ignore=tests/generation/test_diffusers_ltx2.py --ignore=tests/generation/test_video_fit.py \
-	--ignore=tests/generation/test_animatic.py \
+	--ignore=tests/generation/test_animatic.py --ignore=tests/generation/test_figures.py \
+	--ignore=tests/generation/test_diffusers_parallel.py \
 	--ignore=tests/config/test_i18n.py --ignore=tests/config/test_layers.py --ignore=tests/config/test_web_purity.py
 test-production: $(DEV_STAMP) services-deps
 	@rm -rf $(TOPOLOGY_DIR); mkdir -p $(TOPOLOGY_DIR)

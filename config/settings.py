@@ -323,6 +323,8 @@ GENERATION_CACHE_RATIOS = [float(v) for v in env("GENERATION_CACHE_RATIOS").repl
 GENERATION_COMPILE = env("GENERATION_COMPILE", "none")  # none | transformer | blocks (torch.compile)
 GENERATION_VAE_TILING = env_bool("GENERATION_VAE_TILING", False)
 GENERATION_VAE_SLICING = env_bool("GENERATION_VAE_SLICING", False)
+# Context parallelism: "ulysses:N" or "ring:N" splits each job across N GPUs (config.workers starts the groups)
+GENERATION_CONTEXT_PARALLEL = env("GENERATION_CONTEXT_PARALLEL")
 GENERATION_SHORT_SIDE = env_int("GENERATION_SHORT_SIDE", 480)
 AUDIO_MODEL = env("AUDIO_MODEL")
 GENERATION_DAILY_SECONDS = env_float("GENERATION_DAILY_SECONDS", 240.0)  # seconds of video per member per UTC day

@@ -6,6 +6,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from config.workers import plan, visible_gpus
 from tests.conftest import ROOT
 
@@ -35,3 +37,22 @@ def test_the_dry_run_prints_the_workers_and_starts_nothing():
     lines = done.stdout.splitlines()
     assert [line.split(":")[0] for line in lines] == ["gpu0", "gpu1", "cpu"]
     assert "CUDA_VISIBLE_DEVICES='1'" in lines[1] and "celery -A config worker" in lines[1]
+
+
+def test_context_parallelism_groups_the_gpus_and_leaves_the_rest_alone():
+    workers = plan(["0", "1", "2", "3", "4"], python="python", context_parallel="ulysses:2")
+    assert [w.name for w in workers] == ["gpus0-1", "gpus2-3", "gpu4", "cpu"]
+    group = workers[0]
+    assert group.env == {"CUDA_VISIBLE_DEVICES": "0,1", "GENERATION_DEVICE": "cuda"}
+    command = " ".join(group.command)
+    assert command.startswith("python -m torch.distributed.run --standalone --nproc-per-node 2 "
+                              "-m config.parallel_worker")
+    assert "-Q generation -P solo -c 1 --prefetch-multiplier 1" in command and "-n gpus0-1@%h" in command
+    # a GPU left over works alone: the setting is cleared for it
+    assert workers[2].env == {"CUDA_VISIBLE_DEVICES": "4", "GENERATION_DEVICE": "cuda", "GENERATION_CONTEXT_PARALLEL": ""}
+    with pytest.raises(ValueError, match="across 4 GPUs; this machine shows 2"):
+        plan(["0", "1"], python="python", context_parallel="ring:4")
+    done = subprocess.run([sys.executable, "-m", "config.workers", "--dry-run"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60, env={"PATH": "/usr/bin:/bin", "CUDA_VISIBLE_DEVICES": "0",
+                                                      "GENERATION_CONTEXT_PARALLEL": "ring:2"})
+    assert done.returncode == 2 and "ring:2 shares each job across 2 GPUs" in done.stdout

@@ -1,4 +1,4 @@
-"""The diffusers backend: clips from an open video model (Wan or LTX-Video) kept in a local directory.
+"""The diffusers backend: clips from an open video model (Wan, LTX-Video or LTX-2) kept in a local directory.
 
 The worker builds one :class:`DiffusersBackend` per process. It loads the checkpoint once with
 ``DiffusionPipeline.from_pretrained`` and derives the other pipelines of the family from the same weights
@@ -13,7 +13,8 @@ when a job first needs them:
 
 What a checkpoint can do follows from its transformer (``routes``). ``loading`` finds the family and loads the
 weights, ``conditioning`` prepares what a route is conditioned on, ``soundtrack`` makes the sound, ``backend``
-runs a job.
+runs a job, ``steps`` reports its progress and failures, and ``parallel`` shares each pipeline call across the
+GPUs of a context-parallel group (``GENERATION_CONTEXT_PARALLEL``).
 
 Each job is fitted to the model's grid (frame counts ``step * k + 1`` at its native frame rate, sizes a
 multiple of the VAE compression times the patch size, see :mod:`.video_fit`), rendered, then retimed to

@@ -46,9 +46,11 @@ from .loading import (
     share_weights,
     transformer_of,
 )
+from .parallel import Group, enable_context_parallel, follow, join_group, parse_setting, require_cuda
 from .routes import Route, ltx2_route, ltx_route, wan_route
 from .soundtrack import audio_length_argument, audio_sample_rate, fit_model_audio, mono, soundtrack
 from .soundtrack import sample_rate as audio_rate
+from .steps import ShotProgress, StepReporter, readable_failure
 
 logger = logging.getLogger("generation.backends.diffusers")
 
@@ -79,6 +81,8 @@ class DiffusersBackend(StreamingBackend):
         compile: str = "none",
         vae_tiling: bool = False,
         vae_slicing: bool = False,
+        context_parallel: str | None = None,
+        group: Group | None = None,
     ):
         self.model_dir = Path(model_dir)
         self.family, self.class_name = detect_family(self.model_dir)
@@ -100,6 +104,14 @@ class DiffusersBackend(StreamingBackend):
         self._offloaded: Any = None
         self._active: Any = self._base
         self.cache = self._enable_cache(cache)
+        # Context parallelism (parallel.py): the ranks of a group make each pipeline call together. ``group`` alone
+        # (no setting) runs the calls in step without sharding them: what the group adds, on any device.
+        self.context_parallel = parse_setting(context_parallel)
+        self.group = group
+        if self.context_parallel is not None:
+            require_cuda(self.device)
+            self.group = group or join_group(self.device)
+            enable_context_parallel(transformer_of(self._base), self.context_parallel, self.group, self.device)
         enable_speedups(self._base, compile_mode=self.compile, vae_tiling=vae_tiling, vae_slicing=vae_slicing)
         self.vae_tiling, self.vae_slicing = vae_tiling, vae_slicing
         self._audio = self._load_audio(Path(audio_model_dir)) if audio_model_dir else None
@@ -112,7 +124,9 @@ class DiffusersBackend(StreamingBackend):
     def speedups(self) -> dict[str, Any]:
         """The speed switches in effect (the cache is dropped if it ever fails at run time)."""
         return {"offload": self.offload, "cache": self.cache, "compile": self.compile,
-                "vae_tiling": self.vae_tiling, "vae_slicing": self.vae_slicing}
+                "vae_tiling": self.vae_tiling, "vae_slicing": self.vae_slicing,
+                "context_parallel": str(self.context_parallel) if self.context_parallel else None,
+                "gpus": self.group.size if self.group is not None else 1}
 
     @classmethod
     def from_settings(cls, settings) -> "DiffusersBackend":
@@ -128,6 +142,7 @@ class DiffusersBackend(StreamingBackend):
             compile=settings.GENERATION_COMPILE or "none",
             vae_tiling=settings.GENERATION_VAE_TILING,
             vae_slicing=settings.GENERATION_VAE_SLICING,
+            context_parallel=settings.GENERATION_CONTEXT_PARALLEL or None,
             audio_model_dir=settings.AUDIO_MODEL or None,
             short_side=settings.GENERATION_SHORT_SIDE,
         )
@@ -236,7 +251,7 @@ class DiffusersBackend(StreamingBackend):
             shape = self.plan(sub)
             pipe = self._variant(route.pipeline)
             inputs = self._inputs(route, sub, shape)
-            report = _ShotProgress(on_progress, k, len(shots)) if storyboard else on_progress
+            report = ShotProgress(on_progress, k, len(shots)) if storyboard else on_progress
             video, steps, sound = self._render(pipe, inputs, sub.seed, report)
             if sound is not None:
                 model_audio.append(fit_model_audio(*sound, round(counts[k] / request.fps * audio_rate()), audio_rate()))
@@ -320,15 +335,14 @@ class DiffusersBackend(StreamingBackend):
     def _run(
         self, pipe: Any, inputs: dict[str, Any], seed: int, on_progress: ProgressCallback
     ) -> tuple[np.ndarray, int, tuple[np.ndarray, int] | None]:
-        self._place(pipe)
-        self._active = pipe
-        reporter = _StepReporter(on_progress)
-        generator = torch.Generator(device=self.device).manual_seed(seed)
+        if self.group is not None:  # the other ranks make this call with us
+            self.group.send_call(type(pipe).__name__, inputs, seed)
+        reporter = StepReporter(on_progress, self.group)
         try:
-            output = pipe(**inputs, generator=generator, callback_on_step_end=reporter)
+            output = self._call(pipe, inputs, seed, reporter)
         except Exception as exc:
             self._recover(pipe)
-            raise _readable_failure(exc) from exc
+            raise readable_failure(exc) from exc
         if reporter.stopped is not None:
             raise reporter.stopped
         sound = getattr(output, "audio", None)
@@ -336,6 +350,29 @@ class DiffusersBackend(StreamingBackend):
             sound = (mono(np.asarray(sound[0].float().cpu() if torch.is_tensor(sound) else sound[0])),
                      int(pipe.audio_sampling_rate))
         return video_fit.to_uint8(np.asarray(output.frames[0])), pipe.num_timesteps, sound
+
+    def _call(self, pipe: Any, inputs: dict[str, Any], seed: int, reporter: "StepReporter") -> Any:
+        self._place(pipe)
+        self._active = pipe
+        generator = torch.Generator(device=self.device).manual_seed(seed)
+        return pipe(**inputs, generator=generator, callback_on_step_end=reporter)
+
+    def follow(self) -> int:
+        """(A context-parallel group's ranks other than 0) make rank 0's pipeline calls with it until the worker
+        stops; the number of calls made."""
+        return follow(self.group, self.follow_call)
+
+    def follow_call(self, pipeline: str, inputs: dict[str, Any], seed: int) -> Any:
+        """Make one pipeline call rank 0 sent (its output)."""
+        pipe = self._variant(pipeline)
+        try:
+            return self._call(pipe, inputs, seed, StepReporter(None, self.group))
+        except Exception:
+            self._recover(pipe)
+            if self.cache is not None:  # as rank 0 does before it tries once more (_render)
+                transformer_of(self._base).disable_cache()
+                self.cache = None
+            raise
 
     def _recover(self, pipe: Any) -> None:
         """Leave the pipeline and the device ready for the next job after a failure."""
@@ -393,54 +430,5 @@ class DiffusersBackend(StreamingBackend):
             output = pipe(**kwargs, generator=generator)
         except Exception as exc:
             self._recover(pipe)
-            raise _readable_failure(exc, audio=True) from exc
+            raise readable_failure(exc, audio=True) from exc
         return mono(np.asarray(output.audios[0], dtype=np.float32)), audio_sample_rate(pipe)
-
-
-class _ShotProgress:
-    """A storyboard shot's denoising steps as the whole storyboard's progress, with the shot named."""
-
-    def __init__(self, on_progress: ProgressCallback, shot: int, shots: int):
-        self.on_progress, self.shot, self.shots = on_progress, shot, shots
-
-    def __call__(self, step: int, total: int, **_: Any) -> None:
-        self.on_progress(self.shot * total + step, self.shots * total, shot=(self.shot, self.shots))
-
-
-class _StepReporter:
-    """``callback_on_step_end``: reports each denoising step; a raising ``on_progress`` stops the pipeline.
-
-    The exception (``JobCancelled``, or any other from the caller) is kept and re-raised by the backend once
-    the pipeline returns, so a cancel takes effect within one step.
-    """
-
-    def __init__(self, on_progress: ProgressCallback):
-        self.on_progress = on_progress
-        self.stopped: Exception | None = None
-
-    def __call__(self, pipe: Any, step: int, timestep: Any, callback_kwargs: dict[str, Any]) -> dict[str, Any]:
-        if self.stopped is None:
-            try:
-                self.on_progress(step + 1, pipe.num_timesteps)
-            except Exception as exc:
-                self.stopped = exc
-                pipe._interrupt = True
-        return callback_kwargs
-
-
-def _readable_failure(exc: Exception, *, audio: bool = False) -> BackendError:
-    out_of_memory = isinstance(exc, torch.OutOfMemoryError) or (
-        isinstance(exc, RuntimeError) and "out of memory" in str(exc).lower()
-    )
-    if out_of_memory:
-        # Memory is freed before this is raised, so a retry starts clean; a smaller or shorter clip may fit.
-        message = (
-            gettext("The audio model ran out of GPU memory for this clip.")
-            if audio
-            else gettext("The video model ran out of GPU memory for this clip.")
-        )
-        return BackendError(message, transient=True)
-    message = gettext("The audio model failed: {error}: {detail}") if audio else gettext(
-        "The video model failed: {error}: {detail}"
-    )
-    return BackendError(message.format(error=type(exc).__name__, detail=exc))
