@@ -20,8 +20,7 @@ from generation.backends.preview.physics import simulate
 from generation.backends.preview.render import Renderer
 from generation.backends.preview.scene import parse_prompt
 from generation.backends.preview.scenery import color_stats, prop_masks
-from generation.backends.preview.staging import launch_velocity
-from generation.backends.preview.world import World
+from generation.backends.preview.world import World, launch_velocity
 
 from .test_preview_backend import onset_times
 

@@ -34,6 +34,14 @@ def _angle(segments: np.ndarray) -> np.ndarray:
     return np.arctan2(segments[..., 2] - segments[..., 0], segments[..., 3] - segments[..., 1])
 
 
+def _onto(prompt: str, kind: str, action: str, prop: str) -> tuple[dict, int, tuple[float, float, float]]:
+    """The plan, the figure's index and the prop's top (x of its middle, y of its top, half its width)."""
+    plan = parse_prompt(prompt, seed=5, world=WORLD)
+    entry = next(p for p in plan["props"] if p["name"] == prop)
+    x, top, half, _ = top_of(entry, WORLD.width_m, WORLD.floor_m)
+    return plan, _index(plan, kind, action), (x, top, half)
+
+
 def _heard_within_a_frame(prompt: str, t: float, *, duration: float = 2.5) -> None:
     request = GenerationRequest(job_id=1, kind="text", prompt=prompt, duration_s=duration, aspect="16:9", seed=5,
                                 short_side=240)
@@ -90,10 +98,7 @@ def test_a_flying_bird_beats_its_wings_and_they_reach_past_its_body():
 
 def test_a_cat_leaps_onto_the_table_stays_there_and_the_landing_is_heard():
     prompt = "a cat jumps onto a table in the kitchen"
-    plan = parse_prompt(prompt, seed=5, world=WORLD)
-    j = _index(plan, "cat", "jump")
-    table = next(p for p in plan["props"] if p["name"] == "table")
-    x, top, half, _ = top_of(table, WORLD.width_m, WORLD.floor_m)
+    plan, j, (x, top, half) = _onto(prompt, "cat", "jump", "table")
     assert plan["subjects"][j]["onto"]["prop"] == "table"
     start = plan["subjects"][j]["x"] * WORLD.width_m
     assert abs(start - x) > half  # it starts on the floor beside the table
@@ -111,10 +116,7 @@ def test_a_cat_leaps_onto_the_table_stays_there_and_the_landing_is_heard():
 
 
 def test_a_person_walks_to_the_bench_and_sits_on_it():
-    plan = parse_prompt("a man sits on the bench in the park", seed=5, world=WORLD)
-    j = _index(plan, "person", "sit")
-    bench = next(p for p in plan["props"] if p["name"] == "bench")
-    x, top, half, _ = top_of(bench, WORLD.width_m, WORLD.floor_m)
+    plan, j, (x, top, half) = _onto("a man sits on the bench in the park", "person", "sit", "bench")
     trajectory = simulate(plan, WORLD, num_frames=FPS * 4, fps=FPS)
     assert abs(trajectory.states[0, j, 0] - x) > 0.5  # it starts away from the bench and walks there
     limbs = trajectory.limbs[j][-1]
@@ -137,10 +139,7 @@ def test_a_person_who_sits_with_no_seat_sits_on_the_floor():
 
 
 def test_an_animal_that_sits_on_a_bench_leaps_up_and_sits_leaning_back():
-    plan = parse_prompt("a cat sits on a bench in the park", seed=5, world=WORLD)
-    j = _index(plan, "cat", "sit")
-    bench = next(p for p in plan["props"] if p["name"] == "bench")
-    x, top, half, _ = top_of(bench, WORLD.width_m, WORLD.floor_m)
+    plan, j, (x, top, half) = _onto("a cat sits on a bench in the park", "cat", "sit", "bench")
     trajectory = simulate(plan, WORLD, num_frames=FPS * 3, fps=FPS)
     lean = trajectory.states[-1, j, 2] * trajectory.facing[j][-1]
     assert lean == pytest.approx(-RIGS["cat"].sit_tilt, abs=0.05)  # its rear down, its head up

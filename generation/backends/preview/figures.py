@@ -31,7 +31,7 @@ import numpy as np
 import pymunk
 
 from .rigs import PERSON_NAMES, RIGS, bird_pose, quadruped_pose
-from .world import half_extents
+from .world import half_extents, launch_velocity
 
 ACTIONS = ("stand", "walk", "run", "jump", "flip", "fall", "wave", "dance", "sit", "kick", "throw", "catch")
 LIMBS = PERSON_NAMES
@@ -230,7 +230,7 @@ class Figure:
             if on_ground and now >= LEAP_AT_S and self.space.gravity.y > 0.5:
                 gravity = self.space.gravity.y
                 target = (onto["x"], onto["y"] - self.hh - 0.02)
-                self.launch(launch_velocity_to(body.position, target, gravity))
+                self.launch(launch_velocity(tuple(body.position), target, gravity, apex_m=0.35))
                 self.leapt_at = now
             return "jump"
         if self.perched_at is None:
@@ -276,14 +276,6 @@ class Figure:
             b = limb.local_to_world((0, spec.length * self.hh))
             out[k] = (a.x, a.y, b.x, b.y)
         return out
-
-
-def launch_velocity_to(start: pymunk.Vec2d, target: tuple[float, float], gravity: float) -> tuple[float, float]:
-    """A leap's velocity: its apex 0.35 m above the higher of start and target."""
-    apex = min(start.y, target[1]) - 0.35
-    rise = math.sqrt(2 * max(start.y - apex, 0.01) / gravity)
-    fall = math.sqrt(2 * max(target[1] - apex, 0.01) / gravity)
-    return (target[0] - start.x) / (rise + fall), -gravity * rise
 
 
 FLIP_TAKEOFF_M_S = 6.5

@@ -19,9 +19,8 @@ import pymunk
 
 from .figures import PROPS_CATEGORY, Figure, front_side, hand, has_limbs, land, start_action
 from .scenery import physical_parts
-from .staging import launch_velocity
 from .vocab import PHYSICAL_MOTIONS
-from .world import CIRCLE_KINDS, UPRIGHT_KINDS, World, half_extents
+from .world import CIRCLE_KINDS, UPRIGHT_KINDS, World, half_extents, launch_velocity
 
 SIM_HZ = 240
 WALL_THICKNESS_M = 1.0
@@ -84,8 +83,7 @@ class _Simulation:
         self._add_frame()
         for entry in plan.get("props", []):
             self._add_prop(entry)
-        self.flyers: dict[int, dict] = {}
-        self.bodies_on_paths: dict[int, pymunk.Body] = {}
+        self.flyers: dict[int, tuple[dict, pymunk.Body]] = {}  # flying birds: their subject and kinematic body
         for subject in plan["subjects"]:
             if subject["motion"] in PHYSICAL_MOTIONS:
                 self._add_subject(subject)
@@ -177,8 +175,7 @@ class _Simulation:
         x, y, _ = kinematic_state(subject, self.world, 0.0)
         body.position = (x, y)
         self.space.add(body)
-        self.flyers[subject["id"]] = subject
-        self.bodies_on_paths[subject["id"]] = body
+        self.flyers[subject["id"]] = subject, body
         self.figures[subject["id"]] = Figure(self.space, body, None, subject)
 
     def _post_solve(self, arbiter: pymunk.Arbiter, space: pymunk.Space, data: object) -> None:
@@ -208,8 +205,8 @@ class _Simulation:
         for ball_id, shot in self.held.items():
             self._hold_or_release(ball_id, shot)
             self._catch(ball_id, shot)
-        for subject_id, subject in self.flyers.items():
-            self._fly(subject_id, subject)
+        for subject_id, (subject, body) in self.flyers.items():
+            self._fly(subject, body, self.figures[subject_id])
         for subject_id, figure in self.figures.items():
             shape = self.shapes.get(subject_id)
             if shape is None:
@@ -223,9 +220,8 @@ class _Simulation:
                 self.impacts.append((self.now, thud, (subject_id,), "floor", float(where.x), float(self.world.floor_m)))
         self.space.step(1.0 / SIM_HZ)
 
-    def _fly(self, subject_id: int, subject: dict) -> None:
+    def _fly(self, subject: dict, body: pymunk.Body, figure: Figure) -> None:
         """Steer a flying bird's body along its path for the next step (wrapping round the frame at once)."""
-        body, figure = self.bodies_on_paths[subject_id], self.figures[subject_id]
         x, y, _ = kinematic_state(subject, self.world, self.now + 1.0 / SIM_HZ)
         if abs(x - body.position.x) > 1.0:
             figure.shift(x - body.position.x)

@@ -11,7 +11,7 @@ from typing import Callable
 from . import scenery, vocab
 from .figures import KICK_AT_S, THROW_RELEASE_S
 from .rigs import RIGS
-from .world import World, half_extents
+from .world import World, half_extents, launch_velocity
 
 _DETERMINERS = frozenset({"a", "an", "the", "some", "two", "three", "four", "five", "many", "several", "his", "her",
                           "their", "my", "your", "un", "une", "le", "la", "les", "des", "du", "mon", "ma", "son", "sa"})
@@ -205,22 +205,6 @@ def _shooter(plan: dict, *, kick: bool) -> dict | None:
     if shooter is not None:
         shooter["action"] = "kick" if kick else "throw"
     return shooter
-
-
-def launch_velocity(start: tuple[float, float], target: tuple[float, float], gravity: float, *,
-                    apex_m: float = 1.0) -> tuple[float, float]:
-    """The (vx, vy) that carries a point from ``start`` to ``target`` under ``gravity`` (y down) with its apex
-    ``apex_m`` above the higher of the two."""
-    if gravity < 0.5:
-        dx, dy = target[0] - start[0], target[1] - start[1]
-        length = math.hypot(dx, dy) or 1.0
-        return 4.0 * dx / length, 4.0 * dy / length
-    apex = max(0.3, min(start[1], target[1]) - apex_m)  # below the top of the frame
-    rise = math.sqrt(2 * (start[1] - apex) / gravity)
-    fall = math.sqrt(2 * (target[1] - apex) / gravity)
-    vy = -gravity * rise
-    vx = (target[0] - start[0]) / (rise + fall)
-    return vx, vy
 
 
 def understanding(plan: dict) -> dict:

@@ -7,6 +7,7 @@ points down (screen convention) and gravity is positive y.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from generation.backends.base import ASPECTS
@@ -58,3 +59,19 @@ def half_extents(kind: str, size: float) -> tuple[float, float]:
         return size, size
     fx, fy = _BOX_PROPORTIONS.get(kind, (1.0, 1.0))
     return size * fx, size * fy
+
+
+def launch_velocity(start: tuple[float, float], target: tuple[float, float], gravity: float, *,
+                    apex_m: float = 1.0) -> tuple[float, float]:
+    """The (vx, vy) that carries a point from ``start`` to ``target`` under ``gravity`` (y down) with its apex
+    ``apex_m`` above the higher of the two."""
+    if gravity < 0.5:
+        dx, dy = target[0] - start[0], target[1] - start[1]
+        length = math.hypot(dx, dy) or 1.0
+        return 4.0 * dx / length, 4.0 * dy / length
+    apex = max(0.3, min(start[1], target[1]) - apex_m)  # below the top of the frame
+    rise = math.sqrt(2 * (start[1] - apex) / gravity)
+    fall = math.sqrt(2 * (target[1] - apex) / gravity)
+    vy = -gravity * rise
+    vx = (target[0] - start[0]) / (rise + fall)
+    return vx, vy
