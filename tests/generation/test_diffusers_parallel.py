@@ -22,7 +22,7 @@ import pytest
 pytest.importorskip("diffusers")
 
 from generation.backends.diffusers import BackendConfigError, DiffusersBackend  # noqa: E402
-from generation.backends.diffusers.parallel import parse_setting  # noqa: E402
+from generation.backends.diffusers.parallel import parallel_config, parse_setting  # noqa: E402
 from generation.backends.tiny import make_tiny_model  # noqa: E402
 from tests.conftest import ROOT  # noqa: E402
 
@@ -37,6 +37,12 @@ def test_a_malformed_setting_is_refused(value):
     with pytest.raises(BackendConfigError, match="GENERATION_CONTEXT_PARALLEL"):
         parse_setting(value)
     assert parse_setting("") is None and str(parse_setting("ring:4")) == "ring:4"
+
+
+def test_the_settings_become_diffusers_context_parallel_configs():
+    ulysses, ring = parallel_config(parse_setting("ulysses:4")), parallel_config(parse_setting("ring:2"))
+    assert (ulysses.ulysses_degree, ulysses.ring_degree, ulysses.ulysses_anything) == (4, 1, True)
+    assert (ring.ring_degree, ring.ulysses_degree, ring.ring_anything) == (2, 1, True)
 
 
 def test_context_parallelism_without_cuda_is_refused_at_start(wan):

@@ -107,6 +107,17 @@ def join_group(device: torch.device) -> Group:
     return Group()
 
 
+def parallel_config(setting: ParallelSetting) -> Any:
+    """diffusers' ``ContextParallelConfig`` for ``setting``. The "anything" modes take any sequence length (and, for
+    Ulysses, any head count): every clip size and aspect a job asks for splits across the GPUs, not only those the
+    degree divides."""
+    from diffusers import ContextParallelConfig
+
+    if setting.mode == "ulysses":
+        return ContextParallelConfig(ulysses_degree=setting.degree, ulysses_anything=True)
+    return ContextParallelConfig(ring_degree=setting.degree, ring_anything=True)
+
+
 def enable_context_parallel(transformer: Any, setting: ParallelSetting, group: Group, device: torch.device) -> None:
     """Shard the transformer's attention across the group, or refuse with a message naming the problem."""
     name = type(transformer).__name__
@@ -118,18 +129,8 @@ def enable_context_parallel(transformer: Any, setting: ParallelSetting, group: G
         )
     if getattr(transformer, "_cp_plan", None) is None or not hasattr(transformer, "enable_parallelism"):
         raise BackendConfigError(f"GENERATION_CONTEXT_PARALLEL: {name} does not support context parallelism.")
-    heads = getattr(transformer.config, "num_attention_heads", None)
-    if setting.mode == "ulysses" and heads and heads % setting.degree:
-        raise BackendConfigError(
-            f"GENERATION_CONTEXT_PARALLEL={setting}: {name} has {heads} attention heads, which {setting.degree} "
-            f"GPUs cannot share evenly; use a degree that divides {heads}, or ring attention."
-        )
-    from diffusers import ContextParallelConfig
-
-    config = (ContextParallelConfig(ulysses_degree=setting.degree) if setting.mode == "ulysses"
-              else ContextParallelConfig(ring_degree=setting.degree))
     try:
-        transformer.enable_parallelism(config=config)
+        transformer.enable_parallelism(config=parallel_config(setting))
     except Exception as exc:
         raise BackendConfigError(f"GENERATION_CONTEXT_PARALLEL={setting} cannot be used with {name}: {exc}") from exc
     logger.info("context parallelism %s over %s ranks on %s", setting, group.size, name)
