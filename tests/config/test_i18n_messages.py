@@ -171,6 +171,10 @@ def test_voices_and_feed_reasons_read_in_the_members_language(make_user, client_
     assert "vous suivez @cleo" in for_you[0]["reasons"]
 
 
+# The job runs here as in a worker: its heartbeat thread writes the lease on a connection of its own, which sees the
+# job only once it is committed (on PostgreSQL a job longer than GENERATION_HEARTBEAT_S otherwise loses its lease).
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("close_thread_connections")
 def test_a_prompt_mixing_scripts_is_made_or_refused_with_a_reason_in_the_members_language(make_user, client_for,
                                                                                           purge_queues):
     from generation import services
